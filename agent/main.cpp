@@ -1,0 +1,87 @@
+// hafront-agent: the daemon of one front node.
+#include "agent.h"
+
+#include "config/configloader.h"
+#include "vip/vipmanager.h"
+
+#include <cstring>
+#include <iostream>
+#include <string>
+
+namespace {
+
+const char *kUsage =
+    "usage: hafront-agent --config FILE --node NAME [--state-dir DIR] [--socket PATH]\n"
+    "       hafront-agent --check-config FILE\n"
+    "       hafront-agent --cleanup --config FILE --node NAME\n";
+
+int checkConfig(const std::string &path)
+{
+    const auto result = hafront::config::loadClusterFile(path);
+    for (const auto &e : result.errors)
+        std::cout << e.format() << "\n";
+    for (const auto &w : result.warnings)
+        std::cout << w.format() << "\n";
+    if (!result.ok())
+        return 1;
+    std::cout << path << ": ok: " << hafront::config::summarize(result.cluster) << "\n";
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    hafront::agent::AgentOptions options;
+    std::string checkPath;
+    bool cleanup = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        auto value = [&](std::string &out) {
+            if (i + 1 >= argc) {
+                std::cerr << "hafront-agent: " << arg << " needs a value\n" << kUsage;
+                std::exit(2);
+            }
+            out = argv[++i];
+        };
+        if (arg == "--config")
+            value(options.configPath);
+        else if (arg == "--node")
+            value(options.node);
+        else if (arg == "--state-dir")
+            value(options.stateDir);
+        else if (arg == "--socket")
+            value(options.socketPath);
+        else if (arg == "--check-config")
+            value(checkPath);
+        else if (arg == "--cleanup")
+            cleanup = true;
+        else if (arg == "--help" || arg == "-h") {
+            std::cout << kUsage;
+            return 0;
+        } else {
+            std::cerr << "hafront-agent: unknown option " << arg << "\n" << kUsage;
+            return 2;
+        }
+    }
+    if (!checkPath.empty())
+        return checkConfig(checkPath);
+    if (options.configPath.empty() || options.node.empty()) {
+        std::cerr << kUsage;
+        return 2;
+    }
+    if (cleanup) {
+        const auto loaded = hafront::config::loadClusterFile(options.configPath);
+        for (const auto &e : loaded.errors)
+            std::cerr << e.format() << "\n";
+        if (!loaded.ok())
+            return 1;
+        const auto ok = hafront::vip::VipManager::cleanup(loaded.cluster, options.node);
+        if (!ok) {
+            std::cerr << "hafront-agent: cleanup: " << ok.error() << "\n";
+            return 1;
+        }
+        return 0;
+    }
+    return hafront::agent::runAgent(options);
+}

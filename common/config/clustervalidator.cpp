@@ -1,0 +1,281 @@
+#include "config/clustervalidator.h"
+
+#include "config/address.h"
+#include "config/defaults.h"
+
+#include <filesystem>
+#include <map>
+#include <set>
+
+namespace hafront::config {
+namespace {
+
+std::string at(const std::string &base, const char *field, int index)
+{
+    return base + (base.empty() ? "" : ".") + field + "[" + std::to_string(index) + "]";
+}
+std::string at(const std::string &base, const char *field)
+{
+    return base + (base.empty() ? "" : ".") + field;
+}
+std::string q(const std::string &s) { return "'" + s + "'"; }
+
+class Validator {
+public:
+    Validator(const v1::Cluster &c, const ValidateOptions &o) : m_cluster(c), m_options(o) {}
+
+    std::vector<Finding> run()
+    {
+        for (int i = 0; i < m_cluster.node_size(); ++i)
+            checkNode(m_cluster.node(i), at("", "node", i));
+        for (int i = 0; i < m_cluster.pool_size(); ++i)
+            checkPool(m_cluster.pool(i), at("", "pool", i));
+        for (int i = 0; i < m_cluster.vip_size(); ++i)
+            checkVip(m_cluster.vip(i), at("", "vip", i));
+        std::map<std::string, std::string> binds;
+        for (int i = 0; i < m_cluster.listener_size(); ++i)
+            checkListener(m_cluster.listener(i), at("", "listener", i), binds);
+        if (m_cluster.node_size() == 0)
+            error("", "the cluster has no node");
+        return std::move(m_findings);
+    }
+
+private:
+    void error(std::string path, std::string message) { m_findings.push_back({std::move(path), std::move(message), false}); }
+    void warn(std::string path, std::string message) { m_findings.push_back({std::move(path), std::move(message), true}); }
+
+    // Names are required and unique within their scope.
+    void checkName(const std::string &name, const std::string &path, const char *kind,
+                   std::set<std::string> &seen)
+    {
+        if (name.empty())
+            error(path, std::string(kind) + " has no name");
+        else if (!seen.insert(name).second)
+            error(at(path, "name"), std::string("duplicate ") + kind + " name " + q(name));
+    }
+
+    const v1::Pool *findPool(const std::string &name) const
+    {
+        for (const auto &p : m_cluster.pool())
+            if (p.name() == name)
+                return &p;
+        return nullptr;
+    }
+    const v1::Node *findNode(const std::string &name) const
+    {
+        for (const auto &n : m_cluster.node())
+            if (n.name() == name)
+                return &n;
+        return nullptr;
+    }
+
+    void checkNode(const v1::Node &n, const std::string &path)
+    {
+        checkName(n.name(), path, "node", m_nodeNames);
+        if (n.address().empty())
+            error(path, "node " + q(n.name()) + " has no address");
+        else if (!parseIPv4(n.address()))
+            error(at(path, "address"), "cannot parse address " + q(n.address()) + " (expected A.B.C.D)");
+        if (!n.metrics_listen().empty() && !parseEndpoint(n.metrics_listen()))
+            error(at(path, "metrics_listen"), "cannot parse address " + q(n.metrics_listen()) + " (expected A.B.C.D:PORT)");
+        if (n.has_ssh() && n.ssh().port() > 65535)
+            error(at(at(path, "ssh"), "port"), "port " + std::to_string(n.ssh().port()) + " is outside 1-65535");
+        if (!n.control_socket().empty() && n.control_socket()[0] != '/')
+            error(at(path, "control_socket"), "control_socket must be an absolute path");
+    }
+
+    void checkHealth(const v1::HealthCheck &h, const std::string &path)
+    {
+        if (h.has_rise() && h.rise() == 0)
+            error(at(path, "rise"), "health rise must be at least 1");
+        if (h.has_fall() && h.fall() == 0)
+            error(at(path, "fall"), "health fall must be at least 1");
+        if (h.has_http()) {
+            const auto &p = h.http().path();
+            if (!p.empty() && p[0] != '/')
+                error(at(at(path, "http"), "path"), "health check path must start with '/'");
+            const auto s = h.http().expect_status();
+            if (s != 0 && (s < 100 || s > 599))
+                error(at(at(path, "http"), "expect_status"), "expect_status " + std::to_string(s) + " is not an HTTP status");
+        }
+        if (timeoutMs(h) > intervalMs(h))
+            warn(at(path, "timeout_ms"), "health timeout is longer than its interval");
+    }
+
+    void checkPool(const v1::Pool &p, const std::string &path)
+    {
+        checkName(p.name(), path, "pool", m_poolNames);
+        std::set<std::string> backendNames;
+        int primaries = 0;
+        for (int i = 0; i < p.backend_size(); ++i) {
+            const auto &b = p.backend(i);
+            const auto bpath = at(path, "backend", i);
+            checkName(b.name(), bpath, "backend", backendNames);
+            if (b.address().empty())
+                error(bpath, "backend " + q(b.name()) + " has no address");
+            else if (!parseEndpoint(b.address()))
+                error(at(bpath, "address"), "cannot parse address " + q(b.address()) + " (expected A.B.C.D:PORT)");
+            if (weightOf(b) > kMaxWeight)
+                error(at(bpath, "weight"), "weight " + std::to_string(b.weight()) + " is above the maximum of 1000");
+            if (!b.backup())
+                ++primaries;
+        }
+        if (primaries == 0)
+            error(path, "pool " + q(p.name()) + " has no non-backup backend");
+        if (p.has_health())
+            checkHealth(p.health(), at(path, "health"));
+        else
+            warn(path, "pool " + q(p.name()) + " has no active health check");
+        const auto &key = p.hash_key();
+        if (!key.empty() && key != "client_ip" && key.rfind("header:", 0) != 0 && key.rfind("cookie:", 0) != 0)
+            error(at(path, "hash_key"), "hash_key must be client_ip, header:NAME or cookie:NAME");
+        if (p.balance() == v1::CONSISTENT_HASH && p.protocol() == v1::TCP && !key.empty() && key != "client_ip")
+            error(at(path, "hash_key"), "a TCP pool can hash only on client_ip");
+    }
+
+    void checkVip(const v1::Vip &v, const std::string &path)
+    {
+        checkName(v.name(), path, "VIP", m_vipNames);
+        if (v.vrid() < 1 || v.vrid() > 255)
+            error(at(path, "vrid"), "vrid " + std::to_string(v.vrid()) + " is outside 1-255");
+        if (v.interface().empty())
+            error(path, "VIP " + q(v.name()) + " has no interface");
+        else if (!m_vrids.emplace(v.interface() + "/" + std::to_string(v.vrid()), v.name()).second)
+            error(at(path, "vrid"), "vrid " + std::to_string(v.vrid()) + " is used twice on interface " + q(v.interface()) +
+                                        " (also by VIP " + q(m_vrids[v.interface() + "/" + std::to_string(v.vrid())]) + ")");
+        std::optional<Prefix> prefix;
+        if (v.address().empty())
+            error(path, "VIP " + q(v.name()) + " has no address");
+        else if (!(prefix = parsePrefix(v.address())))
+            error(at(path, "address"), "cannot parse address " + q(v.address()) + " (expected A.B.C.D/LEN)");
+        const uint32_t interval = v.advert_interval_ms();
+        if (interval != 0 && (interval % 10 != 0 || interval < 10 || interval > 40950))
+            error(at(path, "advert_interval_ms"),
+                  "advert_interval_ms " + std::to_string(interval) + " must be a multiple of 10 within 10-40950");
+        std::set<std::string> prioNodes;
+        std::set<uint32_t> values;
+        for (int i = 0; i < v.priority_size(); ++i) {
+            const auto &pr = v.priority(i);
+            const auto ppath = at(path, "priority", i);
+            const v1::Node *node = findNode(pr.node());
+            if (!node)
+                error(at(ppath, "node"), "unknown node " + q(pr.node()));
+            else if (!prioNodes.insert(pr.node()).second)
+                error(at(ppath, "node"), "node " + q(pr.node()) + " has two priorities for VIP " + q(v.name()));
+            const bool owner = node && prefix && parseIPv4(node->address()) == prefix->ip;
+            if (pr.value() < 1 || pr.value() > 255 || (pr.value() == 255 && !owner))
+                error(at(ppath, "value"),
+                      "priority " + std::to_string(pr.value()) + " is outside 1-254 (255 only for the address owner)");
+            values.insert(pr.value());
+        }
+        if (v.priority_size() == 0)
+            error(path, "VIP " + q(v.name()) + " has no priority: no node would hold it");
+        else if (v.priority_size() == 1)
+            warn(path, "VIP " + q(v.name()) + " has only one node: no failover");
+        else if (values.size() == 1)
+            warn(path, "all nodes of VIP " + q(v.name()) + " have the same priority; the higher address wins ties");
+        for (int i = 0; i < v.unicast_peer_size(); ++i)
+            if (!parseIPv4(v.unicast_peer(i)))
+                error(at(path, "unicast_peer", i), "cannot parse address " + q(v.unicast_peer(i)) + " (expected A.B.C.D)");
+        std::set<std::string> trackerNames;
+        for (int i = 0; i < v.track_script_size(); ++i) {
+            const auto &t = v.track_script(i);
+            const auto tpath = at(path, "track_script", i);
+            checkName(t.name(), tpath, "tracker", trackerNames);
+            if (t.command().empty())
+                error(tpath, "track_script " + q(t.name()) + " has no command");
+            if (t.has_rise() && t.rise() == 0)
+                error(at(tpath, "rise"), "track_script rise must be at least 1");
+            if (t.has_fall() && t.fall() == 0)
+                error(at(tpath, "fall"), "track_script fall must be at least 1");
+            if (t.weight() < -253 || t.weight() > 253)
+                error(at(tpath, "weight"), "tracker weight must be within -253..253");
+        }
+        for (int i = 0; i < v.track_process_size(); ++i) {
+            const auto &t = v.track_process(i);
+            const auto tpath = at(path, "track_process", i);
+            checkName(t.name(), tpath, "tracker", trackerNames);
+            if (t.process().empty() == t.pid_file().empty())
+                error(tpath, "track_process needs exactly one of process or pid_file");
+        }
+        for (int i = 0; i < v.track_interface_size(); ++i) {
+            const auto tpath = at(path, "track_interface", i);
+            checkName(v.track_interface(i).name(), tpath, "tracker", trackerNames);
+            if (v.track_interface(i).interface().empty())
+                error(tpath, "track_interface has no interface");
+        }
+        for (int i = 0; i < v.track_file_size(); ++i) {
+            const auto tpath = at(path, "track_file", i);
+            checkName(v.track_file(i).name(), tpath, "tracker", trackerNames);
+            if (v.track_file(i).path().empty())
+                error(tpath, "track_file has no path");
+        }
+    }
+
+    void checkRoute(const v1::Route &r, const std::string &path)
+    {
+        if (r.path_prefix().empty() || r.path_prefix()[0] != '/')
+            error(r.path_prefix().empty() ? path : at(path, "path_prefix"),
+                  "route prefix " + q(r.path_prefix()) + " must start with '/'");
+        const bool hasStatic = !r.static_root().empty();
+        const bool hasPool = !r.pool().empty();
+        if (hasStatic == hasPool)
+            error(path, "route needs exactly one of static_root or pool");
+        if (hasStatic) {
+            const auto exists = m_options.directoryExists ? m_options.directoryExists(r.static_root())
+                                                          : std::filesystem::is_directory(r.static_root());
+            if (!exists)
+                error(at(path, "static_root"), "static root " + q(r.static_root()) + " does not exist");
+        }
+        if (hasPool) {
+            const v1::Pool *pool = findPool(r.pool());
+            if (!pool)
+                error(at(path, "pool"), "unknown pool " + q(r.pool()));
+            else if (pool->protocol() != v1::HTTP)
+                error(at(path, "pool"), "HTTP route to TCP pool " + q(r.pool()));
+        }
+    }
+
+    void checkListener(const v1::Listener &l, const std::string &path, std::map<std::string, std::string> &binds)
+    {
+        checkName(l.name(), path, "listener", m_listenerNames);
+        if (l.bind().empty())
+            error(path, "listener " + q(l.name()) + " has no bind address");
+        else if (!parseEndpoint(l.bind()))
+            error(at(path, "bind"), "cannot parse address " + q(l.bind()) + " (expected A.B.C.D:PORT)");
+        else if (!binds.emplace(l.bind(), l.name()).second)
+            error(at(path, "bind"), "listener " + q(binds[l.bind()]) + " already binds " + l.bind());
+        if (l.protocol() == v1::HTTP) {
+            if (!l.pool().empty())
+                error(at(path, "pool"), "an HTTP listener routes with route { }, not pool");
+            if (l.route_size() == 0)
+                error(path, "HTTP listener " + q(l.name()) + " has no route");
+            for (int i = 0; i < l.route_size(); ++i)
+                checkRoute(l.route(i), at(path, "route", i));
+        } else {
+            if (l.route_size() > 0)
+                error(at(path, "route", 0), "HTTP route on TCP listener " + q(l.name()));
+            if (l.pool().empty())
+                error(path, "TCP listener " + q(l.name()) + " has no pool");
+            else if (const v1::Pool *pool = findPool(l.pool()); !pool)
+                error(at(path, "pool"), "unknown pool " + q(l.pool()));
+            else if (pool->protocol() != v1::TCP)
+                error(at(path, "pool"), "TCP listener uses HTTP pool " + q(l.pool()));
+        }
+    }
+
+    const v1::Cluster &m_cluster;
+    const ValidateOptions &m_options;
+    std::vector<Finding> m_findings;
+    std::set<std::string> m_nodeNames, m_poolNames, m_vipNames, m_listenerNames;
+    std::map<std::string, std::string> m_vrids;
+};
+
+} // namespace
+
+std::vector<Finding> validateCluster(const v1::Cluster &cluster, const ValidateOptions &options)
+{
+    return Validator(cluster, options).run();
+}
+
+} // namespace hafront::config

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Brings a fresh Debian 12 machine (root, no display) to a state where hafront
+# builds, its tests run and its benchmarks can compare against the peers.
+# Idempotent: quiet and quick when everything is already installed.
+set -euo pipefail
+
+build_packages=(
+  build-essential cmake ninja-build pkg-config git
+  qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6opengl6-dev
+  qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev libqt6svg6
+  libgl-dev libvulkan-dev
+  protobuf-compiler libprotobuf-dev
+  libssh-dev libmnl-dev libsystemd-dev
+  node-llhttp
+)
+# What the tests and the demo drive: namespaces, real peers, sshd, capture.
+test_packages=(
+  iproute2 procps psmisc curl ca-certificates
+  nginx-light haproxy keepalived wrk
+  openssh-server openssh-client tcpdump
+  fonts-dejavu-core fonts-wqy-microhei
+  systemd dpkg-dev file
+)
+want=("${build_packages[@]}")
+[[ "${1:-}" == "--build-only" ]] || want+=("${test_packages[@]}")
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+((${#missing[@]})) || exit 0
+
+if [[ $EUID -ne 0 ]]; then
+  echo "install-deps: missing packages: ${missing[*]}; run as root" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Debian starts the peers' services on install; the benchmarks start their own.
+for svc in nginx haproxy keepalived ssh; do
+  if command -v systemctl >/dev/null && systemctl is-active --quiet "$svc" 2>/dev/null; then
+    systemctl stop "$svc" || true
+    systemctl disable "$svc" >/dev/null 2>&1 || true
+  fi
+done
+echo "install-deps: done"

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# README command 2: install what is needed, build, and run every test with CTest;
+# then the unit tests again in an ASan+UBSan build.
+# Tests that need root (network namespaces) skip with the reason when not root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export QT_QPA_PLATFORM=offscreen
+start=$(date +%s)
+
+scripts/install-deps.sh
+BUILD_DIR=build scripts/build.sh
+(cd build && ctest --output-on-failure --timeout 600 ${CTEST_ARGS:-})
+
+if [[ "${HAFRONT_SKIP_ASAN:-0}" != 1 ]]; then
+  echo "== unit tests under ASan+UBSan =="
+  BUILD_DIR=build-asan HAFRONT_SANITIZE=ON scripts/build.sh
+  (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+     ctest --output-on-failure -L unit)
+fi
+echo "test.sh: done in $(( $(date +%s) - start )) s"

@@ -1,0 +1,285 @@
+// Cluster config loading: every invalid config is reported at the field that
+// is wrong, as LINE:COL: message, and every error is reported.
+#include "config/configloader.h"
+
+#include <google/protobuf/text_format.h>
+#include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/message_differencer.h>
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+using hafront::config::loadClusterFile;
+using hafront::config::loadClusterText;
+
+namespace {
+
+// A valid cluster; rows replace one line (or append one) to break it.
+const QStringList kBase = {
+    R"(name: "t")",
+    R"(node { name: "fe1" address: "192.0.2.11" })",
+    R"(node { name: "fe2" address: "192.0.2.12" })",
+    R"(vip { name: "www" vrid: 51 interface: "eth0" address: "192.0.2.100/24" advert_interval_ms: 100)",
+    R"(  priority { node: "fe1" value: 150 })",
+    R"(  priority { node: "fe2" value: 100 } })",
+    R"(pool { name: "app" protocol: HTTP)",
+    R"(  backend { name: "a1" address: "192.0.2.21:8080" weight: 2 })",
+    R"(  backend { name: "a2" address: "192.0.2.22:8080" })",
+    R"(  health { http { path: "/healthz" } rise: 2 fall: 3 } })",
+    R"(pool { name: "rpc" protocol: TCP backend { name: "r1" address: "192.0.2.31:20880" } health { tcp {} } })",
+    R"(listener { name: "web" bind: "192.0.2.100:80")",
+    R"(  route { path_prefix: "/static/" static_root: "STATIC" })",
+    R"(  route { path_prefix: "/" pool: "app" } })",
+    R"(listener { name: "rpc" bind: "192.0.2.100:20880" protocol: TCP pool: "rpc" })",
+};
+
+} // namespace
+
+class TestConfig : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+
+    QString staticRoot() const { return m_dir.path() + "/www"; }
+
+    QStringList build(int line, const QString &text) const
+    {
+        QStringList lines = kBase;
+        if (line > lines.size())
+            lines.append(text);
+        else if (line > 0)
+            lines[line - 1] = text;
+        for (auto &l : lines)
+            l.replace("STATIC", staticRoot());
+        return lines;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QVERIFY(QDir().mkpath(staticRoot()));
+    }
+
+    void baseConfigIsValid()
+    {
+        const auto r = loadClusterText(build(0, {}).join('\n').toStdString(), "base.conf", "");
+        QVERIFY2(r.ok(), r.ok() ? "" : r.errors[0].format().c_str());
+        QCOMPARE(QString::fromStdString(hafront::config::summarize(r.cluster)),
+                 QStringLiteral("2 nodes, 1 VIP, 2 pools, 3 backends, 2 listeners"));
+    }
+
+    void invalidConfigIsReportedAtTheField_data()
+    {
+        QTest::addColumn<int>("line");
+        QTest::addColumn<QString>("text");
+        // Each expected error: "LINE|ANCHOR|MESSAGE"; the column is where ANCHOR
+        // starts on LINE of the broken config.
+        QTest::addColumn<QStringList>("expected");
+
+        QTest::newRow("duplicate node, and the priority that named it is now unknown")
+            << 3 << R"(node { name: "fe1" address: "192.0.2.12" })"
+            << QStringList{"3|name:|duplicate node name 'fe1'", "6|node:|unknown node 'fe2'"};
+        QTest::newRow("duplicate vip")
+            << 16 << R"(vip { name: "www" vrid: 52 interface: "eth0" address: "192.0.2.101/24" priority { node: "fe1" value: 10 } priority { node: "fe2" value: 20 } })"
+            << QStringList{"16|name:|duplicate VIP name 'www'"};
+        QTest::newRow("duplicate pool")
+            << 11 << R"(pool { name: "app" protocol: TCP backend { name: "r1" address: "192.0.2.31:20880" } health { tcp {} } })"
+            << QStringList{"11|name:|duplicate pool name 'app'", "15|pool:|unknown pool 'rpc'"};
+        QTest::newRow("duplicate backend in a pool")
+            << 9 << R"(  backend { name: "a1" address: "192.0.2.22:8080" })"
+            << QStringList{"9|name:|duplicate backend name 'a1'"};
+        QTest::newRow("duplicate listener")
+            << 15 << R"(listener { name: "web" bind: "192.0.2.100:20880" protocol: TCP pool: "rpc" })"
+            << QStringList{"15|name:|duplicate listener name 'web'"};
+        QTest::newRow("unknown node in priority")
+            << 6 << R"(  priority { node: "fe3" value: 100 } })"
+            << QStringList{"6|node:|unknown node 'fe3'"};
+        QTest::newRow("unknown pool in route")
+            << 14 << R"(  route { path_prefix: "/" pool: "ap" } })"
+            << QStringList{"14|pool:|unknown pool 'ap'"};
+        QTest::newRow("unknown pool on TCP listener")
+            << 15 << R"(listener { name: "rpc" bind: "192.0.2.100:20880" protocol: TCP pool: "rpcx" })"
+            << QStringList{"15|pool:|unknown pool 'rpcx'"};
+        QTest::newRow("node address octet above 255")
+            << 2 << R"(node { name: "fe1" address: "192.0.2.300" })"
+            << QStringList{"2|address:|cannot parse address '192.0.2.300' (expected A.B.C.D)"};
+        QTest::newRow("backend address without port")
+            << 9 << R"(  backend { name: "a2" address: "192.0.2.22" })"
+            << QStringList{"9|address:|cannot parse address '192.0.2.22' (expected A.B.C.D:PORT)"};
+        QTest::newRow("backend port above 65535")
+            << 9 << R"(  backend { name: "a2" address: "192.0.2.22:70000" })"
+            << QStringList{"9|address:|cannot parse address '192.0.2.22:70000' (expected A.B.C.D:PORT)"};
+        QTest::newRow("vip prefix length above 32")
+            << 4 << R"(vip { name: "www" vrid: 51 interface: "eth0" address: "192.0.2.100/33" advert_interval_ms: 100)"
+            << QStringList{"4|address:|cannot parse address '192.0.2.100/33' (expected A.B.C.D/LEN)"};
+        QTest::newRow("listener port is a name")
+            << 15 << R"(listener { name: "rpc" bind: "192.0.2.100:rpc" protocol: TCP pool: "rpc" })"
+            << QStringList{"15|bind:|cannot parse address '192.0.2.100:rpc' (expected A.B.C.D:PORT)"};
+        QTest::newRow("vrid 0")
+            << 4 << R"(vip { name: "www" vrid: 0 interface: "eth0" address: "192.0.2.100/24" advert_interval_ms: 100)"
+            << QStringList{"4|vrid:|vrid 0 is outside 1-255"};
+        QTest::newRow("vrid 256")
+            << 4 << R"(vip { name: "www" vrid: 256 interface: "eth0" address: "192.0.2.100/24" advert_interval_ms: 100)"
+            << QStringList{"4|vrid:|vrid 256 is outside 1-255"};
+        QTest::newRow("priority 0")
+            << 5 << R"(  priority { node: "fe1" value: 0 })"
+            << QStringList{"5|value:|priority 0 is outside 1-254 (255 only for the address owner)"};
+        QTest::newRow("priority 255 but not the address owner")
+            << 5 << R"(  priority { node: "fe1" value: 255 })"
+            << QStringList{"5|value:|priority 255 is outside 1-254 (255 only for the address owner)"};
+        QTest::newRow("advert interval not a multiple of 10 ms")
+            << 4 << R"(vip { name: "www" vrid: 51 interface: "eth0" address: "192.0.2.100/24" advert_interval_ms: 105)"
+            << QStringList{"4|advert_interval_ms:|advert_interval_ms 105 must be a multiple of 10 within 10-40950"};
+        QTest::newRow("advert interval above 40.95 s")
+            << 4 << R"(vip { name: "www" vrid: 51 interface: "eth0" address: "192.0.2.100/24" advert_interval_ms: 41000)"
+            << QStringList{"4|advert_interval_ms:|advert_interval_ms 41000 must be a multiple of 10 within 10-40950"};
+        QTest::newRow("two VIPs with one vrid on one interface")
+            << 16 << R"(vip { name: "api" vrid: 51 interface: "eth0" address: "192.0.2.101/24" priority { node: "fe1" value: 10 } priority { node: "fe2" value: 20 } })"
+            << QStringList{"16|vrid:|vrid 51 is used twice on interface 'eth0' (also by VIP 'www')"};
+        QTest::newRow("backend weight above 1000")
+            << 8 << R"(  backend { name: "a1" address: "192.0.2.21:8080" weight: 1001 })"
+            << QStringList{"8|weight:|weight 1001 is above the maximum of 1000"};
+        QTest::newRow("pool with only backup backends")
+            << 11 << R"(pool { name: "rpc" protocol: TCP backend { name: "r1" address: "192.0.2.31:20880" backup: true } health { tcp {} } })"
+            << QStringList{"11|pool|pool 'rpc' has no non-backup backend"};
+        QTest::newRow("route prefix without leading slash")
+            << 14 << R"(  route { path_prefix: "api" pool: "app" } })"
+            << QStringList{"14|path_prefix:|route prefix 'api' must start with '/'"};
+        QTest::newRow("static root that does not exist")
+            << 13 << R"(  route { path_prefix: "/static/" static_root: "/nonexistent/hafront-test" })"
+            << QStringList{"13|static_root:|static root '/nonexistent/hafront-test' does not exist"};
+        QTest::newRow("HTTP route on a TCP listener")
+            << 15 << R"(listener { name: "rpc" bind: "192.0.2.100:20880" protocol: TCP pool: "rpc" route { path_prefix: "/" pool: "app" } })"
+            << QStringList{"15|route|HTTP route on TCP listener 'rpc'"};
+        QTest::newRow("TCP listener on an HTTP pool")
+            << 15 << R"(listener { name: "rpc" bind: "192.0.2.100:20880" protocol: TCP pool: "app" })"
+            << QStringList{"15|pool:|TCP listener uses HTTP pool 'app'"};
+        QTest::newRow("HTTP route to a TCP pool")
+            << 14 << R"(  route { path_prefix: "/" pool: "rpc" } })"
+            << QStringList{"14|pool:|HTTP route to TCP pool 'rpc'"};
+        QTest::newRow("health rise 0")
+            << 10 << R"(  health { http { path: "/healthz" } rise: 0 fall: 3 } })"
+            << QStringList{"10|rise:|health rise must be at least 1"};
+        QTest::newRow("health fall 0")
+            << 10 << R"(  health { http { path: "/healthz" } rise: 2 fall: 0 } })"
+            << QStringList{"10|fall:|health fall must be at least 1"};
+        QTest::newRow("two listeners on one address")
+            << 15 << R"(listener { name: "rpc" bind: "192.0.2.100:80" protocol: TCP pool: "rpc" })"
+            << QStringList{"15|bind:|listener 'web' already binds 192.0.2.100:80"};
+        QTest::newRow("route with both a pool and a static root")
+            << 14 << R"(  route { path_prefix: "/" pool: "app" static_root: "STATIC" } })"
+            << QStringList{"14|route|route needs exactly one of static_root or pool"};
+        QTest::newRow("track script without command")
+            << 6 << R"(  priority { node: "fe2" value: 100 } track_script { name: "disk" } })"
+            << QStringList{"6|track_script|track_script 'disk' has no command"};
+        QTest::newRow("health check path without leading slash")
+            << 10 << R"(  health { http { path: "healthz" } rise: 2 fall: 3 } })"
+            << QStringList{"10|path:|health check path must start with '/'"};
+        QTest::newRow("unknown field (syntax)")
+            << 4 << R"(vip { name: "www" vird: 51 interface: "eth0" address: "192.0.2.100/24" advert_interval_ms: 100)"
+            << QStringList{"4|vird|Message type \"hafront.v1.Vip\" has no field named \"vird\"."};
+        QTest::newRow("unknown enum value (syntax)")
+            << 7 << R"(pool { name: "app" protocol: HTTP balance: RANDOM)"
+            << QStringList{"7|RANDOM|Unknown enumeration value of \"RANDOM\" for field \"balance\"."};
+        QTest::newRow("several errors are all reported")
+            << 8 << R"(  backend { name: "a2" address: "nowhere" weight: 5000 })"
+            << QStringList{"8|address:|cannot parse address 'nowhere' (expected A.B.C.D:PORT)",
+                           "8|weight:|weight 5000 is above the maximum of 1000",
+                           "9|name:|duplicate backend name 'a2'"};
+    }
+
+    void invalidConfigIsReportedAtTheField()
+    {
+        QFETCH(int, line);
+        QFETCH(QString, text);
+        QFETCH(QStringList, expected);
+        const QStringList lines = build(line, text);
+        const auto result = loadClusterText(lines.join('\n').toStdString(), "bad.conf", "");
+        QStringList got;
+        for (const auto &e : result.errors)
+            got << QString::fromStdString(e.format());
+        QStringList want;
+        for (const auto &row : expected) {
+            const auto parts = row.split('|');
+            const int l = parts[0].toInt();
+            const int col = lines.value(l - 1).indexOf(parts[1]) + 1;
+            QVERIFY2(col > 0, qPrintable("anchor not on line: " + row));
+            want << QStringLiteral("bad.conf:%1:%2: %3").arg(l).arg(col).arg(parts.mid(2).join('|'));
+        }
+        QCOMPARE(got, want);
+    }
+
+    void suspiciousButLegalConfigWarns()
+    {
+        auto lines = build(6, R"(  priority { node: "fe2" value: 150 } })");
+        const auto r = loadClusterText(lines.join('\n').toStdString(), "w.conf", "");
+        QVERIFY(r.ok());
+        QCOMPARE(r.warnings.size(), size_t(1));
+        QCOMPARE(QString::fromStdString(r.warnings[0].format()),
+                 QStringLiteral("w.conf:4:1: warning: all nodes of VIP 'www' have the same priority; the higher "
+                                "address wins ties"));
+    }
+
+    void jsonErrorsHavePositions()
+    {
+        const std::string json = "{\n  \"name\": \"t\",\n  \"node\": [\n    {\"name\": \"fe1\", \"adress\": \"x\"}\n  ]\n}\n";
+        const auto r = loadClusterText(json, "c.json", "");
+        QCOMPARE(r.errors.size(), size_t(1));
+        QCOMPARE(QString::fromStdString(r.errors[0].format()),
+                 QStringLiteral("c.json:4:21: message type \"hafront.v1.Node\" has no field named \"adress\""));
+    }
+
+    void jsonSemanticErrorsPointAtTheKey()
+    {
+        const std::string json = "{\"node\": [{\"name\": \"fe1\", \"address\": \"192.0.2.1\"}],\n"
+                                 " \"vip\": [{\"name\": \"v\", \"vrid\": 300, \"interface\": \"eth0\",\n"
+                                 "   \"address\": \"192.0.2.100/24\", \"priority\": [{\"node\": \"fe1\", \"value\": 10}]}]}";
+        const auto r = loadClusterText(json, "c.json", "");
+        QCOMPARE(r.errors.size(), size_t(1));
+        QCOMPARE(QString::fromStdString(r.errors[0].format()), QStringLiteral("c.json:2:24: vrid 300 is outside 1-255"));
+    }
+
+    void missingFileSaysWhy()
+    {
+        const auto r = loadClusterFile("/nonexistent/cluster.conf");
+        QCOMPARE(r.errors.size(), size_t(1));
+        QCOMPARE(QString::fromStdString(r.errors[0].format()),
+                 QStringLiteral("/nonexistent/cluster.conf:1:1: cannot open: No such file or directory"));
+    }
+
+    void examplesValidateAndRoundTrip_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::newRow("design") << "shop-front.conf";
+        QTest::newRow("minimal") << "minimal.conf";
+    }
+
+    void examplesValidateAndRoundTrip()
+    {
+        QFETCH(QString, file);
+        const auto path = QStringLiteral(HAFRONT_SOURCE_DIR "/resources/examples/") + file;
+        const auto r = loadClusterFile(path.toStdString());
+        QVERIFY2(r.ok(), r.ok() ? "" : r.errors[0].format().c_str());
+
+        // Text format printed and read back is the same cluster.
+        std::string text;
+        QVERIFY(google::protobuf::TextFormat::PrintToString(r.cluster, &text));
+        const auto again = loadClusterText(text, "printed.conf", "");
+        QVERIFY2(again.ok(), again.ok() ? "" : again.errors[0].format().c_str());
+        QVERIFY(google::protobuf::util::MessageDifferencer::Equals(r.cluster, again.cluster));
+
+        // JSON in the protobuf mapping loads the same cluster as text format.
+        std::string json;
+        google::protobuf::util::JsonPrintOptions options;
+        options.add_whitespace = true;
+        QVERIFY(google::protobuf::util::MessageToJsonString(r.cluster, &json, options).ok());
+        const auto fromJson = loadClusterText(json, "cluster.json", "");
+        QVERIFY2(fromJson.ok(), fromJson.ok() ? "" : fromJson.errors[0].format().c_str());
+        QVERIFY(google::protobuf::util::MessageDifferencer::Equals(r.cluster, fromJson.cluster));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestConfig)
+#include "tst_config.moc"
