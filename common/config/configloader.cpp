@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 namespace hafront::config {
 namespace gp = google::protobuf;
@@ -143,6 +144,12 @@ LoadResult loadClusterText(const std::string &text, const std::string &fileName,
         auto &list = finding.warning ? result.warnings : result.errors;
         list.push_back({fileName, pos.line, pos.column, finding.message, finding.warning});
     }
+    // In file order, the way a compiler reports.
+    const auto byPosition = [](const Diagnostic &a, const Diagnostic &b) {
+        return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+    };
+    std::stable_sort(result.errors.begin(), result.errors.end(), byPosition);
+    std::stable_sort(result.warnings.begin(), result.warnings.end(), byPosition);
     for (auto &listener : *result.cluster.mutable_listener())
         for (auto &route : *listener.mutable_route())
             if (!route.static_root().empty())
