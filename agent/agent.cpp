@@ -6,15 +6,22 @@
 #include "config/defaults.h"
 #include "config/snapshotstore.h"
 #include "events/eventlog.h"
+#include "control/auditlog.h"
+#include "control/commandhandler.h"
+#include "control/controlserver.h"
+#include "control/statefile.h"
 #include "proxy/proxyengine.h"
 #include "vip/vipmanager.h"
 
 #include <QCoreApplication>
 #include <QSocketNotifier>
+#include <QTimer>
 
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 #include <sys/signalfd.h>
+#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 namespace hafront::agent {
@@ -31,15 +38,48 @@ int blockSignalsIntoFd()
     return signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
+void printDiagnostics(const config::LoadResult &loaded)
+{
+    for (const auto &w : loaded.warnings)
+        std::cerr << w.format() << "\n";
+    for (const auto &e : loaded.errors)
+        std::cerr << e.format() << "\n";
+}
+
+// SIGHUP: re-read the config and swap it in; an invalid file is refused with
+// its errors and the running config stays.
+void reload(const AgentOptions &options, config::SnapshotStore &store, events::EventLog &events)
+{
+    auto loaded = config::loadClusterFile(options.configPath);
+    printDiagnostics(loaded);
+    std::map<std::string, std::string> fields{{"file", options.configPath}};
+    if (!loaded.ok()) {
+        fields["result"] = "refused";
+        events.record(v1::CONFIG, "config", "reload refused, keeping the running config: " + loaded.errors[0].format(),
+                      fields, wallMicros(), monoMicros());
+        return;
+    }
+    bool present = false;
+    for (const auto &n : loaded.cluster.node())
+        present |= n.name() == options.node;
+    if (!present) {
+        fields["result"] = "refused";
+        events.record(v1::CONFIG, "config", "reload refused: node " + options.node + " is not in the new config", fields,
+                      wallMicros(), monoMicros());
+        return;
+    }
+    const auto next = store.replaceCluster(std::make_shared<const v1::Cluster>(std::move(loaded.cluster)));
+    fields["result"] = "ok";
+    events.record(v1::CONFIG, "config", "reloaded " + config::summarize(*next->cluster), fields, wallMicros(),
+                  monoMicros());
+}
+
 } // namespace
 
 int runAgent(const AgentOptions &options)
 {
     auto loaded = config::loadClusterFile(options.configPath);
-    for (const auto &w : loaded.warnings)
-        std::cerr << w.format() << "\n";
-    for (const auto &e : loaded.errors)
-        std::cerr << e.format() << "\n";
+    printDiagnostics(loaded);
     if (!loaded.ok())
         return 1;
 
@@ -55,6 +95,21 @@ int runAgent(const AgentOptions &options)
         return 1;
     }
 
+    const v1::Node &self = *snapshot->self();
+    const std::string stateDir = options.stateDir.empty() ? config::stateDirOf(*snapshot->cluster, self) : options.stateDir;
+    const std::string socketPath = options.socketPath.empty() ? config::controlSocketOf(self) : options.socketPath;
+    std::error_code ec;
+    std::filesystem::create_directories(stateDir, ec);
+    if (ec) {
+        std::cerr << "hafront-agent: cannot create state dir " << stateDir << ": " << ec.message() << "\n";
+        return 1;
+    }
+    control::StateFile stateFile(stateDir + "/state.txtpb");
+    auto stateLoaded = stateFile.load();
+    snapshot->overrides = stateLoaded.state;
+    if (config::pruneOverrides(*snapshot->cluster, snapshot->overrides) > 0)
+        log::warning("agent", "dropped overrides that no longer match the config");
+
     // Blocked before any thread starts so that every thread inherits the mask.
     const int signalFd = blockSignalsIntoFd();
     int argc = 1;
@@ -64,6 +119,10 @@ int runAgent(const AgentOptions &options)
 
     config::SnapshotStore store(snapshot);
     events::EventLog events(options.node);
+    if (!stateLoaded.problem.empty()) {
+        log::error("agent", stateLoaded.problem);
+        events.record(v1::AGENT, "state", stateLoaded.problem, {{"file", stateFile.path()}}, wallMicros(), monoMicros());
+    }
     proxy::ProxyEngine proxy(store, events);
     vip::VipManager vips(store, events, [&proxy] { return proxy.canServe(); });
 
@@ -76,8 +135,47 @@ int runAgent(const AgentOptions &options)
         proxy.stop(std::chrono::milliseconds(0));
         return 1;
     }
-    events.record(v1::AGENT, "agent", "agent started node=" + options.node, {{"node", options.node}}, wallMicros(),
-                monoMicros());
+    const int64_t startedMono = monoMicros();
+    uint64_t statusSeq = 0;
+    auto buildStatus = [&]() {
+        v1::NodeStatus status;
+        const auto snap = store.current();
+        status.set_node(snap->node);
+        status.set_cluster(snap->cluster->name());
+        status.set_address(snap->self() ? snap->self()->address() : "");
+        status.set_agent_version(HAFRONT_VERSION);
+        status.set_mono_time_us(monoMicros());
+        status.set_wall_time_us(wallMicros());
+        status.set_uptime_ms(static_cast<uint64_t>((status.mono_time_us() - startedMono) / 1000));
+        status.set_status_seq(++statusSeq);
+        status.set_last_event_seq(events.lastSeq());
+        status.set_config_generation(snap->generation);
+        status.set_period_ms(config::statusPeriodMs(*snap->cluster));
+        proxy.fillStatus(status);
+        vips.fillStatus(status);
+        return status;
+    };
+    control::AuditLog audit(stateDir + "/audit.jsonl");
+    control::CommandHandler commands({store, events, vips, stateFile, audit, buildStatus});
+    control::ControlServer server(commands, events, buildStatus, config::statusPeriodMs(*snapshot->cluster));
+    if (auto ok = server.listen(socketPath, options.node, snapshot->cluster->name()); !ok) {
+        std::cerr << "hafront-agent: " << ok.error() << "\n";
+        vips.stop(false);
+        proxy.stop(std::chrono::milliseconds(0));
+        return 1;
+    }
+    events.record(v1::AGENT, "agent", "agent started node=" + options.node + " socket=" + socketPath,
+                  {{"node", options.node}, {"socket", socketPath}}, wallMicros(), monoMicros());
+
+    // systemd: READY once serving; a watchdog ping from the event loop, so a
+    // wedged loop gets the agent restarted.
+    sd_notify(0, "READY=1");
+    QTimer watchdog;
+    uint64_t watchdogUsec = 0;
+    if (sd_watchdog_enabled(0, &watchdogUsec) > 0 && watchdogUsec > 0) {
+        QObject::connect(&watchdog, &QTimer::timeout, [] { sd_notify(0, "WATCHDOG=1"); });
+        watchdog.start(static_cast<int>(watchdogUsec / 2000));
+    }
 
     QSocketNotifier notifier(signalFd, QSocketNotifier::Read);
     QObject::connect(&notifier, &QSocketNotifier::activated, [&] {
@@ -85,6 +183,10 @@ int runAgent(const AgentOptions &options)
         while (::read(signalFd, &info, sizeof info) == sizeof info) {
             if (info.ssi_signo == SIGUSR1) {
                 proxy.reopenLogs();
+            } else if (info.ssi_signo == SIGHUP) {
+                sd_notify(0, "RELOADING=1");
+                reload(options, store, events);
+                sd_notify(0, "READY=1");
             } else if (info.ssi_signo == SIGTERM || info.ssi_signo == SIGINT) {
                 log::info("agent", "stopping signal=" + std::to_string(info.ssi_signo));
                 app.quit();
@@ -92,6 +194,7 @@ int runAgent(const AgentOptions &options)
         }
     });
     const int code = app.exec();
+    sd_notify(0, "STOPPING=1");
     vips.stop(true);
     proxy.stop(std::chrono::milliseconds(config::drainTimeoutMs(*store.current()->cluster)));
     ::close(signalFd);

@@ -5,13 +5,16 @@
 #include "vip/vipmanager.h"
 
 #include <cstring>
+#include <fstream>
+#include <unistd.h>
 #include <iostream>
 #include <string>
 
 namespace {
 
 const char *kUsage =
-    "usage: hafront-agent --config FILE --node NAME [--state-dir DIR] [--socket PATH]\n"
+    "usage: hafront-agent [--config FILE] [--node NAME] [--state-dir DIR] [--socket PATH]\n"
+    "         (defaults: /etc/hafront/cluster.conf; node from /etc/hafront/node or the host name)\n"
     "       hafront-agent --check-config FILE\n"
     "       hafront-agent --cleanup --config FILE --node NAME\n";
 
@@ -26,6 +29,18 @@ int checkConfig(const std::string &path)
         return 1;
     std::cout << path << ": ok: " << hafront::config::summarize(result.cluster) << "\n";
     return 0;
+}
+
+std::string defaultNodeName()
+{
+    std::ifstream file("/etc/hafront/node");
+    std::string name;
+    if (file && std::getline(file, name) && !name.empty())
+        return name;
+    char host[256] = {};
+    if (::gethostname(host, sizeof host - 1) == 0)
+        return host;
+    return {};
 }
 
 } // namespace
@@ -66,8 +81,13 @@ int main(int argc, char **argv)
     }
     if (!checkPath.empty())
         return checkConfig(checkPath);
-    if (options.configPath.empty() || options.node.empty()) {
-        std::cerr << kUsage;
+    // Packaged defaults: /etc/hafront/cluster.conf, node from /etc/hafront/node or the host name.
+    if (options.configPath.empty())
+        options.configPath = "/etc/hafront/cluster.conf";
+    if (options.node.empty())
+        options.node = defaultNodeName();
+    if (options.node.empty()) {
+        std::cerr << "hafront-agent: no --node, no /etc/hafront/node and no host name\n" << kUsage;
         return 2;
     }
     if (cleanup) {

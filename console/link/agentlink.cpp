@@ -1,0 +1,259 @@
+#include "link/agentlink.h"
+
+#include "config/defaults.h"
+
+#include <QFileInfo>
+#include <QLocalSocket>
+
+namespace hafront::link {
+
+AgentLink::AgentLink(Options options, QObject *parent) : QObject(parent), m_options(std::move(options))
+{
+    qRegisterMetaType<hafront::v1::NodeStatus>();
+    qRegisterMetaType<hafront::v1::Event>();
+    m_retry.setSingleShot(true);
+    connect(&m_retry, &QTimer::timeout, this, &AgentLink::connectNow);
+}
+
+AgentLink::~AgentLink()
+{
+    failPending(tr("link to %1 closed").arg(m_options.node));
+}
+
+void AgentLink::start()
+{
+    m_backoffMs = 500;
+    connectNow();
+}
+
+void AgentLink::stop()
+{
+    m_retry.stop();
+    m_options.reconnect = false;
+    if (m_local) {
+        m_local->disconnect(this);
+        m_local->abort();
+        m_local->deleteLater();
+        m_local = nullptr;
+    }
+    failPending(tr("link to %1 stopped").arg(m_options.node));
+    setState(State::Idle, {});
+}
+
+int AgentLink::secondsUntilRetry() const
+{
+    if (!m_retry.isActive())
+        return 0;
+    return (m_retry.remainingTime() + 999) / 1000;
+}
+
+void AgentLink::acceptHostKey()
+{
+    m_options.acceptNewHostKey = true;
+    connectNow();
+}
+
+void AgentLink::setState(State state, const QString &reason)
+{
+    if (state == m_state && reason == m_reason)
+        return;
+    m_state = state;
+    m_reason = reason;
+    emit stateChanged(state, reason);
+}
+
+void AgentLink::connectNow()
+{
+    if (m_options.ssh) {
+        // The SSH transport (libssh, direct-streamlocal) is not built yet.
+        setState(State::Unreachable, tr("SSH transport is not available in this build"));
+        return;
+    }
+    if (m_local) {
+        m_local->disconnect(this);
+        m_local->abort();
+        m_local->deleteLater();
+    }
+    m_greeted = false;
+    m_decoder = wire::FrameDecoder();
+    m_local = new QLocalSocket(this);
+    connect(m_local, &QLocalSocket::connected, this, &AgentLink::onConnected);
+    connect(m_local, &QLocalSocket::readyRead, this, [this] { onBytes(m_local->readAll()); });
+    connect(m_local, &QLocalSocket::errorOccurred, this, [this](QLocalSocket::LocalSocketError) {
+        onLost(m_local ? m_local->errorString() : tr("socket error"));
+    });
+    connect(m_local, &QLocalSocket::disconnected, this, [this] { onLost(tr("the agent closed the connection")); });
+    setState(m_state == State::Idle ? State::Connecting : m_state, m_reason);
+    if (!QFileInfo::exists(m_options.socketPath)) {
+        // Reported like any other loss so that reconnect and backoff apply.
+        QTimer::singleShot(0, this, [this] {
+            onLost(tr("no agent socket at %1 (is hafront-agent running?)").arg(m_options.socketPath));
+        });
+        return;
+    }
+    m_local->connectToServer(m_options.socketPath);
+}
+
+void AgentLink::onConnected()
+{
+    v1::ClientMessage hello;
+    hello.mutable_hello()->set_protocol_version(wire::kProtocolVersion);
+    hello.mutable_hello()->set_client("hafront-client " HAFRONT_VERSION);
+    const std::string frame = wire::encodeFrame(hello);
+    m_local->write(frame.data(), static_cast<qint64>(frame.size()));
+}
+
+void AgentLink::write(const v1::ClientMessage &message)
+{
+    if (!m_greeted) {
+        m_queuedUntilHello.push_back(message);
+        return;
+    }
+    const std::string frame = wire::encodeFrame(message);
+    m_local->write(frame.data(), static_cast<qint64>(frame.size()));
+}
+
+void AgentLink::onBytes(const QByteArray &bytes)
+{
+    m_decoder.append(bytes.constData(), static_cast<size_t>(bytes.size()));
+    std::string payload, error;
+    for (;;) {
+        const auto next = m_decoder.next(payload, error);
+        if (next == wire::FrameDecoder::Next::NeedMore)
+            return;
+        v1::AgentMessage message;
+        if (next == wire::FrameDecoder::Next::Error || !wire::parsePayload(payload, message))
+            return onLost(tr("bad frame from the agent: %1").arg(QString::fromStdString(error)));
+        switch (message.body_case()) {
+        case v1::AgentMessage::kHello: {
+            m_greeted = true;
+            m_backoffMs = 500;
+            m_peerUser = QString::fromStdString(message.hello().peer_user());
+            if (m_options.subscribe) {
+                v1::ClientMessage sub;
+                sub.mutable_subscribe()->set_events(true);
+                sub.mutable_subscribe()->set_period_ms(m_options.periodMs);
+                write(sub);
+            }
+            for (const auto &queued : std::exchange(m_queuedUntilHello, {}))
+                write(queued);
+            setState(State::Connected, {});
+            break;
+        }
+        case v1::AgentMessage::kStatus:
+            m_status = message.status();
+            emit statusReceived(*m_status);
+            break;
+        case v1::AgentMessage::kEvent:
+            emit eventReceived(message.event());
+            break;
+        case v1::AgentMessage::kResult: {
+            auto it = m_pending.find(message.result().id());
+            if (it == m_pending.end())
+                break;
+            Pending pending = std::move(it->second);
+            m_pending.erase(it);
+            pending.timer->deleteLater();
+            pending.done(message.result());
+            break;
+        }
+        case v1::AgentMessage::kError:
+            return onLost(QString::fromStdString(message.error().message()));
+        case v1::AgentMessage::BODY_NOT_SET:
+            break;
+        }
+        if (!m_local)
+            return;
+    }
+}
+
+void AgentLink::onLost(const QString &why)
+{
+    if (!m_local)
+        return;
+    m_local->disconnect(this);
+    m_local->abort();
+    m_local->deleteLater();
+    m_local = nullptr;
+    m_greeted = false;
+    m_queuedUntilHello.clear();
+    failPending(tr("connection to %1 lost: %2").arg(m_options.node, why));
+    if (!m_options.reconnect) {
+        setState(State::Unreachable, why);
+        return;
+    }
+    m_retry.start(m_backoffMs);
+    m_backoffMs = std::min(m_backoffMs * 2, 10000);
+    setState(m_state == State::Connected ? State::Reconnecting : State::Unreachable, why);
+}
+
+void AgentLink::failPending(const QString &why)
+{
+    auto pending = std::exchange(m_pending, {});
+    for (auto &[id, p] : pending) {
+        p.timer->deleteLater();
+        v1::CommandResult r;
+        r.set_id(id);
+        r.set_ok(false);
+        r.set_error(why.toStdString());
+        p.done(r);
+    }
+}
+
+void AgentLink::send(v1::Command command, ResultHandler done, int timeoutMs)
+{
+    if (!m_local || m_state == State::Unreachable) {
+        v1::CommandResult r;
+        r.set_ok(false);
+        r.set_error(tr("not connected to %1%2")
+                        .arg(m_options.node, m_reason.isEmpty() ? QString() : QStringLiteral(": ") + m_reason)
+                        .toStdString());
+        done(r);
+        return;
+    }
+    const uint64_t id = m_nextId++;
+    command.set_id(id);
+    auto *timer = new QTimer(this);
+    timer->setSingleShot(true);
+    connect(timer, &QTimer::timeout, this, [this, id, timeoutMs] {
+        auto it = m_pending.find(id);
+        if (it == m_pending.end())
+            return;
+        Pending p = std::move(it->second);
+        m_pending.erase(it);
+        p.timer->deleteLater();
+        v1::CommandResult r;
+        r.set_id(id);
+        r.set_ok(false);
+        r.set_error(tr("no answer from %1 within %2 ms").arg(m_options.node).arg(timeoutMs).toStdString());
+        p.done(r);
+    });
+    timer->start(timeoutMs);
+    m_pending.emplace(id, Pending{std::move(done), timer});
+    v1::ClientMessage message;
+    *message.mutable_command() = std::move(command);
+    write(message);
+}
+
+std::vector<AgentLink::Options> targetsFor(const v1::Cluster &cluster)
+{
+    std::vector<AgentLink::Options> out;
+    for (const auto &node : cluster.node()) {
+        AgentLink::Options o;
+        o.node = QString::fromStdString(node.name());
+        const QString socket = QString::fromStdString(config::controlSocketOf(node));
+        o.socketPath = socket;
+        o.remoteSocketPath = socket;
+        if (!QFileInfo::exists(socket) && node.has_ssh()) {
+            SshTarget t;
+            t.user = node.ssh().user();
+            t.host = node.ssh().host().empty() ? node.address() : node.ssh().host();
+            t.port = static_cast<uint16_t>(config::sshPortOf(node.ssh()));
+            o.ssh = t;
+        }
+        out.push_back(std::move(o));
+    }
+    return out;
+}
+
+} // namespace hafront::link
