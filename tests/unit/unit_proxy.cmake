@@ -1,0 +1,2 @@
+hafront_add_test(tst_balance SOURCES tst_balance.cpp LIBS hafront_common LABELS unit)
+hafront_add_test(tst_health SOURCES tst_health.cpp LIBS hafront_common LABELS unit)
