@@ -1,18 +1,238 @@
-// Placeholder until the data plane lands (issue #4): starts nothing, serves nothing.
 #include "proxy/proxyengine.h"
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "config/defaults.h"
+#include "proxy/backendruntime.h"
+#include "proxy/healthchecker.h"
+#include "proxy/worker.h"
+
+#include <map>
+#include <thread>
 
 namespace hafront::proxy {
 
 struct ProxyEngine::Impl {
     config::SnapshotStore &store;
+    events::EventLog &events;
+    RuntimeRegistry registry;
+    std::vector<std::unique_ptr<Worker>> workers;
+    std::unique_ptr<HealthChecker> health;
+    bool started = false;
+
+    // Request rates, computed from counter deltas over at least a second.
+    struct Rate {
+        uint64_t count = 0;
+        int64_t at = 0;
+        double perSecond = 0;
+    };
+    mutable std::mutex rateMutex;
+    mutable std::map<const void *, Rate> rates;
+
+    double rate(const void *key, uint64_t count) const
+    {
+        std::lock_guard lock(rateMutex);
+        const int64_t now = monoMicros();
+        Rate &r = rates[key];
+        if (r.at == 0) {
+            r = {count, now, 0};
+        } else if (now - r.at >= 1'000'000) {
+            r.perSecond = double(count - r.count) * 1e6 / double(now - r.at);
+            r.count = count;
+            r.at = now;
+        }
+        return r.perSecond;
+    }
 };
 
-ProxyEngine::ProxyEngine(config::SnapshotStore &store, events::EventLog &) : m_impl(new Impl{store}) {}
-ProxyEngine::~ProxyEngine() = default;
-Status ProxyEngine::start() { return {}; }
-void ProxyEngine::stop(std::chrono::milliseconds) {}
-void ProxyEngine::fillStatus(v1::NodeStatus &) const {}
-bool ProxyEngine::canServe() const { return false; }
+ProxyEngine::ProxyEngine(config::SnapshotStore &store, events::EventLog &events) : m_impl(new Impl{store, events})
+{
+}
+
+ProxyEngine::~ProxyEngine() { stop(std::chrono::milliseconds(0)); }
+
+Status ProxyEngine::start()
+{
+    const auto snap = m_impl->store.current();
+    const v1::Node *self = snap->self();
+    uint32_t count = self && self->workers() ? self->workers() : snap->cluster->settings().workers();
+    if (count == 0)
+        count = std::max(1u, std::thread::hardware_concurrency());
+    for (const auto &pool : snap->cluster->pool())
+        for (const auto &b : pool.backend()) {
+            BackendRuntime &rt = m_impl->registry.backend(pool.name(), b.name(), b.address());
+            if (pool.passive().max_fails()) {
+                std::lock_guard lock(rt.mutex);
+                rt.passive = std::make_unique<health::PassiveWindow>(
+                    pool.passive().max_fails(), std::chrono::milliseconds(config::failWindowMs(pool.passive())),
+                    std::chrono::milliseconds(config::failTimeoutMs(pool.passive())));
+            }
+        }
+    if (snap->cluster->listener_size() == 0)
+        count = 0;   // nothing to serve: no threads
+    for (uint32_t i = 0; i < count; ++i) {
+        auto w = std::make_unique<Worker>(int(i), m_impl->store, m_impl->registry);
+        if (auto ok = w->bindListeners(); !ok) {
+            m_impl->workers.clear();
+            return ok;
+        }
+        m_impl->workers.push_back(std::move(w));
+    }
+    for (auto &w : m_impl->workers)
+        w->start();
+    m_impl->health = std::make_unique<HealthChecker>(m_impl->store, m_impl->registry, m_impl->events);
+    m_impl->health->start();
+    m_impl->started = true;
+    log::info("proxy", "started workers=" + std::to_string(count) +
+                           " listeners=" + std::to_string(snap->cluster->listener_size()));
+    return {};
+}
+
+void ProxyEngine::stop(std::chrono::milliseconds drain)
+{
+    if (!m_impl->started)
+        return;
+    m_impl->started = false;
+    const int64_t deadline = monoMicros() + int64_t(drain.count()) * 1000;
+    for (auto &w : m_impl->workers)
+        w->requestStop(deadline);
+    for (auto &w : m_impl->workers)
+        w->join();
+    if (m_impl->health)
+        m_impl->health->stop();
+    m_impl->workers.clear();
+    log::info("proxy", "stopped");
+}
+
+void ProxyEngine::fillStatus(v1::NodeStatus &status) const
+{
+    const auto snap = m_impl->store.current();
+    for (const auto &pool : snap->cluster->pool()) {
+        auto *ps = status.add_pools();
+        ps->set_name(pool.name());
+        ps->set_protocol(pool.protocol());
+        ps->set_balance(pool.balance());
+        double poolRate = 0;
+        uint32_t up = 0;
+        for (const auto &b : pool.backend()) {
+            BackendRuntime &rt = m_impl->registry.backend(pool.name(), b.name(), b.address());
+            auto *bs = ps->add_backends();
+            bs->set_name(b.name());
+            bs->set_address(b.address());
+            bs->set_backup(b.backup());
+            bs->set_configured_weight(config::weightOf(b));
+            bs->set_weight(snap->weight(pool.name(), b));
+            uint32_t effective = bs->weight();
+            if (pool.slow_start_ms() && rt.upSinceMicros.load() > 0)
+                effective = health::slowStartWeight(
+                    effective, std::chrono::milliseconds((monoMicros() - rt.upSinceMicros.load()) / 1000),
+                    std::chrono::milliseconds(pool.slow_start_ms()));
+            bs->set_effective_weight(effective);
+            bs->set_state(snap->state(pool.name(), b.name()));
+            bs->set_max_connections(b.max_connections());
+            const HealthState h = rt.healthState();
+            const bool passiveDown = rt.passiveDownUntilMicros.load() > monoMicros();
+            bs->set_health(h == HealthState::Down || passiveDown ? v1::DOWN
+                           : h == HealthState::Up                ? v1::UP
+                                                                 : v1::HEALTH_UNKNOWN);
+            if (bs->health() != v1::DOWN)
+                ++up;
+            {
+                std::lock_guard lock(rt.mutex);
+                bs->set_last_check(passiveDown ? "passive: too many failures" : rt.lastCheck);
+                bs->set_last_check_wall_us(rt.lastCheckWallMicros);
+            }
+            const uint64_t requests = rt.requests.load(std::memory_order_relaxed);
+            bs->set_requests_total(requests);
+            bs->set_requests_per_second(m_impl->rate(&rt, requests));
+            poolRate += bs->requests_per_second();
+            bs->set_active_connections(rt.active.load() - std::min(rt.active.load(), rt.idle.load()));
+            bs->set_idle_connections(rt.idle.load());
+            bs->set_responses_1xx(rt.responses[1].load());
+            bs->set_responses_2xx(rt.responses[2].load());
+            bs->set_responses_3xx(rt.responses[3].load());
+            bs->set_responses_4xx(rt.responses[4].load());
+            bs->set_responses_5xx(rt.responses[5].load());
+            for (const auto &[name, counter] : {std::pair{"connect", &rt.errConnect}, std::pair{"timeout", &rt.errTimeout},
+                                               std::pair{"reset", &rt.errReset}, std::pair{"protocol", &rt.errProtocol}})
+                if (const uint64_t v = counter->load()) {
+                    auto *c = bs->add_errors();
+                    c->set_name(name);
+                    c->set_value(v);
+                }
+            bs->set_bytes_in(rt.bytesIn.load());
+            bs->set_bytes_out(rt.bytesOut.load());
+            bs->set_retries(rt.retries.load());
+            const auto counts = rt.latency.snapshot();
+            bs->set_latency_p50_ms(stats::LatencyHistogram::quantileOf(counts, 0.50) / 1000.0);
+            bs->set_latency_p90_ms(stats::LatencyHistogram::quantileOf(counts, 0.90) / 1000.0);
+            bs->set_latency_p99_ms(stats::LatencyHistogram::quantileOf(counts, 0.99) / 1000.0);
+            bs->set_latency_p999_ms(stats::LatencyHistogram::quantileOf(counts, 0.999) / 1000.0);
+            auto *hist = bs->mutable_latency();
+            uint64_t total = 0;
+            for (int i = 0; i < stats::LatencyHistogram::kBuckets; ++i)
+                if (counts[size_t(i)]) {
+                    hist->add_upper_bound_ms(double(stats::LatencyHistogram::upperBoundMicros(i)) / 1000.0);
+                    hist->add_count(counts[size_t(i)]);
+                    total += counts[size_t(i)];
+                }
+            hist->set_total(total);
+        }
+        ps->set_backends_up(up);
+        ps->set_requests_per_second(poolRate);
+    }
+    for (const auto &l : snap->cluster->listener()) {
+        ListenerRuntime &rt = m_impl->registry.listener(l.name(), l.bind());
+        auto *ls = status.add_listeners();
+        ls->set_name(l.name());
+        ls->set_bind(l.bind());
+        ls->set_protocol(l.protocol());
+        ls->set_listening(rt.listening.load());
+        ls->set_accepted_total(rt.accepted.load());
+        ls->set_active_connections(rt.active.load());
+        ls->set_requests_total(rt.requests.load());
+        ls->set_requests_per_second(m_impl->rate(&rt, rt.requests.load()));
+        for (const auto &[name, counter] :
+             {std::pair{"400", &rt.r400}, std::pair{"403", &rt.r403}, std::pair{"404", &rt.r404},
+              std::pair{"408", &rt.r408}, std::pair{"413", &rt.r413}, std::pair{"431", &rt.r431},
+              std::pair{"502", &rt.r502}, std::pair{"503", &rt.r503}, std::pair{"504", &rt.r504}})
+            if (const uint64_t v = counter->load()) {
+                auto *c = ls->add_rejected();
+                c->set_name(name);
+                c->set_value(v);
+            }
+    }
+}
+
+bool ProxyEngine::canServe() const
+{
+    const auto snap = m_impl->store.current();
+    if (!m_impl->started)
+        return snap->cluster->listener_size() == 0;
+    auto poolUp = [&](const std::string &name) {
+        const v1::Pool *pool = snap->pool(name);
+        if (!pool)
+            return false;
+        for (const auto &b : pool->backend()) {
+            BackendRuntime &rt = m_impl->registry.backend(pool->name(), b.name(), b.address());
+            if (snap->weight(name, b) > 0 && snap->state(name, b.name()) == v1::READY &&
+                rt.healthState() != HealthState::Down)
+                return true;
+        }
+        return false;
+    };
+    for (const auto &l : snap->cluster->listener()) {
+        if (!m_impl->registry.listener(l.name(), l.bind()).listening.load())
+            return false;
+        if (l.protocol() == v1::TCP && !poolUp(l.pool()))
+            return false;
+        for (const auto &r : l.route())
+            if (!r.pool().empty() && !poolUp(r.pool()))
+                return false;
+    }
+    return true;
+}
+
 void ProxyEngine::reopenLogs() {}
 
 } // namespace hafront::proxy

@@ -5,6 +5,7 @@
 #include "ctl/statustable.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QEventLoop>
 #include <QTimer>
 
@@ -104,7 +105,10 @@ Status NodeFanout::resolve()
         o.node = QString::fromStdString(target->host);
         o.remoteSocketPath = QString::fromStdString(config::kDefaultControlSocket);
     } else {
-        o.socketPath = QString::fromStdString(m_t.socketPath.empty() ? config::kDefaultControlSocket : m_t.socketPath);
+        // Qt reads a relative socket name as one under the temp folder; the operator means this folder.
+        o.socketPath = QFileInfo(QString::fromStdString(m_t.socketPath.empty() ? config::kDefaultControlSocket
+                                                                                : m_t.socketPath))
+                           .absoluteFilePath();
         o.node = o.socketPath;
     }
     m_targets.push_back(o);

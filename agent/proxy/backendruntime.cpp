@@ -1,0 +1,39 @@
+#include "proxy/backendruntime.h"
+
+#include "config/address.h"
+
+#include <arpa/inet.h>
+
+namespace hafront::proxy {
+
+BackendRuntime &RuntimeRegistry::backend(const std::string &pool, const std::string &name, const std::string &address)
+{
+    std::lock_guard lock(m_mutex);
+    auto &slot = m_backends[pool + "/" + name + "@" + address];
+    if (!slot) {
+        slot = std::make_unique<BackendRuntime>();
+        slot->pool = pool;
+        slot->name = name;
+        slot->address = address;
+        if (const auto ep = config::parseEndpoint(address)) {
+            slot->addr.sin_family = AF_INET;
+            slot->addr.sin_addr.s_addr = htonl(ep->ip);
+            slot->addr.sin_port = htons(ep->port);
+        }
+    }
+    return *slot;
+}
+
+ListenerRuntime &RuntimeRegistry::listener(const std::string &name, const std::string &bind)
+{
+    std::lock_guard lock(m_mutex);
+    auto &slot = m_listeners[name + "@" + bind];
+    if (!slot) {
+        slot = std::make_unique<ListenerRuntime>();
+        slot->name = name;
+        slot->bind = bind;
+    }
+    return *slot;
+}
+
+} // namespace hafront::proxy

@@ -1,0 +1,78 @@
+// Live state of backends and listeners that outlives snapshot swaps:
+// health verdicts and counters, shared by workers, the health checker and
+// the status publisher. Counters are relaxed atomics: no lock on the request path.
+#pragma once
+
+#include "health/healthcounter.h"
+#include "stats/histogram.h"
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <netinet/in.h>
+#include <string>
+
+namespace hafront::proxy {
+
+enum class HealthState : int { Unknown = 0, Up = 1, Down = 2 };
+
+struct BackendRuntime {
+    std::string pool, name, address;
+    sockaddr_in addr{};
+
+    std::atomic<int> health{static_cast<int>(HealthState::Unknown)};
+    std::atomic<int64_t> upSinceMicros{0};       // for slow start
+    std::atomic<int64_t> passiveDownUntilMicros{0};
+
+    std::atomic<uint32_t> active{0}, idle{0};
+    std::atomic<uint64_t> requests{0}, bytesIn{0}, bytesOut{0}, retries{0};
+    std::atomic<uint64_t> responses[6] = {};     // by class 1xx..5xx at [1..5]
+    std::atomic<uint64_t> errConnect{0}, errTimeout{0}, errReset{0}, errProtocol{0};
+    stats::LatencyHistogram latency;
+
+    std::mutex mutex;                            // guards the fields below
+    std::string lastCheck;
+    int64_t lastCheckWallMicros = 0;
+    std::unique_ptr<health::PassiveWindow> passive;
+
+    HealthState healthState() const { return static_cast<HealthState>(health.load(std::memory_order_relaxed)); }
+    void recordResponse(int status, uint64_t micros)
+    {
+        requests.fetch_add(1, std::memory_order_relaxed);
+        responses[std::min(5, std::max(1, status / 100))].fetch_add(1, std::memory_order_relaxed);
+        latency.record(micros);
+    }
+};
+
+struct ListenerRuntime {
+    std::string name, bind;
+    std::atomic<bool> listening{false};
+    std::atomic<uint64_t> accepted{0}, requests{0};
+    std::atomic<uint32_t> active{0};
+    // Rejections the proxy answered itself, by status.
+    std::atomic<uint64_t> r400{0}, r403{0}, r404{0}, r408{0}, r413{0}, r431{0}, r502{0}, r503{0}, r504{0};
+};
+
+// Find-or-create by key; entries are never removed while the engine runs, so
+// raw pointers handed to workers stay valid across snapshot swaps.
+class RuntimeRegistry {
+public:
+    BackendRuntime &backend(const std::string &pool, const std::string &name, const std::string &address);
+    ListenerRuntime &listener(const std::string &name, const std::string &bind);
+    template <class F>
+    void forEachBackend(F f)
+    {
+        std::lock_guard lock(m_mutex);
+        for (auto &[k, b] : m_backends)
+            f(*b);
+    }
+
+private:
+    std::mutex m_mutex;
+    std::map<std::string, std::unique_ptr<BackendRuntime>> m_backends;
+    std::map<std::string, std::unique_ptr<ListenerRuntime>> m_listeners;
+};
+
+} // namespace hafront::proxy

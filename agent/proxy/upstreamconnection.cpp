@@ -1,0 +1,315 @@
+#include "proxy/upstreamconnection.h"
+
+#include "proxy/worker.h"
+
+#include <cerrno>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace hafront::proxy {
+namespace {
+
+UpstreamConnection *up(llhttp_t *p) { return static_cast<UpstreamConnection *>(p->data); }
+
+llhttp_settings_t responseSettings()
+{
+    llhttp_settings_t s;
+    llhttp_settings_init(&s);
+    s.on_status = [](llhttp_t *p, const char *a, size_t n) { return up(p)->onStatus(a, n); };
+    s.on_header_field = [](llhttp_t *p, const char *a, size_t n) { return up(p)->onHeaderField(a, n); };
+    s.on_header_value = [](llhttp_t *p, const char *a, size_t n) { return up(p)->onHeaderValue(a, n); };
+    s.on_headers_complete = [](llhttp_t *p) { return up(p)->onHeadersComplete(); };
+    s.on_body = [](llhttp_t *p, const char *a, size_t n) { return up(p)->onBody(a, n); };
+    s.on_message_complete = [](llhttp_t *p) { return up(p)->onMessageComplete(); };
+    return s;
+}
+const llhttp_settings_t kResponseSettings = responseSettings();
+
+} // namespace
+
+bool OutBuffer::flushTo(int fd)
+{
+    while (pending()) {
+        const ssize_t n = ::send(fd, data.data() + offset, pending(), MSG_NOSIGNAL);
+        if (n > 0) {
+            offset += static_cast<size_t>(n);
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            break;
+        if (n < 0 && errno == EINTR)
+            continue;
+        return false;
+    }
+    if (offset == data.size()) {
+        data.clear();
+        offset = 0;
+    } else if (offset > (256u << 10)) {
+        data.erase(0, offset);
+        offset = 0;
+    }
+    return true;
+}
+
+UpstreamConnection::UpstreamConnection(Worker &worker, BackendRuntime &backend, int fd_, bool connecting)
+    : m_worker(worker), m_backend(backend), m_connecting(connecting)
+{
+    fd = fd_;
+    m_backend.active.fetch_add(1, std::memory_order_relaxed);
+}
+
+UpstreamConnection::~UpstreamConnection() = default;
+
+void UpstreamConnection::attach(HttpSession *session, bool headRequest, int64_t connectDeadline, int64_t readTimeout)
+{
+    m_session = session;
+    m_headRequest = headRequest;
+    m_readTimeout = readTimeout;
+    m_responseStarted = m_finalResponse = m_complete = m_tunnel = m_readPaused = false;
+    m_head.clear();
+    llhttp_init(&m_parser, HTTP_RESPONSE, &kResponseSettings);
+    m_parser.data = this;
+    deadlineMicros = m_connecting ? connectDeadline : 0;
+    updateInterest();
+}
+
+void UpstreamConnection::send(std::string_view bytes)
+{
+    m_out.append(bytes);
+    if (!m_connecting && !m_out.flushTo(fd))
+        return fail("send failed", false);
+    updateInterest();
+}
+
+void UpstreamConnection::requestComplete()
+{
+    if (!m_connecting && m_out.pending() == 0 && !deadlineMicros)
+        deadlineMicros = m_worker.now() + m_readTimeout;
+    updateInterest();
+}
+
+void UpstreamConnection::detach()
+{
+    m_session = nullptr;
+    close();
+}
+
+void UpstreamConnection::pauseReading(bool paused)
+{
+    if (paused != m_readPaused) {
+        m_readPaused = paused;
+        updateInterest();
+        if (!paused)
+            readable();
+    }
+}
+
+void UpstreamConnection::updateInterest()
+{
+    if (dead)
+        return;
+    uint32_t want = EPOLLRDHUP;
+    if (m_connecting || m_out.pending())
+        want |= EPOLLOUT;
+    if (!m_connecting && !m_readPaused)
+        want |= EPOLLIN;
+    if (want != m_interest) {
+        m_interest = want;
+        m_worker.modify(this, want);
+    }
+}
+
+void UpstreamConnection::onEvent(uint32_t events)
+{
+    if (events & EPOLLOUT || (m_connecting && events & (EPOLLERR | EPOLLHUP)))
+        writable();
+    if (dead)
+        return;
+    if (events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP))
+        readable();
+}
+
+void UpstreamConnection::writable()
+{
+    if (m_connecting) {
+        int err = 0;
+        socklen_t len = sizeof err;
+        ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+        if (err)
+            return fail(std::string("connect: ") + std::strerror(err), false);
+        m_connecting = false;
+        deadlineMicros = 0;
+    }
+    if (!m_out.flushTo(fd))
+        return fail("send failed", false);
+    if (m_session && m_out.pending() < (256u << 10))
+        m_session->resumeFromUpstream();
+    if (m_out.pending() == 0 && m_session && !deadlineMicros)
+        deadlineMicros = m_worker.now() + m_readTimeout;
+    updateInterest();
+}
+
+void UpstreamConnection::readable()
+{
+    if (m_connecting || dead)
+        return;
+    char buf[65536];
+    for (int rounds = 0; rounds < 4 && !m_readPaused; ++rounds) {
+        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n > 0) {
+            m_backend.bytesIn.fetch_add(static_cast<uint64_t>(n), std::memory_order_relaxed);
+            if (!m_session)
+                return close();   // an idle connection must not talk: drop it
+            if (m_readTimeout)
+                deadlineMicros = m_worker.now() + m_readTimeout;
+            if (m_tunnel) {
+                m_session->upstreamTunnelData(buf, static_cast<size_t>(n));
+                continue;
+            }
+            const llhttp_errno_t err = llhttp_execute(&m_parser, buf, static_cast<size_t>(n));
+            if (dead)
+                return;
+            if (err == HPE_PAUSED_UPGRADE) {
+                // 101: the rest of the bytes already belong to the tunnel.
+                const char *pos = llhttp_get_error_pos(&m_parser);
+                if (pos && m_session && pos < buf + n)
+                    m_session->upstreamTunnelData(pos, static_cast<size_t>(buf + n - pos));
+                continue;
+            }
+            if (err != HPE_OK && err != HPE_PAUSED) {
+                m_backend.errProtocol.fetch_add(1, std::memory_order_relaxed);
+                return fail(std::string("bad response: ") + llhttp_errno_name(err), false);
+            }
+            if (m_complete) {
+                // Completed outside the parser's callback: the session may reuse us at once.
+                HttpSession *session = m_session;
+                m_session = nullptr;
+                if (session)
+                    session->upstreamComplete(*this, m_reusable);
+                return;
+            }
+            if (!m_session)
+                return;
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            break;
+        if (n < 0 && errno == EINTR)
+            continue;
+        // EOF: a close-delimited body ends here; anything else is a failure.
+        if (m_tunnel) {
+            if (m_session)
+                m_session->upstreamGone();
+            m_session = nullptr;
+            return close();
+        }
+        if (m_responseStarted && llhttp_finish(&m_parser) == HPE_OK && m_complete) {
+            HttpSession *session = m_session;
+            m_session = nullptr;
+            if (session)
+                session->upstreamComplete(*this, false);
+            else
+                close();
+            return;
+        }
+        return fail(n == 0 ? "connection closed by backend" : std::string("recv: ") + std::strerror(errno), false);
+    }
+    updateInterest();
+}
+
+void UpstreamConnection::onTimer(int64_t now)
+{
+    if (!deadlineMicros || now < deadlineMicros)
+        return;
+    deadlineMicros = 0;
+    if (!m_session)
+        return close();
+    fail(m_connecting ? "connect timed out" : "no response in time", true);
+}
+
+void UpstreamConnection::fail(const std::string &why, bool timeout)
+{
+    if (dead)
+        return;
+    HttpSession *session = m_session;
+    m_session = nullptr;
+    if (session)
+        session->upstreamFailed(*this, why, timeout, m_responseStarted);
+    else
+        close();
+}
+
+void UpstreamConnection::close()
+{
+    if (dead)
+        return;
+    m_backend.active.fetch_sub(1, std::memory_order_relaxed);
+    m_worker.destroy(this);
+}
+
+int UpstreamConnection::onStatus(const char *at, size_t len)
+{
+    m_head.reason.append(at, len);
+    return 0;
+}
+
+int UpstreamConnection::onHeaderField(const char *at, size_t len)
+{
+    if (m_head.inValue || m_head.headers.empty()) {
+        m_head.headers.emplace_back();
+        m_head.inValue = false;
+    }
+    m_head.headers.back().first.append(at, len);
+    return 0;
+}
+
+int UpstreamConnection::onHeaderValue(const char *at, size_t len)
+{
+    m_head.inValue = true;
+    m_head.headers.back().second.append(at, len);
+    return 0;
+}
+
+int UpstreamConnection::onHeadersComplete()
+{
+    const int status = m_parser.status_code;
+    const bool interim = status >= 100 && status < 200 && status != 101;
+    const bool noBody = m_headRequest || status == 204 || status == 304 || interim;
+    if (!interim)
+        m_responseStarted = true;
+    if (m_session)
+        m_session->upstreamHead(status, m_head, (m_parser.flags & F_CHUNKED) != 0,
+                                (m_parser.flags & F_CONTENT_LENGTH) != 0, noBody,
+                                llhttp_should_keep_alive(&m_parser) != 0);
+    if (interim)
+        m_head.clear();
+    if (status == 101)
+        return 2;   // upgrade: no body, the tunnel takes over
+    return noBody ? 1 : 0;
+}
+
+int UpstreamConnection::onBody(const char *at, size_t len)
+{
+    if (m_session)
+        m_session->upstreamBody(at, len);
+    // Backpressure: finish this buffer, then stop reading until the client drains.
+    if (m_session && m_session->clientBackedUp() && !m_readPaused) {
+        m_readPaused = true;
+        updateInterest();
+    }
+    return 0;
+}
+
+int UpstreamConnection::onMessageComplete()
+{
+    const int status = m_parser.status_code;
+    if (status >= 100 && status < 200 && status != 101)
+        return 0;   // interim response; the final one follows
+    m_complete = true;
+    deadlineMicros = 0;
+    m_reusable = llhttp_should_keep_alive(&m_parser) != 0 && m_out.pending() == 0;
+    return HPE_PAUSED;
+}
+
+} // namespace hafront::proxy

@@ -1,0 +1,66 @@
+// UpstreamConnection: one connection to a backend. Sends a request's bytes,
+// parses the response with llhttp and hands it to its HttpSession; kept in
+// the worker's idle pool between requests (keep-alive).
+#pragma once
+
+#include "proxy/backendruntime.h"
+#include "proxy/httpsession.h"
+#include "proxy/iohandle.h"
+
+#include <llhttp.h>
+
+namespace hafront::proxy {
+
+class UpstreamConnection : public IoHandle {
+public:
+    UpstreamConnection(Worker &worker, BackendRuntime &backend, int fd, bool connecting);
+    ~UpstreamConnection() override;
+
+    void attach(HttpSession *session, bool headRequest, int64_t connectDeadline, int64_t readTimeoutMicros);
+    void send(std::string_view bytes);
+    void requestComplete();          // the whole request is queued
+    void detach();                   // session gone: drop
+    void onEvent(uint32_t events) override;
+    void onTimer(int64_t now) override;
+    void close();
+    void setTunnel() { m_tunnel = true; }
+
+    BackendRuntime &backend() { return m_backend; }
+    bool reused() const { return m_reused; }
+    bool connecting() const { return m_connecting; }
+    bool backedUp() const { return m_out.pending() > (1u << 20); }
+    void pauseReading(bool paused);
+
+    int onStatus(const char *at, size_t len);
+    int onHeaderField(const char *at, size_t len);
+    int onHeaderValue(const char *at, size_t len);
+    int onHeadersComplete();
+    int onBody(const char *at, size_t len);
+    int onMessageComplete();
+
+private:
+    void readable();
+    void writable();
+    void fail(const std::string &why, bool timeout);
+    void updateInterest();
+
+    Worker &m_worker;
+    BackendRuntime &m_backend;
+    HttpSession *m_session = nullptr;
+    llhttp_t m_parser;
+    ParsedHead m_head;
+    OutBuffer m_out;
+    bool m_connecting;
+    bool m_reused = false;
+    bool m_headRequest = false;
+    bool m_responseStarted = false;
+    bool m_finalResponse = false;
+    bool m_complete = false;
+    bool m_reusable = false;
+    bool m_tunnel = false;
+    bool m_readPaused = false;
+    int64_t m_readTimeout = 0;
+    uint32_t m_interest = 0;
+};
+
+} // namespace hafront::proxy

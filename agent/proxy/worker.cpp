@@ -1,0 +1,307 @@
+#include "proxy/worker.h"
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "config/address.h"
+#include "config/defaults.h"
+#include "proxy/httpsession.h"
+#include "proxy/tcpsession.h"
+#include "proxy/upstreamconnection.h"
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace hafront::proxy {
+
+struct Worker::Listener : IoHandle {
+    Worker *worker = nullptr;
+    size_t index = 0;
+    bool tcp = false;
+    void onEvent(uint32_t) override { worker->acceptFrom(*this); }
+};
+
+namespace {
+void setNoDelay(int fd)
+{
+    int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+} // namespace
+
+Worker::Worker(int index, config::SnapshotStore &store, RuntimeRegistry &registry)
+    : m_index(index), m_store(store), m_registry(registry)
+{
+    m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
+    m_wake = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.ptr = nullptr;   // the wake fd
+    ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_wake, &ev);
+    refreshNow();
+    refreshView();
+    m_node = m_view->snapshot->node;
+}
+
+Worker::~Worker()
+{
+    join();
+    for (auto *h : m_handles)
+        if (!h->dead) {
+            ::close(h->fd);
+            delete h;
+        }
+    for (auto *h : m_graveyard)
+        delete h;
+    for (auto &l : m_listeners)
+        if (l->fd >= 0)
+            ::close(l->fd);
+    ::close(m_wake);
+    ::close(m_epoll);
+}
+
+int64_t Worker::refreshNow()
+{
+    m_now = monoMicros();
+    return m_now;
+}
+
+void Worker::refreshView()
+{
+    const uint64_t generation = m_store.generation();
+    if (generation == m_viewGeneration && m_view)
+        return;
+    m_view = ClusterView::build(m_store.current(), m_registry);
+    m_viewGeneration = m_view->snapshot->generation;
+}
+
+Status Worker::bindListeners()
+{
+    for (size_t i = 0; i < m_view->listeners.size(); ++i) {
+        const auto &cfg = *m_view->listeners[i].config;
+        const auto ep = config::parseEndpoint(cfg.bind());
+        const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        int one = 1;
+        ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+        // The VIP may not be on this node yet: bind it anyway and serve once it arrives.
+        ::setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof one);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(ep->port);
+        addr.sin_addr.s_addr = htonl(ep->ip);
+        if (::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0 || ::listen(fd, 4096) != 0) {
+            const std::string why = std::strerror(errno);
+            ::close(fd);
+            return fail("listener " + cfg.name() + ": cannot bind " + cfg.bind() + ": " + why);
+        }
+        auto l = std::make_unique<Listener>();
+        l->fd = fd;
+        l->worker = this;
+        l->index = i;
+        l->tcp = cfg.protocol() == v1::TCP;
+        m_view->listeners[i].rt->listening.store(true, std::memory_order_relaxed);
+        m_listeners.push_back(std::move(l));
+    }
+    return {};
+}
+
+void Worker::start()
+{
+    for (auto &l : m_listeners) {
+        epoll_event ev{};
+        ev.events = EPOLLIN;
+        ev.data.ptr = l.get();
+        ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, l->fd, &ev);
+    }
+    m_thread = std::thread([this] { run(); });
+}
+
+void Worker::requestStop(int64_t deadlineMicros)
+{
+    m_stopDeadline.store(deadlineMicros);
+    m_stopping.store(true);
+    uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(m_wake, &one, sizeof one);
+}
+
+void Worker::join()
+{
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+void Worker::add(IoHandle *h, uint32_t events)
+{
+    epoll_event ev{};
+    ev.events = events;
+    ev.data.ptr = h;
+    ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, h->fd, &ev);
+    m_handles.push_back(h);
+}
+
+void Worker::modify(IoHandle *h, uint32_t events)
+{
+    epoll_event ev{};
+    ev.events = events;
+    ev.data.ptr = h;
+    ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, h->fd, &ev);
+}
+
+void Worker::destroy(IoHandle *h)
+{
+    if (h->dead)
+        return;
+    h->dead = true;
+    ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, h->fd, nullptr);
+    ::close(h->fd);
+    m_graveyard.push_back(h);
+}
+
+void Worker::noteBackendFailure(BackendRuntime &b)
+{
+    std::lock_guard lock(b.mutex);
+    if (b.passive && b.passive->recordFailure(health::Clock::now()))
+        b.passiveDownUntilMicros.store(m_now + 10'000'000, std::memory_order_relaxed);
+}
+
+UpstreamConnection *Worker::acquireUpstream(BackendRuntime &backend, std::string &error)
+{
+    auto &idle = m_idle[&backend];
+    while (!idle.empty()) {
+        UpstreamConnection *c = idle.back();
+        idle.pop_back();
+        backend.idle.fetch_sub(1, std::memory_order_relaxed);
+        if (!c->dead)
+            return c;
+    }
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        error = std::strerror(errno);
+        return nullptr;
+    }
+    setNoDelay(fd);
+    const int rc = ::connect(fd, reinterpret_cast<const sockaddr *>(&backend.addr), sizeof backend.addr);
+    if (rc != 0 && errno != EINPROGRESS) {
+        error = std::strerror(errno);
+        ::close(fd);
+        return nullptr;
+    }
+    auto *c = new UpstreamConnection(*this, backend, fd, rc != 0);
+    add(c, EPOLLOUT | EPOLLIN | EPOLLRDHUP);
+    return c;
+}
+
+void Worker::releaseUpstream(UpstreamConnection *c)
+{
+    auto &idle = m_idle[&c->backend()];
+    const auto &pool = m_view->snapshot->pool(c->backend().pool);
+    const size_t keep = pool ? config::keepaliveOf(*pool) : 64;
+    if (idle.size() >= keep)
+        return c->close();
+    c->deadlineMicros = m_now + 60'000'000;   // idle upstream connections expire
+    idle.push_back(c);
+    c->backend().idle.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Worker::acceptFrom(Listener &l)
+{
+    for (int i = 0; i < 64; ++i) {
+        sockaddr_in peer{};
+        socklen_t len = sizeof peer;
+        const int fd = ::accept4(l.fd, reinterpret_cast<sockaddr *>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0)
+            return;
+        setNoDelay(fd);
+        m_view->listeners[l.index].rt->accepted.fetch_add(1, std::memory_order_relaxed);
+        if (l.tcp) {
+            TcpSession::start(*this, fd, l.index);
+        } else {
+            auto *s = new HttpSession(*this, fd, l.index, ntohl(peer.sin_addr.s_addr));
+            add(s, EPOLLIN | EPOLLRDHUP);
+        }
+    }
+}
+
+void Worker::sweep()
+{
+    // Drop what died, run deadlines, expire idle upstream connections.
+    for (auto *h : m_handles)
+        if (!h->dead && h->deadlineMicros && h->deadlineMicros <= m_now)
+            h->onTimer(m_now);
+    for (auto &[backend, list] : m_idle)
+        for (auto it = list.begin(); it != list.end();)
+            if ((*it)->dead) {
+                backend->idle.fetch_sub(1, std::memory_order_relaxed);
+                it = list.erase(it);
+            } else {
+                ++it;
+            }
+}
+
+void Worker::run()
+{
+    epoll_event events[256];
+    bool draining = false;
+    while (true) {
+        refreshView();
+        const int n = ::epoll_wait(m_epoll, events, 256, 20);
+        refreshNow();
+        for (int i = 0; i < n; ++i) {
+            auto *h = static_cast<IoHandle *>(events[i].data.ptr);
+            if (!h) {
+                uint64_t v;
+                [[maybe_unused]] auto r = ::read(m_wake, &v, sizeof v);
+                continue;
+            }
+            if (!h->dead)
+                h->onEvent(events[i].events);
+        }
+        if (m_now - m_lastSweep >= 10'000 || !m_graveyard.empty()) {
+            if (m_now - m_lastSweep >= 10'000) {
+                sweep();
+                m_lastSweep = m_now;
+            }
+            if (!m_graveyard.empty()) {
+                m_handles.erase(std::remove_if(m_handles.begin(), m_handles.end(), [](IoHandle *h) { return h->dead; }),
+                                m_handles.end());
+                for (auto &[b, list] : m_idle)
+                    list.erase(std::remove_if(list.begin(), list.end(), [&](UpstreamConnection *c) {
+                                   if (c->dead)
+                                       b->idle.fetch_sub(1, std::memory_order_relaxed);
+                                   return c->dead;
+                               }),
+                               list.end());
+                for (auto *h : m_graveyard)
+                    delete h;
+                m_graveyard.clear();
+            }
+        }
+        if (m_stopping.load()) {
+            if (!draining) {
+                draining = true;
+                for (auto &l : m_listeners) {
+                    ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, l->fd, nullptr);
+                    ::close(l->fd);
+                    l->fd = -1;
+                    m_view->listeners[l->index].rt->listening.store(false, std::memory_order_relaxed);
+                }
+            }
+            bool busy = false;
+            for (auto *h : m_handles)
+                if (!h->dead)
+                    if (auto *s = dynamic_cast<HttpSession *>(h); s && s->busy())
+                        busy = true;
+            if (!busy || m_now >= m_stopDeadline.load())
+                break;
+        }
+    }
+}
+
+} // namespace hafront::proxy

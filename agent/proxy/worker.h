@@ -1,0 +1,71 @@
+// Worker: one proxy thread with its own epoll loop, its own SO_REUSEPORT
+// listening sockets, its own idle upstream connections and its own compiled
+// view of the snapshot (rebuilt when the generation changes: no lock per request).
+#pragma once
+
+#include "base/result.h"
+#include "config/snapshotstore.h"
+#include "proxy/iohandle.h"
+#include "proxy/poolview.h"
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <memory>
+#include <thread>
+#include <vector>
+
+namespace hafront::proxy {
+
+class UpstreamConnection;
+
+class Worker {
+public:
+    Worker(int index, config::SnapshotStore &store, RuntimeRegistry &registry);
+    ~Worker();
+
+    Status bindListeners();
+    void start();
+    // Stop accepting now; close once idle or at the deadline; then the thread ends.
+    void requestStop(int64_t deadlineMicros);
+    void join();
+
+    // For handles running on this worker's thread.
+    void add(IoHandle *handle, uint32_t events);
+    void modify(IoHandle *handle, uint32_t events);
+    void destroy(IoHandle *handle);   // closes the fd now, deletes after the batch
+    UpstreamConnection *acquireUpstream(BackendRuntime &backend, std::string &error);
+    void releaseUpstream(UpstreamConnection *connection);   // to the idle pool
+    void noteBackendFailure(BackendRuntime &backend);      // passive health
+    const std::shared_ptr<ClusterView> &view() const { return m_view; }
+    const std::string &node() const { return m_node; }
+    int64_t now() const { return m_now; }
+    int64_t refreshNow();
+
+private:
+    struct Listener;
+    void run();
+    void refreshView();
+    void sweep();
+    void acceptFrom(Listener &listener);
+
+    int m_index;
+    config::SnapshotStore &m_store;
+    RuntimeRegistry &m_registry;
+    std::string m_node;
+    int m_epoll = -1;
+    int m_wake = -1;
+    std::thread m_thread;
+    std::atomic<bool> m_stopping{false};
+    std::atomic<int64_t> m_stopDeadline{0};
+    uint64_t m_viewGeneration = ~0ull;
+    std::shared_ptr<ClusterView> m_view;
+    std::vector<std::unique_ptr<Listener>> m_listeners;
+    std::vector<IoHandle *> m_handles;      // live sessions and upstreams, for the timer sweep
+    std::vector<IoHandle *> m_graveyard;
+    std::map<BackendRuntime *, std::vector<UpstreamConnection *>> m_idle;
+    int64_t m_now = 0;
+    int64_t m_lastSweep = 0;
+};
+
+} // namespace hafront::proxy
