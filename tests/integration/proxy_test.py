@@ -1,0 +1,348 @@
+#!/usr/bin/env python3
+"""Integration test of hafront's data plane on loopback: a real hafront-agent in
+front of backends this script starts. Weighted shares, live reweight under load,
+smuggling and limits (raw sockets), static files, TCP half-close, backend killed
+mid-load, graceful drain. Exits 1 when any case fails."""
+import argparse
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from testbackends import EchoServer, RecordingBackend  # noqa: E402
+
+BASE = 21000 + (os.getpid() % 400) * 20
+P_WEB, P_SMUG, P_SLOW, P_TCP, P_DOWN = BASE, BASE + 1, BASE + 2, BASE + 3, BASE + 4
+P_A, P_B, P_S, P_E, P_K, P_DEAD = BASE + 10, BASE + 11, BASE + 12, BASE + 13, BASE + 14, BASE + 15
+failures = []
+
+
+def check(name, ok, detail=""):
+    print(("PASS " if ok else "FAIL ") + name + ("" if ok else "  -- " + str(detail)), flush=True)
+    if not ok:
+        failures.append(name)
+
+
+def config(root):
+    return f"""
+name: "itest"
+node {{ name: "n1" address: "127.0.0.1" }}
+pool {{ name: "app" balance: ROUND_ROBIN
+  backend {{ name: "a" address: "127.0.0.1:{P_A}" weight: 3 }}
+  backend {{ name: "b" address: "127.0.0.1:{P_B}" weight: 1 }}
+  backend {{ name: "k" address: "127.0.0.1:{P_K}" weight: 0 }}
+  health {{ http {{ path: "/health" }} interval_ms: 200 timeout_ms: 200 rise: 1 fall: 1 }}
+  read_timeout_ms: 400 }}
+pool {{ name: "smug" backend {{ name: "s" address: "127.0.0.1:{P_S}" }} }}
+pool {{ name: "dead" backend {{ name: "d" address: "127.0.0.1:{P_DEAD}" }}
+  health {{ tcp {{}} interval_ms: 200 rise: 1 fall: 1 }} }}
+pool {{ name: "echo" protocol: TCP backend {{ name: "e" address: "127.0.0.1:{P_E}" }} idle_timeout_ms: 5000 }}
+listener {{ name: "web" bind: "127.0.0.1:{P_WEB}" served_by_header: true
+  route {{ path_prefix: "/static/" static_root: "{root}" }}
+  route {{ path_prefix: "/" pool: "app" }} }}
+listener {{ name: "smug" bind: "127.0.0.1:{P_SMUG}" max_body_bytes: 1000 max_header_bytes: 4096
+  route {{ path_prefix: "/" pool: "smug" }} }}
+listener {{ name: "slow" bind: "127.0.0.1:{P_SLOW}" header_timeout_ms: 500
+  route {{ path_prefix: "/" pool: "smug" }} }}
+listener {{ name: "down" bind: "127.0.0.1:{P_DOWN}" route {{ path_prefix: "/" pool: "dead" }} }}
+listener {{ name: "tcp" bind: "127.0.0.1:{P_TCP}" protocol: TCP pool: "echo" }}
+"""
+
+
+def raw(port, data, timeout=3.0, half_close=False):
+    """Sends raw bytes, returns everything read until close or timeout."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    s.sendall(data)
+    if half_close:
+        s.shutdown(socket.SHUT_WR)
+    out = b""
+    try:
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            out += chunk
+    except socket.timeout:
+        pass
+    s.close()
+    return out
+
+
+def status_of(resp):
+    try:
+        return int(resp.split(b" ", 2)[1])
+    except (IndexError, ValueError):
+        return 0
+
+
+def get(port, path, headers=None, method="GET", conn=None, body=None):
+    c = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    c.request(method, path, body=body, headers=headers or {})
+    r = c.getresponse()
+    body = r.read()
+    if conn is None:
+        c.close()
+    return r.status, dict((k.lower(), v) for k, v in r.getheaders()), body
+
+
+def wait_ready(deadline=10.0):
+    end = time.time() + deadline
+    while time.time() < end:
+        try:
+            st, _, body = get(P_WEB, "/x")
+            if st == 200:
+                time.sleep(0.5)  # let every health check settle
+                return True
+        except OSError:
+            pass
+        time.sleep(0.1)
+    return False
+
+
+def test_shares(ctl):
+    c = http.client.HTTPConnection("127.0.0.1", P_WEB, timeout=5)
+    counts = {}
+    for _ in range(4000):
+        st, hdr, body = get(P_WEB, "/share", conn=c)
+        counts[body.strip()] = counts.get(body.strip(), 0) + 1
+    share_a = counts.get(b"a", 0) / 4000.0
+    check("weighted_shares_3_to_1_within_1pct", abs(share_a - 0.75) <= 0.01, counts)
+    st, hdr, _ = get(P_WEB, "/x", conn=c)
+    check("served_by_header", hdr.get("x-served-by") == "n1", hdr)
+
+
+def test_reweight_under_load(ctl):
+    errors, done = [], threading.Event()
+
+    def load():
+        c = http.client.HTTPConnection("127.0.0.1", P_WEB, timeout=5)
+        while not done.is_set():
+            try:
+                st, _, _ = get(P_WEB, "/load", conn=c)
+                if st != 200:
+                    errors.append(st)
+            except Exception as e:  # noqa: BLE001
+                errors.append(repr(e))
+                c = http.client.HTTPConnection("127.0.0.1", P_WEB, timeout=5)
+
+    threads = [threading.Thread(target=load) for _ in range(4)]
+    for t in threads:
+        t.start()
+    time.sleep(0.3)
+    rc = subprocess.run(ctl + ["set-weight", "app", "a", "1"], capture_output=True, text=True)
+    time.sleep(0.5)
+    done.set()
+    for t in threads:
+        t.join()
+    check("set_weight_accepted", rc.returncode == 0, rc.stderr + rc.stdout)
+    check("reweight_under_load_zero_failures", not errors, errors[:5])
+    c = http.client.HTTPConnection("127.0.0.1", P_WEB, timeout=5)
+    counts = {}
+    for _ in range(400):
+        _, _, body = get(P_WEB, "/after", conn=c)
+        counts[body.strip()] = counts.get(body.strip(), 0) + 1
+    check("reweight_effective_50_50", counts.get(b"a") == 200 and counts.get(b"b") == 200, counts)
+    bad = subprocess.run(ctl + ["set-weight", "app", "nosuch", "1"], capture_output=True, text=True)
+    check("set_weight_unknown_backend_refused", bad.returncode != 0, bad.stdout)
+
+
+SMUGGLING = [
+    ("cl_and_te", b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+    ("duplicate_cl_differing", b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nContent-Length: 5\r\n\r\nabcde"),
+    ("cl_list_differing", b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4, 5\r\n\r\nabcde"),
+    ("te_not_chunked_last", b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n"),
+    ("te_identity", b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: identity\r\n\r\n"),
+    ("te_xchunked", b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\n"),
+    ("te_duplicate_header", b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+    ("te_space_before_colon", b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n"),
+    ("cl_space_before_colon", b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length : 3\r\n\r\nabc"),
+    ("te_in_http10", b"POST / HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+    ("invalid_chunk_size", b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"),
+    ("chunk_size_overflow", b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffff1\r\na\r\n0\r\n\r\n"),
+    ("negative_cl", b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n"),
+    ("cl_plus_sign", b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: +3\r\n\r\nabc"),
+    ("obs_fold", b"GET / HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n  folded\r\n\r\n"),
+    ("obs_fold_te", b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding:\r\n chunked\r\n\r\n0\r\n\r\n"),
+    ("bare_lf_in_header", b"GET / HTTP/1.1\r\nHost: x\nX-A: 1\r\n\r\n"),
+    ("bare_cr_in_header", b"GET / HTTP/1.1\r\nHost: x\rX-A: 1\r\n\r\n"),
+    ("nul_in_header", b"GET / HTTP/1.1\r\nHost: x\r\nX-A: a\x00b\r\n\r\n"),
+    ("invalid_method", b"G(T / HTTP/1.1\r\nHost: x\r\n\r\n"),
+    ("invalid_version", b"GET / HTTP/1.7\r\nHost: x\r\n\r\n"),
+    ("garbage_version", b"GET / FOO/1.1\r\nHost: x\r\n\r\n"),
+    ("absolute_form_conflicting_host", b"GET http://evil.example/ HTTP/1.1\r\nHost: x\r\n\r\n"),
+    ("missing_host_http11", b"GET / HTTP/1.1\r\nX-A: 1\r\n\r\n"),
+    ("duplicate_host", b"GET / HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n"),
+    ("space_in_header_name", b"GET / HTTP/1.1\r\nHost: x\r\nX A: 1\r\n\r\n"),
+]
+
+
+def test_smuggling(backend_s):
+    for name, data in SMUGGLING:
+        before = backend_s.count()
+        resp = raw(P_SMUG, data)
+        time.sleep(0.05)
+        st = status_of(resp)
+        check("smuggling_" + name, st == 400 and backend_s.count() == before,
+              (st, resp[:80], backend_s.count() - before))
+
+
+def test_limits(backend_s):
+    before = backend_s.count()
+    st = status_of(raw(P_SMUG, b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 6000 + b"\r\n\r\n"))
+    check("header_over_limit_431", st == 431 and backend_s.count() == before, st)
+    st = status_of(raw(P_SMUG, b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + b"a" * 5000))
+    check("body_over_limit_413", st == 413 and backend_s.count() == before, st)
+    t0 = time.time()
+    resp = raw(P_SLOW, b"GET / HTTP/1.1\r\nHost: x\r\n", timeout=5)
+    check("slowloris_408_and_close", status_of(resp) == 408 and time.time() - t0 < 3, (resp[:60], time.time() - t0))
+    st, _, _ = get(P_WEB, "/slow?ms=1500")
+    check("upstream_timeout_504", st == 504, st)
+    st, _, _ = get(P_DOWN, "/")
+    check("no_backend_503", st in (502, 503) and st == 503, st)
+    st, _, body = get(P_SMUG, "/ok", method="POST", body=b"abc")
+    check("legit_request_forwarded", st == 200 and body.strip() == b"s", (st, body))
+    req = backend_s.requests[-1][2]
+    check("x_forwarded_headers_added", req.get("X-Forwarded-For") == "127.0.0.1" and req.get("X-Real-IP") == "127.0.0.1"
+          and req.get("X-Forwarded-Proto") == "http", req)
+    resp = raw(P_SMUG, b"GET /p1 HTTP/1.1\r\nHost: x\r\n\r\nGET /p2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    check("pipelined_two_responses", resp.count(b"HTTP/1.1 200") == 2, resp[:200])
+
+
+def test_static(root):
+    st, h, body = get(P_WEB, "/static/a.css")
+    check("static_200_mime", st == 200 and h.get("content-type", "").startswith("text/css") and body == b"body{}\n", (st, h))
+    etag, lm = h.get("etag"), h.get("last-modified")
+    st, _, _ = get(P_WEB, "/static/a.css", {"If-None-Match": etag or "x"})
+    check("static_if_none_match_304", st == 304, st)
+    st, _, _ = get(P_WEB, "/static/a.css", {"If-Modified-Since": lm or "x"})
+    check("static_if_modified_since_304", st == 304, st)
+    st, h, body = get(P_WEB, "/static/big.txt", {"Range": "bytes=10-19"})
+    check("static_range_206", st == 206 and body == b"0123456789" and h.get("content-range") == "bytes 10-19/1000", (st, h, body))
+    st, _, _ = get(P_WEB, "/static/big.txt", {"Range": "bytes=5000-"})
+    check("static_range_416", st == 416, st)
+    st, h, body = get(P_WEB, "/static/a.css", method="HEAD")
+    check("static_head", st == 200 and body == b"" and h.get("content-length") == "7", (st, h))
+    st, h, body = get(P_WEB, "/static/")
+    check("static_index", st == 200 and body == b"<h1>index</h1>\n", (st, body))
+    for name, path in [("dotdot", b"/static/../secret.txt"), ("encoded_dotdot", b"/static/%2e%2e/secret.txt"),
+                       ("encoded_slash", b"/static/..%2fsecret.txt"), ("nul", b"/static/a.css%00.txt"),
+                       ("symlink_outside", b"/static/link.txt"), ("double_encoded", b"/static/%252e%252e/secret.txt")]:
+        resp = raw(P_WEB, b"GET " + path + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        check("static_no_escape_" + name, status_of(resp) in (400, 403, 404) and b"TOP SECRET" not in resp, resp[:80])
+
+
+def test_tcp_half_close():
+    resp = raw(P_TCP, b"hello over tcp", half_close=True)
+    check("tcp_echo_half_close", resp == b"hello over tcpbye", resp)
+
+
+def test_backend_killed(agent_stats):
+    proc = subprocess.Popen([sys.executable, os.path.join(HERE, "testbackends.py"), "http", "k", str(P_K)])
+    time.sleep(0.5)
+    outcomes, done = {}, threading.Event()
+    lock = threading.Lock()
+
+    def load():
+        while not done.is_set():
+            try:
+                st, _, _ = get(P_WEB, "/kill")
+            except Exception as e:  # noqa: BLE001
+                st = type(e).__name__
+            with lock:
+                outcomes[st] = outcomes.get(st, 0) + 1
+
+    agent_stats["ctl"](["set-weight", "app", "k", "5"])
+    threads = [threading.Thread(target=load) for _ in range(4)]
+    for t in threads:
+        t.start()
+    time.sleep(0.5)
+    proc.kill()
+    proc.wait()
+    time.sleep(1.0)
+    done.set()
+    for t in threads:
+        t.join(timeout=10)
+    check("backend_killed_no_hang", not any(t.is_alive() for t in threads), outcomes)
+    check("backend_killed_only_200_502_503", set(outcomes) <= {200, 502, 503}, outcomes)
+
+
+def test_drain(agent):
+    result = {}
+
+    def slow():
+        try:
+            result["st"] = get(P_WEB, "/slow?ms=300")[0]
+        except Exception as e:  # noqa: BLE001
+            result["st"] = repr(e)
+
+    t = threading.Thread(target=slow)
+    t.start()
+    time.sleep(0.1)
+    agent.send_signal(signal.SIGTERM)
+    t.join(timeout=5)
+    check("drain_finishes_in_flight", result.get("st") == 200, result)
+    try:
+        agent.wait(timeout=5)
+        check("graceful_stop_exits", True)
+    except subprocess.TimeoutExpired:
+        check("graceful_stop_exits", False, "still running")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--agent", required=True)
+    ap.add_argument("--ctl", required=True)
+    args = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix="hfpx")
+    root = os.path.join(tmp, "www")
+    os.makedirs(root)
+    with open(os.path.join(tmp, "secret.txt"), "w") as f:
+        f.write("TOP SECRET\n")
+    with open(os.path.join(root, "a.css"), "w") as f:
+        f.write("body{}\n")
+    with open(os.path.join(root, "index.html"), "w") as f:
+        f.write("<h1>index</h1>\n")
+    with open(os.path.join(root, "big.txt"), "w") as f:
+        f.write("0123456789" * 100)
+    os.symlink(os.path.join(tmp, "secret.txt"), os.path.join(root, "link.txt"))
+    conf = os.path.join(tmp, "itest.conf")
+    with open(conf, "w") as f:
+        f.write(config(root))
+    sock = os.path.join(tmp, "ctl.sock")
+    backends = [RecordingBackend("a", P_A).start(), RecordingBackend("b", P_B).start()]
+    smug = RecordingBackend("s", P_S).start()
+    echo = EchoServer(P_E).start()
+    agent = subprocess.Popen([args.agent, "--config", conf, "--node", "n1", "--state-dir", tmp, "--socket", sock])
+    ctl = [args.ctl, "--socket", sock]
+    try:
+        if not wait_ready():
+            check("agent_ready", False, "listener never answered 200")
+            return 1
+        test_shares(ctl)
+        test_smuggling(smug)
+        test_limits(smug)
+        test_static(root)
+        test_tcp_half_close()
+        test_reweight_under_load(ctl)
+        test_backend_killed({"ctl": lambda a: subprocess.run(ctl + a, capture_output=True)})
+        test_drain(agent)
+    finally:
+        if agent.poll() is None:
+            agent.kill()
+            agent.wait()
+        for b in backends + [smug]:
+            b.stop()
+        echo.stop()
+    print(f"{len(failures)} failure(s)" + (": " + ", ".join(failures) if failures else ""))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

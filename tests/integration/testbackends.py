@@ -1,0 +1,120 @@
+"""Small loopback servers for hafront's integration tests: an HTTP backend that
+records what it receives, and a TCP echo server that honours half-close."""
+import http.server
+import socket
+import socketserver
+import threading
+import time
+import urllib.parse
+
+
+class RecordingBackend:
+    """HTTP/1.1 keep-alive backend on 127.0.0.1; answers its name; /slow?ms=N waits."""
+
+    def __init__(self, name, port):
+        self.name = name
+        self.port = port
+        self.requests = []
+        self.lock = threading.Lock()
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def _serve(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                    while True:
+                        size = int(self.rfile.readline().strip().split(b";")[0], 16)
+                        if size == 0:
+                            self.rfile.readline()
+                            break
+                        body += self.rfile.read(size)
+                        self.rfile.readline()
+                with outer.lock:
+                    outer.requests.append((self.command, self.path, dict(self.headers), body))
+                url = urllib.parse.urlparse(self.path)
+                if url.path == "/slow":
+                    ms = int(urllib.parse.parse_qs(url.query).get("ms", ["500"])[0])
+                    time.sleep(ms / 1000.0)
+                payload = (outer.name + "\n").encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(payload)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _serve
+
+        class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+            daemon_threads = True
+            allow_reuse_address = True
+
+        self.server = Server(("127.0.0.1", port), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def count(self):
+        """Requests other than health checks."""
+        with self.lock:
+            return sum(1 for r in self.requests if r[1] != "/healthz")
+
+
+class EchoServer:
+    """Echoes bytes; when the client half-closes, sends 'bye' and closes."""
+
+    def __init__(self, port):
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", port))
+        self.sock.listen(64)
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.running = True
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def _run(self):
+        while self.running:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn):
+        with conn:
+            while True:
+                data = conn.recv(65536)
+                if not data:
+                    conn.sendall(b"bye")
+                    return
+                conn.sendall(data)
+
+    def stop(self):
+        self.running = False
+        self.sock.close()
+
+
+if __name__ == "__main__":
+    # python3 testbackends.py http NAME PORT  |  python3 testbackends.py echo PORT
+    import sys
+    if sys.argv[1] == "http":
+        RecordingBackend(sys.argv[2], int(sys.argv[3])).start()
+    else:
+        EchoServer(int(sys.argv[2])).start()
+    while True:
+        time.sleep(3600)
