@@ -139,6 +139,12 @@ void HttpSession::parse()
             llhttp_resume(&m_parser);
             m_parserPaused = false;
         }
+        if (m_phase == Phase::ReadHead && hasBareLineEnding(m_in)) {
+            countReject(400);
+            m_keepAlive = false;
+            respond(400, "Bad Request: bare CR or LF in the request head\n", true);
+            break;
+        }
         const llhttp_errno_t err = llhttp_execute(&m_parser, m_in.data(), m_in.size());
         if (dead)
             break;
@@ -170,6 +176,10 @@ void HttpSession::parse()
 
 int HttpSession::onMessageBegin()
 {
+    m_inMessage = true;
+    // From the first byte of a request, the header timeout runs (slowloris).
+    deadlineMicros = m_worker.now() +
+                     int64_t(config::headerTimeoutMs(*m_worker.view()->listeners[m_listenerIndex].config)) * 1000;
     m_head.clear();
     m_chunked = m_headRequest = m_upgrade = m_requestDone = false;
     m_responseChunked = m_responseStarted = false;
@@ -180,6 +190,7 @@ int HttpSession::onMessageBegin()
     m_retryable = true;
     m_backendIndex = -1;
     m_pool = nullptr;
+    m_dispatched = false;
     m_view = m_worker.view();   // the newest snapshot applies from this request on
     return 0;
 }
@@ -253,6 +264,18 @@ int HttpSession::onHeadersComplete()
     deadlineMicros = 0;
 
     // Checks llhttp leaves to us (RFC 9112 3.2, 3.3, 6.3): never forward ambiguity.
+    // A Transfer-Encoding other than chunked-last leaves the body length unknown
+    // (RFC 9112 6.3 item 4): refuse. So are folded or control characters in values.
+    if (m_head.find("transfer-encoding") && !m_chunked) {
+        m_rejectStatus = 400;
+        return -1;
+    }
+    for (const auto &[name, value] : m_head.headers)
+        for (char ch : value)
+            if (ch == '\r' || ch == '\n' || ch == '\0') {
+                m_rejectStatus = 400;   // obs-fold or a smuggled line
+                return -1;
+            }
     const int hosts = m_head.count("host");
     if ((m_parser.http_major == 1 && m_parser.http_minor == 1 && hosts != 1) || hosts > 1) {
         m_rejectStatus = 400;
@@ -292,7 +315,14 @@ int HttpSession::onHeadersComplete()
     }
     m_pool = route->pool;
     m_upstreamTarget = target;
-    startUpstream();
+    m_requestCopy = buildUpstreamHead(target);
+    // Like nginx's request buffering: a body up to 64 KiB is read whole before
+    // any backend sees the request, so a malformed body is refused, never
+    // half-forwarded. Larger bodies, and Expect: 100-continue, stream.
+    const bool hasBody = m_chunked || ((m_parser.flags & F_CONTENT_LENGTH) && m_parser.content_length > 0);
+    const std::string *expect = m_head.find("expect");
+    if (!hasBody || (expect && equalsLower(*expect, "100-continue")) || m_upgrade)
+        startUpstream();
     return 0;
 }
 
@@ -326,6 +356,7 @@ std::string HttpSession::buildUpstreamHead(const std::string &target)
 
 void HttpSession::startUpstream()
 {
+    m_dispatched = true;
     const int64_t now = m_worker.now();
     const v1::Pool &pool = *m_pool->config;
     const uint32_t maxTries = 1 + config::retriesOf(pool);
@@ -350,8 +381,6 @@ void HttpSession::startUpstream()
         m_upstream = up;
         up->attach(this, m_headRequest, now + int64_t(config::connectTimeoutMs(pool)) * 1000,
                    int64_t(config::readTimeoutMs(pool)) * 1000);
-        if (m_requestCopy.empty())
-            m_requestCopy = buildUpstreamHead(m_upstreamTarget);
         up->send(m_requestCopy);
         if (m_requestDone)
             up->requestComplete();
@@ -379,15 +408,22 @@ int HttpSession::onBody(const char *at, size_t len)
         piece = chunkHeader(len) + std::string(at, len) + "\r\n";
     else
         piece.assign(at, len);
-    if (m_retryable) {
+    constexpr size_t kBuffered = 64u << 10;
+    if (!m_dispatched) {
         m_requestCopy += piece;
-        if (m_requestCopy.size() > (64u << 10)) {
-            m_retryable = false;   // too big to replay: no retry once sent
-            m_requestCopy.clear();
+        if (m_requestCopy.size() > kBuffered)
+            startUpstream();   // too big to hold: stream from here on
+    } else {
+        if (m_upstream)
+            m_upstream->send(piece);
+        if (m_retryable) {
+            m_requestCopy += piece;
+            if (m_requestCopy.size() > kBuffered) {
+                m_retryable = false;   // too big to replay: no retry once sent
+                m_requestCopy.clear();
+            }
         }
     }
-    if (m_upstream)
-        m_upstream->send(piece);
     if (m_upstream && m_upstream->backedUp())
         m_readPaused = true;
     return 0;
@@ -395,15 +431,18 @@ int HttpSession::onBody(const char *at, size_t len)
 
 int HttpSession::onMessageComplete()
 {
+    m_inMessage = false;
     m_requestDone = true;
     if (m_pool && m_chunked) {
         static const std::string last = "0\r\n\r\n";
-        if (m_retryable)
+        if (m_retryable || !m_dispatched)
             m_requestCopy += last;
-        if (m_upstream)
+        if (m_upstream && m_dispatched)
             m_upstream->send(last);
     }
-    if (m_upstream)
+    if (m_pool && !m_dispatched && !dead)
+        startUpstream();   // the buffered request goes out whole
+    else if (m_upstream)
         m_upstream->requestComplete();
     if (m_phase == Phase::Body)
         m_phase = m_pool ? Phase::AwaitResponse : Phase::ReadHead;
@@ -600,7 +639,7 @@ void HttpSession::onTimer(int64_t now)
     if (!deadlineMicros || now < deadlineMicros)
         return;
     deadlineMicros = 0;
-    if (m_phase == Phase::ReadHead && !m_in.empty()) {
+    if (m_phase == Phase::ReadHead && (m_inMessage || !m_in.empty())) {
         countReject(408);
         respond(408, "request header timeout\n", true);   // slowloris
     } else if (m_phase == Phase::ReadHead) {

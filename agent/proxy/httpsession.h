@@ -122,6 +122,8 @@ private:
     bool m_parsing = false;
     bool m_reparse = false;
     bool m_parserPaused = false;
+    bool m_dispatched = false;
+    bool m_inMessage = false;        // a request has begun and not ended       // the request went (or is going) to a backend
     std::string m_upstreamTarget;
     StaticFile *m_static = nullptr;
 };

@@ -109,6 +109,19 @@ bool isIdempotent(int m)
            m == HTTP_TRACE;
 }
 
+bool hasBareLineEnding(std::string_view head)
+{
+    const auto end = head.find("\r\n\r\n");
+    const size_t limit = end == std::string_view::npos ? head.size() : end + 2;
+    for (size_t i = 0; i < limit; ++i) {
+        if (head[i] == '\n' && (i == 0 || head[i - 1] != '\r'))
+            return true;
+        if (head[i] == '\r' && i + 1 < head.size() && head[i + 1] != '\n')
+            return true;
+    }
+    return false;
+}
+
 std::string cookieValue(std::string_view header, std::string_view name)
 {
     while (!header.empty()) {

@@ -24,6 +24,9 @@ bool isHopByHop(std::string_view name, const std::string *connectionHeader);
 const char *reasonOf(int status);
 std::string chunkHeader(size_t size);
 bool isIdempotent(int llhttpMethod);
+// A lone CR or LF in a request head (up to its blank line): RFC 9112 2.2 lets a
+// recipient accept bare LF, but a proxy that does so can be desynchronised.
+bool hasBareLineEnding(std::string_view head);
 
 // The consistent-hash key of a request: "client_ip", "header:NAME", "cookie:NAME".
 template <class Head>
