@@ -1,0 +1,188 @@
+// The drill prober on loopback: a new connection per probe at the given rate,
+// X-Served-By recorded, failures while the service is down, and the downtime
+// it measures when a server disappears for a known time.
+#include "drill/downtime.h"
+#include "drill/prober.h"
+
+#include <QtTest>
+
+#include <arpa/inet.h>
+#include <atomic>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
+
+using namespace hafront;
+using namespace hafront::drill;
+
+namespace {
+
+// A blocking HTTP responder on 127.0.0.1 that can be closed and reopened on its port.
+class TinyServer {
+public:
+    explicit TinyServer(const char *servedBy) : m_servedBy(servedBy) { open(0); }
+    ~TinyServer() { close(); }
+    uint16_t port() const { return m_port; }
+
+    void open(uint16_t port)
+    {
+        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        int one = 1;
+        ::setsockopt(m_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        sockaddr_in sa{};
+        sa.sin_family = AF_INET;
+        sa.sin_port = htons(port);
+        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        QVERIFY(::bind(m_fd, reinterpret_cast<sockaddr *>(&sa), sizeof sa) == 0);
+        ::listen(m_fd, 512);
+        socklen_t len = sizeof sa;
+        ::getsockname(m_fd, reinterpret_cast<sockaddr *>(&sa), &len);
+        m_port = ntohs(sa.sin_port);
+        m_stop = false;
+        m_thread = std::thread([this] { serve(); });
+    }
+    void close()
+    {
+        if (m_fd < 0)
+            return;
+        m_stop = true;
+        ::shutdown(m_fd, SHUT_RDWR);
+        ::close(m_fd);
+        m_thread.join();
+        m_fd = -1;
+    }
+
+private:
+    void serve()
+    {
+        const std::string reply =
+            std::string("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Served-By: ") + m_servedBy + "\r\n\r\nok";
+        while (!m_stop) {
+            const int c = ::accept(m_fd, nullptr, nullptr);
+            if (c < 0)
+                continue;
+            char buf[2048];
+            std::string got;
+            while (got.find("\r\n\r\n") == std::string::npos) {
+                const ssize_t n = ::recv(c, buf, sizeof buf, 0);
+                if (n <= 0)
+                    break;
+                got.append(buf, size_t(n));
+            }
+            ::send(c, reply.data(), reply.size(), MSG_NOSIGNAL);
+            ::close(c);
+        }
+    }
+
+    const char *m_servedBy;
+    int m_fd = -1;
+    uint16_t m_port = 0;
+    std::atomic<bool> m_stop{false};
+    std::thread m_thread;
+};
+
+ProbeTarget target(bool http, uint16_t port)
+{
+    auto t = ProbeTarget::parse((http ? "http://127.0.0.1:" : "tcp://127.0.0.1:") + std::to_string(port) + "/healthz");
+    return t.value();
+}
+
+} // namespace
+
+class TestDrillProber : public QObject {
+    Q_OBJECT
+private slots:
+    void urlsAreParsed_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<QString>("normalized"); // "" = refused
+        QTest::newRow("http with port and path") << "http://192.0.2.100:8080/x?y=1"
+                                                 << "http://192.0.2.100:8080/x?y=1";
+        QTest::newRow("http default port") << "http://192.0.2.100"
+                                           << "http://192.0.2.100:80/";
+        QTest::newRow("tcp") << "tcp://192.0.2.100:20880"
+                             << "tcp://192.0.2.100:20880";
+        QTest::newRow("tcp needs a port") << "tcp://192.0.2.100"
+                                          << "";
+        QTest::newRow("names are not resolved") << "http://www.example.com/"
+                                                << "";
+        QTest::newRow("other schemes") << "https://192.0.2.1/"
+                                       << "";
+    }
+    void urlsAreParsed()
+    {
+        QFETCH(QString, url);
+        QFETCH(QString, normalized);
+        const auto t = ProbeTarget::parse(url.toStdString());
+        QCOMPARE(t.ok(), !normalized.isEmpty());
+        if (t.ok())
+            QCOMPARE(QString::fromStdString(t->url()), normalized);
+    }
+
+    void addressesOutsideTheLabAreRefused()
+    {
+        Prober::Options o;
+        o.target = ProbeTarget::parse("http://198.51.100.7/").value();
+        Prober p(o);
+        const auto s = p.start();
+        QVERIFY(!s.ok());
+        QVERIFY(QString::fromStdString(s.error()).contains("refusing to probe 198.51.100.7"));
+    }
+
+    void eachProbeIsANewConnectionAtTheRate_data()
+    {
+        QTest::addColumn<bool>("http");
+        QTest::newRow("http") << true;
+        QTest::newRow("tcp connect") << false;
+    }
+    void eachProbeIsANewConnectionAtTheRate()
+    {
+        QFETCH(bool, http);
+        TinyServer server("fe1");
+        Prober::Options o;
+        o.target = target(http, server.port());
+        o.rateHz = 200;
+        Prober p(o);
+        QVERIFY(p.start().ok());
+        QTest::qWait(500);
+        p.stop();
+        const auto r = p.results();
+        QVERIFY2(r.size() >= 90 && r.size() <= 110, qPrintable(QString::number(r.size())));
+        for (const auto &x : r) {
+            QVERIFY2(x.ok, x.error.c_str());
+            QCOMPARE(QString::fromStdString(x.servedBy), http ? QString("fe1") : QString());
+        }
+        QVERIFY(computePhase(r, r.front().sendUs, r.back().sendUs + 1).downtimeMs < 20);
+    }
+
+    void measuredDowntimeMatchesTheOutage()
+    {
+        TinyServer server("fe1");
+        const uint16_t port = server.port();
+        Prober::Options o;
+        o.target = target(true, port);
+        o.rateHz = 200;
+        Prober p(o);
+        QVERIFY(p.start().ok());
+        QTest::qWait(300);
+        QElapsedTimer outage;
+        outage.start();
+        server.close();
+        QTest::qWait(200);
+        server.open(port);
+        const double outageMs = double(outage.nsecsElapsed()) / 1e6;
+        QTest::qWait(300);
+        p.stop();
+        const auto r = p.results();
+        const auto s = computePhase(r, r.front().sendUs, r.back().sendUs + 1);
+        QVERIFY(s.probesFailed >= 30);
+        QVERIFY(s.recovered);
+        // The gap between successes brackets the outage within two probe intervals.
+        QVERIFY2(std::abs(s.downtimeMs - outageMs) <= 15,
+                 qPrintable(QString("%1 vs %2").arg(s.downtimeMs).arg(outageMs)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDrillProber)
+#include "tst_drillprober.moc"
