@@ -3,6 +3,7 @@
 #include "config/defaults.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace hafront::proxy {
 
@@ -41,9 +42,12 @@ int PoolView::pick(uint64_t keyHash, const std::vector<int> &excluded, int64_t n
         if (!any)
             return balance::kNone;
         switch (config->balance()) {
-        case v1::LEAST_CONN: return leastConn.pick(choices);
-        case v1::CONSISTENT_HASH: return ring.pick(keyHash, choices);
-        default: return (backups ? rrBackup : rr).pick(choices);
+        case v1::LEAST_CONN:
+            return leastConn.pick(choices);
+        case v1::CONSISTENT_HASH:
+            return ring.pick(keyHash, choices);
+        default:
+            return (backups ? rrBackup : rr).pick(choices);
         }
     };
     const int primary = choose(false);
@@ -100,20 +104,24 @@ PoolView *ClusterView::pool(const std::string &name)
 
 const RouteView *matchRoute(const std::vector<RouteView> &routes, std::string_view host, std::string_view path)
 {
-    // Routes are sorted longest prefix first; a host-specific route wins over
-    // an any-host route of the same prefix length.
-    const RouteView *anyHost = nullptr;
+    // Routes are sorted longest prefix first. The longest matching prefix wins;
+    // at equal length a route for this host beats an any-host route. Host
+    // names compare case-insensitively.
+    const auto sameHost = [host](const std::string &h) {
+        return h.size() == host.size() && std::equal(h.begin(), h.end(), host.begin(), [](char a, char b) {
+                   return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+               });
+    };
+    const RouteView *best = nullptr;
     for (const auto &r : routes) {
-        if (path.substr(0, r.prefix.size()) != r.prefix)
+        if (path.substr(0, r.prefix.size()) != r.prefix || (!r.host.empty() && !sameHost(r.host)))
             continue;
-        if (!r.host.empty() && r.host == host)
-            return &r;
-        if (r.host.empty() && (!anyHost || anyHost->prefix.size() < r.prefix.size()))
-            anyHost = &r;
-        if (anyHost && anyHost->prefix.size() > r.prefix.size())
+        if (best && best->prefix.size() > r.prefix.size())
             break;
+        if (!best || !r.host.empty())
+            best = &r;
     }
-    return anyHost;
+    return best;
 }
 
 } // namespace hafront::proxy

@@ -1,0 +1,135 @@
+// Static-root path normalisation (no escape through "..", encoded dots or
+// slashes, NUL, bad escapes), MIME types, hop-by-hop rules, absolute-form
+// targets and bare line endings: the pure HTTP text helpers of the proxy.
+#include "http/httptext.h"
+
+#include <QtTest>
+
+using namespace hafront::http;
+
+class TestPathNorm : public QObject {
+    Q_OBJECT
+private slots:
+    void normalisesOrRefusesStaticPaths_data()
+    {
+        QTest::addColumn<QString>("target");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("relative");
+        QTest::newRow("plain file") << "/static/a.css" << 0 << "a.css";
+        QTest::newRow("query dropped") << "/static/a.css?v=3" << 0 << "a.css";
+        QTest::newRow("dot segments dropped") << "/static/./x/./y.js" << 0 << "x/y.js";
+        QTest::newRow("double slashes collapsed") << "/static//x//y.js" << 0 << "x/y.js";
+        QTest::newRow("directory keeps trailing slash") << "/static/docs/" << 0 << "docs/";
+        QTest::newRow("root of prefix") << "/static/" << 0 << "";
+        QTest::newRow("escaped space decoded") << "/static/a%20b.txt" << 0 << "a b.txt";
+        QTest::newRow("dotdot refused") << "/static/../secret" << 403 << "";
+        QTest::newRow("dotdot deep refused") << "/static/a/../../secret" << 403 << "";
+        QTest::newRow("encoded dotdot refused") << "/static/%2e%2e/secret" << 403 << "";
+        QTest::newRow("mixed-case encoded dotdot refused") << "/static/%2E./secret" << 403 << "";
+        QTest::newRow("encoded slash refused") << "/static/..%2fsecret" << 403 << "";
+        QTest::newRow("encoded backslash refused") << "/static/a%5csecret" << 403 << "";
+        QTest::newRow("encoded NUL refused") << "/static/a.css%00.txt" << 403 << "";
+        QTest::newRow("truncated escape is 400") << "/static/a%2" << 400 << "";
+        QTest::newRow("non-hex escape is 400") << "/static/a%zz" << 400 << "";
+        QTest::newRow("double encoding stays literal") << "/static/%252e%252e/x" << 0 << "%2e%2e/x";
+        QTest::newRow("outside the prefix is 404") << "/other/a.css" << 404 << "";
+    }
+    void normalisesOrRefusesStaticPaths()
+    {
+        QFETCH(QString, target);
+        QFETCH(int, status);
+        QFETCH(QString, relative);
+        const auto got = normaliseStaticPath(target.toStdString(), "/static/");
+        QCOMPARE(got.status, status);
+        if (status == 0)
+            QCOMPARE(QString::fromStdString(got.relative), relative);
+    }
+
+    void mapsExtensionsToMimeTypes_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QString>("type");
+        QTest::newRow("html") << "index.html"
+                              << "text/html; charset=utf-8";
+        QTest::newRow("upper-case extension") << "LOGO.PNG"
+                                              << "image/png";
+        QTest::newRow("css") << "a/b.css"
+                             << "text/css; charset=utf-8";
+        QTest::newRow("js") << "app.js"
+                            << "text/javascript; charset=utf-8";
+        QTest::newRow("woff2") << "f.woff2"
+                               << "font/woff2";
+        QTest::newRow("unknown") << "data.bin"
+                                 << "application/octet-stream";
+        QTest::newRow("dot in a directory only") << "v1.2/README"
+                                                 << "application/octet-stream";
+    }
+    void mapsExtensionsToMimeTypes()
+    {
+        QFETCH(QString, path);
+        QFETCH(QString, type);
+        QCOMPARE(QString::fromUtf8(mimeTypeOf(path.toStdString()).data(), int(mimeTypeOf(path.toStdString()).size())),
+                 type);
+    }
+
+    void classifiesHopByHopHeaders_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("connection");
+        QTest::addColumn<bool>("hop");
+        QTest::newRow("connection") << "Connection"
+                                    << "" << true;
+        QTest::newRow("keep-alive") << "keep-alive"
+                                    << "" << true;
+        QTest::newRow("transfer-encoding") << "Transfer-Encoding"
+                                           << "" << true;
+        QTest::newRow("upgrade") << "Upgrade"
+                                 << "" << true;
+        QTest::newRow("end-to-end header") << "Content-Type"
+                                           << "" << false;
+        QTest::newRow("named by Connection") << "X-Secret"
+                                             << "keep-alive, x-secret" << true;
+        QTest::newRow("not named by Connection") << "X-Other"
+                                                 << "keep-alive, x-secret" << false;
+    }
+    void classifiesHopByHopHeaders()
+    {
+        QFETCH(QString, name);
+        QFETCH(QString, connection);
+        QFETCH(bool, hop);
+        const std::string conn = connection.toStdString();
+        QCOMPARE(isHopByHop(name.toStdString(), connection.isEmpty() ? nullptr : &conn), hop);
+    }
+
+    void splitsAbsoluteFormTargets()
+    {
+        const auto abs = splitAbsoluteForm("http://Example.COM:8080/p?q=1");
+        QVERIFY(abs.has_value());
+        QCOMPARE(QString::fromStdString(abs->first), QString("example.com:8080"));
+        QCOMPARE(QString::fromStdString(abs->second), QString("/p?q=1"));
+        const auto bare = splitAbsoluteForm("http://h");
+        QVERIFY(bare.has_value());
+        QCOMPARE(QString::fromStdString(bare->second), QString("/"));
+        QVERIFY(!splitAbsoluteForm("/origin/form").has_value());
+        QCOMPARE(QString::fromStdString(std::string(hostWithoutPort("example.com:80"))), QString("example.com"));
+    }
+
+    void detectsBareLineEndings_data()
+    {
+        QTest::addColumn<QByteArray>("head");
+        QTest::addColumn<bool>("bare");
+        QTest::newRow("clean") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\n\r\n") << false;
+        QTest::newRow("bare LF") << QByteArray("GET / HTTP/1.1\nHost: x\r\n\r\n") << true;
+        QTest::newRow("bare CR") << QByteArray("GET / HTTP/1.1\r\nHost: x\rY: 1\r\n\r\n") << true;
+        QTest::newRow("LF in body ignored") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\n\r\na\nb") << false;
+    }
+    void detectsBareLineEndings()
+    {
+        QFETCH(QByteArray, head);
+        QFETCH(bool, bare);
+        QCOMPARE(hasBareLineEnding(std::string_view(head.constData(), size_t(head.size()))), bare);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPathNorm)
+#include "tst_pathnorm.moc"
