@@ -145,6 +145,12 @@ void HttpSession::parse()
             respond(400, "Bad Request: bare CR or LF in the request head\n", true);
             break;
         }
+        if (m_phase == Phase::ReadHead && hasObsFold(m_in)) {
+            countReject(400);
+            m_keepAlive = false;
+            respond(400, "Bad Request: obsolete line folding in the request head\n", true);
+            break;
+        }
         const llhttp_errno_t err = llhttp_execute(&m_parser, m_in.data(), m_in.size());
         if (dead)
             break;
@@ -266,7 +272,8 @@ int HttpSession::onHeadersComplete()
     // Checks llhttp leaves to us (RFC 9112 3.2, 3.3, 6.3): never forward ambiguity.
     // A Transfer-Encoding other than chunked-last leaves the body length unknown
     // (RFC 9112 6.3 item 4): refuse. So are folded or control characters in values.
-    if (m_head.find("transfer-encoding") && !m_chunked) {
+    // A Transfer-Encoding in HTTP/1.0 is a smuggling vector (RFC 9112 6.1): refuse.
+    if (m_head.find("transfer-encoding") && (!m_chunked || m_parser.http_minor == 0)) {
         m_rejectStatus = 400;
         return -1;
     }

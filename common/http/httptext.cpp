@@ -122,6 +122,16 @@ bool hasBareLineEnding(std::string_view head)
     return false;
 }
 
+bool hasObsFold(std::string_view head)
+{
+    const auto end = head.find("\r\n\r\n");
+    const size_t limit = end == std::string_view::npos ? head.size() : end + 2;
+    for (size_t i = 0; i + 1 < limit; ++i)
+        if (head[i] == '\n' && (head[i + 1] == ' ' || head[i + 1] == '\t'))
+            return true;
+    return false;
+}
+
 std::string cookieValue(std::string_view header, std::string_view name)
 {
     while (!header.empty()) {

@@ -27,6 +27,8 @@ bool isIdempotent(int llhttpMethod);
 // A lone CR or LF in a request head (up to its blank line): RFC 9112 2.2 lets a
 // recipient accept bare LF, but a proxy that does so can be desynchronised.
 bool hasBareLineEnding(std::string_view head);
+// True if a header line of the head is continued by obs-fold (RFC 9112 5.2).
+bool hasObsFold(std::string_view head);
 
 // The consistent-hash key of a request: "client_ip", "header:NAME", "cookie:NAME".
 template <class Head>

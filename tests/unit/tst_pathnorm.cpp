@@ -129,6 +129,22 @@ private slots:
         QFETCH(bool, bare);
         QCOMPARE(hasBareLineEnding(std::string_view(head.constData(), size_t(head.size()))), bare);
     }
+
+    void detectsObsFold_data()
+    {
+        QTest::addColumn<QByteArray>("head");
+        QTest::addColumn<bool>("folded");
+        QTest::newRow("clean") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\nA: b c\r\n\r\n") << false;
+        QTest::newRow("space fold") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\nA: 1\r\n  more\r\n\r\n") << true;
+        QTest::newRow("tab fold") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\nA:\r\n\tchunked\r\n\r\n") << true;
+        QTest::newRow("space in body ignored") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\n\r\na\r\n b") << false;
+    }
+    void detectsObsFold()
+    {
+        QFETCH(QByteArray, head);
+        QFETCH(bool, folded);
+        QCOMPARE(hasObsFold(std::string_view(head.constData(), size_t(head.size()))), folded);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestPathNorm)
