@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# VIP failover end to end, in network namespaces: two real agents (fe1 150,
+# fe2 100) share 192.0.2.100 over VRRPv3 on a lab bridge. Checks who holds the
+# address on which interface, and measures how long each move took.
+# Needs root (namespaces, raw sockets): exits 77 (CTest SKIP) otherwise.
+set -uo pipefail
+agent=$1 ctl=$2
+here=$(cd "$(dirname "$0")" && pwd)
+if [[ $EUID -ne 0 ]]; then echo "SKIP: needs root for network namespaces and raw sockets"; exit 77; fi
+if ! ip netns list >/dev/null 2>&1; then echo "SKIP: ip netns not usable here"; exit 77; fi
+source "$here/../lab/lab.sh"
+
+lab=hfv$$
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+  lab_down "$lab"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+failures=0
+check() {   # name, condition exit status, detail
+  if [[ $2 -eq 0 ]]; then echo "PASS $1 ${3:-}"; else echo "FAIL $1 ${3:-}"; failures=$((failures + 1)); fi
+}
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+has_vip() { ip -n "$lab-$1" -br addr show eth0 2>/dev/null | grep -q ' 192\.0\.2\.100/24'; }
+# Waits until host $1 holds (or, with $3=not, does not hold) the VIP; prints ms waited.
+wait_vip() {
+  local host=$1 limit=$2 mode=${3:-has} t0; t0=$(now_ms)
+  while (( $(now_ms) - t0 < limit )); do
+    if [[ $mode == has ]] && has_vip "$host"; then echo $(( $(now_ms) - t0 )); return 0; fi
+    if [[ $mode == not ]] && ! has_vip "$host"; then echo $(( $(now_ms) - t0 )); return 0; fi
+    sleep 0.005
+  done
+  echo "timeout(${limit}ms)"; return 1
+}
+only_holder() {   # exactly host $1 holds the VIP
+  has_vip "$1" && ! has_vip "$2"
+}
+
+cat > "$work/cluster.conf" <<EOF
+name: "vrrp-lab"
+node { name: "fe1" address: "192.0.2.11" control_socket: "$work/fe1.sock" }
+node { name: "fe2" address: "192.0.2.12" control_socket: "$work/fe2.sock" }
+vip {
+  name: "www" vrid: 51 interface: "eth0" address: "192.0.2.100/24"
+  advert_interval_ms: 100
+  priority { node: "fe1" value: 150 }
+  priority { node: "fe2" value: 100 }
+  # Fails on the node whose address is listed in the demote file.
+  track_script { name: "demote" command: "! ip -br addr show eth0 | grep -qF -f $work/demote"
+                 interval_ms: 100 rise: 1 fall: 1 weight: -60 }
+}
+pool {
+  name: "app"
+  backend { name: "app1" address: "192.0.2.21:8080" }
+  health { http { path: "/" expect_status: 200 } interval_ms: 200 rise: 1 fall: 2 }
+}
+listener { name: "web" bind: "192.0.2.100:80" route { path_prefix: "/" pool: "app" } }
+EOF
+
+lab_up "$lab" fe1=192.0.2.11 fe2=192.0.2.12 app1=192.0.2.21 client=192.0.2.50
+mkdir -p "$work/www" && echo app1 > "$work/www/index.html"
+ip netns exec "$lab-app1" python3 -m http.server 8080 --bind 192.0.2.21 --directory "$work/www" >/dev/null 2>&1 &
+pids+=($!)
+
+declare -A agent_pid
+start_agent() {
+  mkdir -p "$work/state-$1"
+  # ip netns exec execs the agent, so $! is the agent's own PID.
+  ip netns exec "$lab-$1" "$agent" --config "$work/cluster.conf" --node "$1" --state-dir "$work/state-$1" \
+    >>"$work/$1.log" 2>&1 &
+  agent_pid[$1]=$!
+  pids+=($!)
+}
+ctlc() { "$ctl" --cluster "$work/cluster.conf" "$@"; }
+vip_json() {   # node -> one line: state effective_priority dropped...
+  ctlc --node "$1" status --json 2>/dev/null | python3 -c '
+import json, sys
+v = json.load(sys.stdin)[0]["vips"][0]
+print(v.get("state"), v.get("effective_priority"), " ".join(d["name"] + "=" + d["value"] for d in v.get("dropped", [])))'
+}
+
+start_agent fe1
+start_agent fe2
+ms=$(wait_vip fe1 3000); check "fe1_becomes_master_at_start" $? "(${ms} ms)"
+sleep 0.5
+only_holder fe1 fe2; check "only_fe1_holds_the_vip" $?
+# Until its first health check passes, fe2's self-tracker holds it at 100-100=1.
+for _ in $(seq 30); do
+  read -r state2 prio2 _ <<<"$(vip_json fe2)"
+  [[ $state2 == BACKUP && $prio2 == 100 ]] && break
+  sleep 0.1
+done
+[[ $state2 == BACKUP && $prio2 == 100 ]]; check "fe2_reports_backup_100" $? "($state2 $prio2)"
+code=$(lab_exec "$lab" client curl -s -m 3 -o /dev/null -w '%{http_code}' http://192.0.2.100/)
+[[ $code == 200 ]]; check "client_reaches_backend_through_vip" $? "(HTTP $code)"
+
+# Maintenance: fe1 gives the VIP away with a priority-0 advert; fe2 is the
+# designated successor and takes over without Skew_Time.
+ctlc --node fe1 vip maintenance www on >/dev/null
+ms=$(wait_vip fe2 1000); rc=$?
+[[ $rc -eq 0 && $ms -le 150 ]]; check "maintenance_hands_over_to_successor_fast" $? "(${ms} ms, target <= 150)"
+only_holder fe2 fe1; check "maintenance_leaves_one_holder" $?
+ctlc --node fe1 vip maintenance www off >/dev/null
+ms=$(wait_vip fe1 2000); check "maintenance_off_fe1_preempts_back" $? "(${ms} ms)"
+
+# Force-master on the lower-priority node, then release: configured priorities apply again.
+ctlc --node fe2 vip force-master www >/dev/null
+ms=$(wait_vip fe2 1000); check "force_master_moves_vip_to_fe2" $? "(${ms} ms)"
+sleep 0.4
+only_holder fe2 fe1; check "force_master_is_stable" $?
+ctlc --node fe2 vip release www >/dev/null
+ms=$(wait_vip fe1 2000); check "release_returns_vip_to_fe1" $? "(${ms} ms)"
+
+# Tracker: a failing script lowers fe1 below fe2; fe2 preempts. Then back.
+echo "192.0.2.11/" > "$work/demote"
+ms=$(wait_vip fe2 3000); check "tracker_file_lowers_priority_fe2_preempts" $? "(${ms} ms)"
+read -r _ prio1 _ <<<"$(vip_json fe1)"
+[[ $prio1 == 90 ]]; check "fe1_effective_priority_90" $? "($prio1)"
+rm -f "$work/demote"
+ms=$(wait_vip fe1 3000); check "tracker_cleared_fe1_back" $? "(${ms} ms)"
+sleep 0.3
+
+# Malformed VRRP packets from the client are counted and dropped; nothing moves.
+lab_exec "$lab" client python3 - <<'EOF'
+import socket, struct
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 112)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 255)
+vrrp = struct.pack("!BBBBHH4s", 0x31, 51, 254, 1, 100, 0xdead, socket.inet_aton("192.0.2.100"))   # bad checksum
+for _ in range(3):
+    s.sendto(vrrp, ("224.0.0.18", 0))
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+good_sum_bad_ttl = vrrp
+s.sendto(good_sum_bad_ttl, ("224.0.0.18", 0))
+EOF
+sleep 0.3
+read -r _ _ dropped <<<"$(vip_json fe1)"
+[[ $dropped == *bad_checksum=3* ]]; check "malformed_adverts_counted_by_reason" $? "($dropped)"
+only_holder fe1 fe2; check "malformed_adverts_move_nothing" $?
+
+# Partition: fe1 cut off the bridge, both become master; heal: one master again.
+lab_link "$lab" fe1 down
+ms=$(wait_vip fe2 2000); check "partition_fe2_takes_over" $? "(${ms} ms)"
+lab_link "$lab" fe1 up
+ms=$(wait_vip fe2 2000 not); check "heal_resolves_to_one_master" $? "(${ms} ms)"
+only_holder fe1 fe2; check "after_heal_fe1_holds_the_vip" $?
+
+# Graceful stop: priority-0 advert, successor takes over at once.
+t0=$(now_ms)
+kill -TERM "${agent_pid[fe1]}"
+ms=$(wait_vip fe2 1000); rc=$?
+[[ $rc -eq 0 && $ms -le 150 ]]; check "graceful_stop_successor_takes_over" $? "(${ms} ms, target <= 150)"
+wait "${agent_pid[fe1]}" 2>/dev/null
+! has_vip fe1; check "graceful_stop_removes_vip" $?
+
+# Restart fe1: it preempts back. Then kill -9: fe2 takes over within the
+# master-down interval (3 x 100 ms + skew 61 ms); the dead node's stale VIP is
+# removed when it starts again.
+start_agent fe1
+ms=$(wait_vip fe1 3000); check "restarted_fe1_preempts" $? "(${ms} ms)"
+sleep 0.5
+kill -9 "${agent_pid[fe1]}"
+ms=$(wait_vip fe2 1500); rc=$?
+[[ $rc -eq 0 && $ms -le 600 ]]; check "kill9_fe2_takes_over_within_master_down" $? "(${ms} ms, master down 361 ms)"
+has_vip fe1; check "kill9_leaves_stale_vip_on_dead_node" $?
+start_agent fe1
+ms=$(wait_vip fe1 500 not); check "restart_removes_stale_vip" $? "(${ms} ms)"
+grep -q 'left on eth0 by an earlier run' "$work/fe1.log"; check "restart_logs_the_cleanup" $?
+ms=$(wait_vip fe1 3000); check "fe1_back_as_master" $? "(${ms} ms)"
+
+# --cleanup removes only our marked address.
+kill -9 "${agent_pid[fe1]}"; sleep 0.1
+ip -n "$lab-fe1" addr add 192.0.2.77/32 dev eth0
+lab_exec "$lab" fe1 "$agent" --cleanup --config "$work/cluster.conf" --node fe1 >/dev/null 2>&1
+! has_vip fe1; check "cleanup_removes_stale_vip" $?
+ip -n "$lab-fe1" -br addr show eth0 | grep -q 192.0.2.77; check "cleanup_keeps_foreign_addresses" $?
+
+echo
+if (( failures )); then
+  echo "$failures failure(s)"; tail -n 20 "$work/fe1.log" "$work/fe2.log"; exit 1
+fi
+echo "all VRRP checks passed"
