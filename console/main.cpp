@@ -1,11 +1,20 @@
 // hafront-console: the operator's desktop console.
+#include "drill/widgets/drilldialog.h"
+#include "model/clustermodel.h"
+#include "views/consoleapp.h"
+#include "views/mainwindow.h"
+#include "views/settingskeys.h"
+
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QLabel>
+#include <QSettings>
+
+#include <cstdio>
 
 int main(int argc, char **argv)
 {
     QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("hafront"));
     QApplication::setApplicationName(QStringLiteral("hafront-console"));
     QCommandLineParser parser;
     parser.addHelpOption();
@@ -14,9 +23,35 @@ int main(int argc, char **argv)
     parser.addOption({QStringLiteral("screenshot"), QObject::tr("Render the window to OUT.png and exit."),
                       QStringLiteral("OUT.png")});
     parser.process(app);
-    QLabel label(QObject::tr("hafront console"));
-    if (parser.isSet(QStringLiteral("screenshot")))
-        return label.grab().save(parser.value(QStringLiteral("screenshot"))) ? 0 : 1;
-    label.show();
+    hafront::views::installTranslations(parser.value(QStringLiteral("lang")));
+
+    hafront::views::MainWindow window;
+    window.openDrill = [](const hafront::v1::Cluster &cluster, const QString &vip, QWidget *parent) {
+        auto *dialog = new hafront::drill::DrillDialog(cluster, vip, parent);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->show();
+    };
+    QString cluster = parser.value(QStringLiteral("cluster"));
+    const QString screenshot = parser.value(QStringLiteral("screenshot"));
+    if (cluster.isEmpty() && screenshot.isEmpty())
+        cluster = QSettings().value(hafront::views::settings::kLastCluster).toString();
+    if (!cluster.isEmpty()) {
+        if (const QString why = window.openCluster(cluster); !why.isEmpty()) {
+            std::fprintf(stderr, "hafront-console: %s\n", qPrintable(why));
+            if (!screenshot.isEmpty() || parser.isSet(QStringLiteral("cluster")))
+                return 1;
+        }
+    }
+    if (!screenshot.isEmpty()) {
+        if (cluster.isEmpty()) {
+            std::fprintf(stderr, "hafront-console: --screenshot needs --cluster FILE\n");
+            return 2;
+        }
+        const QString why = hafront::views::renderScreenshot(window, screenshot, 10000);
+        if (!why.isEmpty())
+            std::fprintf(stderr, "hafront-console: %s\n", qPrintable(why));
+        return why.isEmpty() ? 0 : 3;
+    }
+    window.show();
     return app.exec();
 }

@@ -1,0 +1,326 @@
+#include "views/mainwindow.h"
+
+#include "model/backendstablemodel.h"
+#include "model/clustermodel.h"
+#include "model/clustersession.h"
+#include "model/eventlogmodel.h"
+#include "model/vipstablemodel.h"
+#include "views/backendspanel.h"
+#include "views/eventlogpanel.h"
+#include "views/settingskeys.h"
+#include "views/topologyview.h"
+#include "views/weightchange.h"
+
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTableView>
+#include <QToolBar>
+#include <QUndoStack>
+
+namespace hafront::views {
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent), m_model(new model::ClusterModel(this)), m_session(new model::ClusterSession(m_model, this)),
+      m_backendsModel(new model::BackendsTableModel(m_model, this)),
+      m_eventsModel(new model::EventLogModel(m_model, this)), m_vipsModel(new model::VipsTableModel(m_model, this)),
+      m_topology(new TopologyView(m_model, this)), m_backends(new BackendsPanel(m_backendsModel, this)),
+      m_events(new EventLogPanel(m_eventsModel, this)), m_vips(new QTableView(this)), m_undo(new QUndoStack(this)),
+      m_totals(new QLabel(this))
+{
+    setWindowTitle(tr("hafront console"));
+    setObjectName(QStringLiteral("MainWindow"));
+    confirm = [this](const QString &title, const QString &text) {
+        return QMessageBox::question(this, title, text, QMessageBox::Ok | QMessageBox::Cancel, QMessageBox::Cancel) ==
+               QMessageBox::Ok;
+    };
+    inform = [this](const QString &title, const QString &text, bool ok) {
+        if (ok)
+            statusBar()->showMessage(title + QStringLiteral(": ") + text, 8000);
+        else
+            QMessageBox::warning(this, title, text);
+    };
+    setCentralWidget(m_topology);
+    buildDocks();
+    buildMenus();
+    statusBar()->addPermanentWidget(m_totals);
+
+    connect(m_model, &model::ClusterModel::clusterReset, this, [this] {
+        rebuildNodeLabels();
+        refreshTotals();
+        setWindowTitle(tr("%1 — hafront console").arg(QString::fromStdString(m_model->cluster().name())));
+    });
+    connect(m_model, &model::ClusterModel::nodeChanged, this, [this](int row) {
+        refreshNodeLabel(row);
+        refreshTotals();
+    });
+    connect(m_model, &model::ClusterModel::backendsChanged, this, &MainWindow::refreshTotals);
+    connect(m_backends, &BackendsPanel::weightChosen, this, &MainWindow::requestWeight);
+    connect(m_backends, &BackendsPanel::backendMenuRequested, this, &MainWindow::showBackendMenu);
+    connect(m_topology, &TopologyView::backendMenuRequested, this, &MainWindow::showBackendMenu);
+    connect(m_topology, &TopologyView::vipMenuRequested, this, &MainWindow::showVipMenu);
+
+    QSettings settings;
+    restoreGeometry(settings.value(settings::kGeometry).toByteArray());
+    restoreState(settings.value(settings::kWindowState).toByteArray());
+    refreshTotals();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildDocks()
+{
+    auto dock = [this](const QString &title, const QString &name, QWidget *content, Qt::DockWidgetArea area) {
+        auto *d = new QDockWidget(title, this);
+        d->setObjectName(name);
+        d->setWidget(content);
+        addDockWidget(area, d);
+        return d;
+    };
+    m_vips->setModel(m_vipsModel);
+    m_vips->verticalHeader()->hide();
+    m_vips->horizontalHeader()->setStretchLastSection(true);
+    m_vips->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_vips->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_vips, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        const QModelIndex index = m_vips->indexAt(pos);
+        if (index.isValid())
+            showVipMenu(index.data(model::VipsTableModel::VipRole).toString(), QString(),
+                        m_vips->viewport()->mapToGlobal(pos));
+    });
+    auto *backends = dock(tr("Backends"), QStringLiteral("backendsDock"), m_backends, Qt::BottomDockWidgetArea);
+    auto *events = dock(tr("Event log"), QStringLiteral("eventsDock"), m_events, Qt::BottomDockWidgetArea);
+    auto *vips = dock(tr("VIPs"), QStringLiteral("vipsDock"), m_vips, Qt::TopDockWidgetArea);
+    tabifyDockWidget(backends, events);
+    backends->raise();
+    resizeDocks({backends}, {300}, Qt::Vertical);
+    resizeDocks({vips}, {110}, Qt::Vertical);
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *open = file->addAction(tr("&Open cluster…"), this, &MainWindow::chooseClusterFile);
+    open->setShortcut(QKeySequence::Open);
+    QMenu *recent = file->addMenu(tr("Open &recent"));
+    connect(recent, &QMenu::aboutToShow, this, [this, recent] {
+        recent->clear();
+        for (const QString &f : QSettings().value(settings::kRecentClusters).toStringList())
+            recent->addAction(f, this, [this, f] {
+                if (const QString why = openCluster(f); !why.isEmpty())
+                    inform(tr("Open cluster"), why, false);
+            });
+    });
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *undo = m_undo->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction *redo = m_undo->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addAction(undo);
+    edit->addAction(redo);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *zoomIn = view->addAction(tr("Zoom &in"), m_topology, &TopologyView::zoomIn);
+    zoomIn->setShortcut(QKeySequence::ZoomIn);
+    QAction *zoomOut = view->addAction(tr("Zoom &out"), m_topology, &TopologyView::zoomOut);
+    zoomOut->setShortcut(QKeySequence::ZoomOut);
+    QAction *fit = view->addAction(tr("&Fit topology"), m_topology, &TopologyView::fit);
+    fit->setShortcut(tr("Ctrl+0"));
+    view->addSeparator();
+    for (auto *d : findChildren<QDockWidget *>())
+        view->addAction(d->toggleViewAction());
+
+    QToolBar *tools = addToolBar(tr("Main"));
+    tools->setObjectName(QStringLiteral("mainToolBar"));
+    tools->addAction(open);
+    tools->addSeparator();
+    tools->addAction(undo);
+    tools->addAction(redo);
+    tools->addSeparator();
+    tools->addAction(zoomIn);
+    tools->addAction(zoomOut);
+    tools->addAction(fit);
+}
+
+QString MainWindow::openCluster(const QString &file)
+{
+    const QString why = m_session->open(file);
+    if (!why.isEmpty())
+        return why;
+    m_undo->clear();
+    QSettings settings;
+    settings.setValue(settings::kLastCluster, file);
+    QStringList recent = settings.value(settings::kRecentClusters).toStringList();
+    recent.removeAll(file);
+    recent.prepend(file);
+    settings.setValue(settings::kRecentClusters, recent.mid(0, 8));
+    return {};
+}
+
+void MainWindow::chooseClusterFile()
+{
+    const QString last = QSettings().value(settings::kLastCluster).toString();
+    const QString file = QFileDialog::getOpenFileName(this, tr("Open cluster config"), last,
+                                                      tr("Cluster configs (*.conf *.json);;All files (*)"));
+    if (file.isEmpty())
+        return;
+    if (const QString why = openCluster(file); !why.isEmpty())
+        inform(tr("Open cluster"), why, false);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue(settings::kGeometry, saveGeometry());
+    settings.setValue(settings::kWindowState, saveState());
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::rebuildNodeLabels()
+{
+    qDeleteAll(m_nodeLabels);
+    m_nodeLabels.clear();
+    for (size_t i = 0; i < m_model->nodes().size(); ++i) {
+        auto *label = new QLabel(this);
+        label->setObjectName(QStringLiteral("nodeLink_%1").arg(m_model->nodes()[i].name));
+        statusBar()->addWidget(label);
+        m_nodeLabels << label;
+        refreshNodeLabel(static_cast<int>(i));
+    }
+}
+
+void MainWindow::refreshNodeLabel(int row)
+{
+    if (row < 0 || row >= m_nodeLabels.size())
+        return;
+    const model::NodeView &n = m_model->nodes()[static_cast<size_t>(row)];
+    const bool up = n.link == model::LinkState::Connected;
+    QLabel *label = m_nodeLabels[row];
+    label->setText(QStringLiteral("● %1: %2").arg(n.name, model::linkText(n)));
+    label->setStyleSheet(up ? QStringLiteral("color:#2e7d32") : QStringLiteral("color:#c62828;font-weight:bold"));
+    label->setToolTip(n.address);
+}
+
+void MainWindow::refreshTotals()
+{
+    const model::Totals t = m_model->totals();
+    m_totals->setText(tr("nodes %1/%2 · backends up %3/%4 · %5 req/s · %6 active")
+                          .arg(t.nodesConnected)
+                          .arg(t.nodes)
+                          .arg(t.backendsUp)
+                          .arg(t.backends)
+                          .arg(t.requestsPerSecond, 0, 'f', 1)
+                          .arg(t.activeConnections));
+}
+
+void MainWindow::report(const QString &what, const model::FanoutResult &result)
+{
+    m_lastResult = result.summary();
+    inform(what, m_lastResult, result.ok());
+}
+
+void MainWindow::requestWeight(const QString &pool, const QString &backend, uint32_t from, uint32_t to)
+{
+    m_undo->push(new WeightChange(m_session, pool, backend, from, to,
+                                  [this](const QString &what, const model::FanoutResult &r) { report(what, r); }));
+}
+
+void MainWindow::requestBackendState(const QString &pool, const QString &backend, v1::BackendState state)
+{
+    const QString what = tr("%1/%2 → %3").arg(pool, backend, model::BackendsTableModel::stateName(state));
+    m_session->send(m_model->nodesRunningPool(pool), model::setBackendStateCommand(pool, backend, state),
+                    [this, what](const model::FanoutResult &r) { report(what, r); });
+}
+
+void MainWindow::sendVipCommand(const QString &title, const QString &confirmation, const QStringList &nodes,
+                                const v1::Command &command)
+{
+    if (!confirm(title, confirmation))
+        return;
+    m_session->send(nodes, command, [this, title](const model::FanoutResult &r) { report(title, r); });
+}
+
+void MainWindow::requestForceMaster(const QString &vip, const QString &node)
+{
+    const model::VipView *v = m_model->vip(vip);
+    const QString address = v ? v->address : QString();
+    const QStringList owners = v ? v->owners : QStringList();
+    QString text;
+    if (owners.contains(node))
+        text = tr("%1 already owns VIP %2 (%3); it stays master and preferred.").arg(node, vip, address);
+    else if (owners.isEmpty())
+        text = tr("VIP %1 (%2) has no owner; %3 becomes master.").arg(vip, address, node);
+    else
+        text = tr("VIP %1 (%2) moves from %3 to %4; open connections through %3 are cut.")
+                   .arg(vip, address, owners.join(QStringLiteral(", ")), node);
+    sendVipCommand(tr("Make %1 master").arg(node), text, {node}, model::vipForceMasterCommand(vip));
+}
+
+void MainWindow::requestMaintenance(const QString &vip, const QString &node)
+{
+    const model::VipView *v = m_model->vip(vip);
+    const QString address = v ? v->address : QString();
+    const QString text =
+        v && v->owners.contains(node)
+            ? tr("VIP %1 (%2) moves from %3 to the backup with the highest priority; open connections through %3 "
+                 "are cut. %3 stays backup until released.")
+                  .arg(vip, address, node)
+            : tr("%1 will not take VIP %2 (%3) while in maintenance. The owner does not change.")
+                  .arg(node, vip, address);
+    sendVipCommand(tr("Maintenance on %1").arg(node), text, {node}, model::vipMaintenanceCommand(vip, true));
+}
+
+void MainWindow::requestRelease(const QString &vip, const QString &node)
+{
+    const QStringList nodes = node.isEmpty() ? m_model->nodesRunningVip(vip) : QStringList{node};
+    const model::VipView *v = m_model->vip(vip);
+    const QString text = tr("Maintenance and force-master on VIP %1 (%2) are lifted on %3; the configured "
+                            "priorities decide the owner again, so the VIP may move.")
+                             .arg(vip, v ? v->address : QString(), nodes.join(QStringLiteral(", ")));
+    sendVipCommand(tr("Release VIP %1").arg(vip), text, nodes, model::vipReleaseCommand(vip));
+}
+
+void MainWindow::showVipMenu(const QString &vip, const QString &node, const QPoint &globalPos)
+{
+    QMenu menu(this);
+    const QStringList nodes = node.isEmpty() ? m_model->nodesRunningVip(vip) : QStringList{node};
+    for (const QString &n : nodes)
+        menu.addAction(tr("Make %1 master").arg(n), this, [this, vip, n] { requestForceMaster(vip, n); });
+    menu.addSeparator();
+    for (const QString &n : nodes)
+        menu.addAction(tr("Maintenance on %1").arg(n), this, [this, vip, n] { requestMaintenance(vip, n); });
+    menu.addSeparator();
+    menu.addAction(tr("Release"), this, [this, vip, node] { requestRelease(vip, node); });
+    menu.addSeparator();
+    QAction *drill = menu.addAction(tr("Drill…"), this, [this, vip] {
+        if (openDrill)
+            openDrill(m_model->cluster(), vip, this);
+    });
+    drill->setEnabled(bool(openDrill));
+    menu.exec(globalPos);
+}
+
+void MainWindow::showBackendMenu(const QString &pool, const QString &backend, const QPoint &globalPos)
+{
+    QMenu menu(this);
+    menu.addAction(tr("Drain %1").arg(backend), this,
+                   [this, pool, backend] { requestBackendState(pool, backend, v1::DRAIN); });
+    menu.addAction(tr("Maintenance for %1").arg(backend), this,
+                   [this, pool, backend] { requestBackendState(pool, backend, v1::MAINT); });
+    menu.addAction(tr("Ready %1").arg(backend), this,
+                   [this, pool, backend] { requestBackendState(pool, backend, v1::READY); });
+    menu.exec(globalPos);
+}
+
+} // namespace hafront::views

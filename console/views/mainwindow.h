@@ -1,0 +1,91 @@
+// MainWindow: the operator's console — topology in the middle, backends, VIPs
+// and the event log in docks, link state per node and cluster totals in the
+// status bar; VIP and backend actions with a confirmation and an undo stack.
+#pragma once
+
+#include "hafront/v1/cluster.pb.h"
+#include "hafront/v1/control.pb.h"
+
+#include <QMainWindow>
+
+#include <functional>
+
+class QLabel;
+class QTableView;
+class QUndoStack;
+
+namespace hafront::model {
+class BackendsTableModel;
+class ClusterModel;
+class ClusterSession;
+class EventLogModel;
+struct FanoutResult;
+class VipsTableModel;
+} // namespace hafront::model
+
+namespace hafront::views {
+
+class BackendsPanel;
+class EventLogPanel;
+class TopologyView;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Returns the loader's reason when the file cannot be used.
+    QString openCluster(const QString &file);
+
+    model::ClusterModel *clusterModel() const { return m_model; }
+    model::ClusterSession *session() const { return m_session; }
+    BackendsPanel *backendsPanel() const { return m_backends; }
+    TopologyView *topology() const { return m_topology; }
+    QUndoStack *undoStack() const { return m_undo; }
+    QString lastResult() const { return m_lastResult; }
+
+    // Widgets stay testable: confirmations and result dialogs go through these.
+    std::function<bool(const QString &title, const QString &text)> confirm;
+    std::function<void(const QString &title, const QString &text, bool ok)> inform;
+    // Opens the failover drill for a VIP (set by main; the drill widgets live there).
+    std::function<void(const v1::Cluster &cluster, const QString &vip, QWidget *parent)> openDrill;
+
+    void requestForceMaster(const QString &vip, const QString &node);
+    void requestMaintenance(const QString &vip, const QString &node);
+    void requestRelease(const QString &vip, const QString &node);
+    void requestBackendState(const QString &pool, const QString &backend, v1::BackendState state);
+    void requestWeight(const QString &pool, const QString &backend, uint32_t from, uint32_t to);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildMenus();
+    void buildDocks();
+    void rebuildNodeLabels();
+    void refreshNodeLabel(int row);
+    void refreshTotals();
+    void showVipMenu(const QString &vip, const QString &node, const QPoint &globalPos);
+    void showBackendMenu(const QString &pool, const QString &backend, const QPoint &globalPos);
+    void chooseClusterFile();
+    void sendVipCommand(const QString &title, const QString &confirmation, const QStringList &nodes,
+                        const v1::Command &command);
+    void report(const QString &what, const model::FanoutResult &result);
+
+    model::ClusterModel *m_model;
+    model::ClusterSession *m_session;
+    model::BackendsTableModel *m_backendsModel;
+    model::EventLogModel *m_eventsModel;
+    model::VipsTableModel *m_vipsModel;
+    TopologyView *m_topology;
+    BackendsPanel *m_backends;
+    EventLogPanel *m_events;
+    QTableView *m_vips;
+    QUndoStack *m_undo;
+    QList<QLabel *> m_nodeLabels;
+    QLabel *m_totals;
+    QString m_lastResult;
+};
+
+} // namespace hafront::views

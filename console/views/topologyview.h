@@ -1,0 +1,46 @@
+// TopologyView: VIPs → front nodes → pools → backends drawn from ClusterModel;
+// the owner of each VIP drawn as such, a red banner on split brain or no owner,
+// backends coloured by health with req/s on their links; zoom and fit.
+#pragma once
+
+#include <QGraphicsView>
+#include <QTimer>
+
+class QLabel;
+
+namespace hafront::model {
+class ClusterModel;
+}
+
+namespace hafront::views {
+
+class TopologyView : public QGraphicsView {
+    Q_OBJECT
+public:
+    explicit TopologyView(const model::ClusterModel *cluster, QWidget *parent = nullptr);
+
+    void zoomIn();
+    void zoomOut();
+    void fit();
+    QString bannerText() const;
+
+signals:
+    void vipMenuRequested(const QString &vip, const QString &node, const QPoint &globalPos);
+    void backendMenuRequested(const QString &pool, const QString &backend, const QPoint &globalPos);
+
+protected:
+    void wheelEvent(QWheelEvent *event) override;
+    void contextMenuEvent(QContextMenuEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+
+private:
+    void rebuild();
+
+    const model::ClusterModel *m_cluster;
+    QGraphicsScene m_scene;
+    QTimer m_coalesce; // many status ticks, one redraw
+    QLabel *m_banner;
+    bool m_userZoomed = false;
+};
+
+} // namespace hafront::views
