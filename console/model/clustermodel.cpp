@@ -216,7 +216,10 @@ void ClusterModel::recomputeVips()
 
 void ClusterModel::applyEvent(const v1::Event &event)
 {
-    const auto same = [&](const v1::Event &e) { return e.node() == event.node() && e.seq() == event.seq(); };
+    // A restarted agent counts from 1 again, so the time is part of an event's identity.
+    const auto same = [&](const v1::Event &e) {
+        return e.seq() == event.seq() && e.wall_time_us() == event.wall_time_us() && e.node() == event.node();
+    };
     // Replays after a reconnect repeat what we have; the ring is recent, so look at the tail.
     const size_t tail = std::min<size_t>(m_events.size(), 2000);
     if (std::any_of(m_events.end() - static_cast<std::ptrdiff_t>(tail), m_events.end(), same))

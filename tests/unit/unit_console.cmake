@@ -1,1 +1,5 @@
 hafront_add_test(tst_clustermodel SOURCES tst_clustermodel.cpp LIBS hafront_client LABELS unit)
+hafront_add_test(tst_consolegui SOURCES tst_consolegui.cpp LIBS hafront_console_views LABELS gui TIMEOUT 90)
+if(TARGET tst_consolegui)
+  add_dependencies(tst_consolegui hafront-agent)
+endif()
