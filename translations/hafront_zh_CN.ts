@@ -1,0 +1,534 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>hafront::link::AgentLink</name>
+    <message>
+        <source>link to %1 closed</source>
+        <translation>到 %1 的连接已关闭</translation>
+    </message>
+    <message>
+        <source>link to %1 stopped</source>
+        <translation>到 %1 的连接已停止</translation>
+    </message>
+    <message>
+        <source>SSH transport is not available in this build</source>
+        <translation>此版本不支持 SSH 传输</translation>
+    </message>
+    <message>
+        <source>socket error</source>
+        <translation>套接字错误</translation>
+    </message>
+    <message>
+        <source>the agent closed the connection</source>
+        <translation>代理关闭了连接</translation>
+    </message>
+    <message>
+        <source>no agent socket at %1 (is hafront-agent running?)</source>
+        <translation>%1 处没有代理套接字（hafront-agent 是否在运行？）</translation>
+    </message>
+    <message>
+        <source>bad frame from the agent: %1</source>
+        <translation>代理发来的帧有误：%1</translation>
+    </message>
+    <message>
+        <source>connection to %1 lost: %2</source>
+        <translation>与 %1 的连接中断：%2</translation>
+    </message>
+    <message>
+        <source>not connected to %1%2</source>
+        <translation>未连接到 %1%2</translation>
+    </message>
+    <message>
+        <source>no answer from %1 within %2 ms</source>
+        <translation>%1 在 %2 毫秒内没有应答</translation>
+    </message>
+</context>
+<context>
+    <name>hafront::views::BackendsPanel</name>
+    <message>
+        <source>Filter backends (pool, name, state, health)…</source>
+        <translation>筛选后端（池、名称、状态、健康）…</translation>
+    </message>
+</context>
+<context>
+    <name>hafront::model::BackendsTableModel</name>
+    <message>
+        <source>drain</source>
+        <translation>排空</translation>
+    </message>
+    <message>
+        <source>maintenance</source>
+        <translation>维护</translation>
+    </message>
+    <message>
+        <source>ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>up</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>down</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Drag the bar or press +/- to change the weight (0-%1)</source>
+        <translation>拖动条形或按 +/- 修改权重（0-%1）</translation>
+    </message>
+    <message>
+        <source>no report</source>
+        <translation>无报告</translation>
+    </message>
+    <message>
+        <source>Pool</source>
+        <translation>池</translation>
+    </message>
+    <message>
+        <source>Backend</source>
+        <translation>后端</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Health</source>
+        <translation>健康</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>req/s</source>
+        <translation>请求/秒</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>活动连接</translation>
+    </message>
+    <message>
+        <source>p50 ms</source>
+        <translation>p50 毫秒</translation>
+    </message>
+    <message>
+        <source>p99 ms</source>
+        <translation>p99 毫秒</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation>错误</translation>
+    </message>
+</context>
+<context>
+    <name>ClusterModel</name>
+    <message>
+        <source>not connected</source>
+        <translation>未连接</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>正在连接</translation>
+    </message>
+    <message>
+        <source>connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <source>reconnecting in %1 s: %2</source>
+        <translation>%1 秒后重连：%2</translation>
+    </message>
+    <message>
+        <source>reconnecting: %1</source>
+        <translation>正在重连：%1</translation>
+    </message>
+    <message>
+        <source>unreachable: %1</source>
+        <translation>不可达：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ClusterSession</name>
+    <message>
+        <source>applied on %1/%2 nodes</source>
+        <translation>已在 %1/%2 个节点上生效</translation>
+    </message>
+    <message>
+        <source>not a node of this cluster</source>
+        <translation>不是本集群的节点</translation>
+    </message>
+</context>
+<context>
+    <name>hafront::model::EventLogModel</name>
+    <message>
+        <source>VIP state</source>
+        <translation>VIP 状态</translation>
+    </message>
+    <message>
+        <source>VIP address</source>
+        <translation>VIP 地址</translation>
+    </message>
+    <message>
+        <source>VIP override</source>
+        <translation>VIP 覆盖</translation>
+    </message>
+    <message>
+        <source>split brain</source>
+        <translation>脑裂</translation>
+    </message>
+    <message>
+        <source>tracker</source>
+        <translation>跟踪器</translation>
+    </message>
+    <message>
+        <source>backend health</source>
+        <translation>后端健康</translation>
+    </message>
+    <message>
+        <source>backend change</source>
+        <translation>后端变更</translation>
+    </message>
+    <message>
+        <source>config</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>agent</source>
+        <translation>代理</translation>
+    </message>
+    <message>
+        <source>command</source>
+        <translation>命令</translation>
+    </message>
+    <message>
+        <source>other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+</context>
+<context>
+    <name>hafront::views::EventLogPanel</name>
+    <message>
+        <source>Filter events (node, subject, message)…</source>
+        <translation>筛选事件（节点、对象、消息）…</translation>
+    </message>
+    <message>
+        <source>All kinds</source>
+        <translation>所有类型</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+</context>
+<context>
+    <name>hafront::views::MainWindow</name>
+    <message>
+        <source>hafront console</source>
+        <translation>hafront 控制台</translation>
+    </message>
+    <message>
+        <source>%1 — hafront console</source>
+        <translation>%1 — hafront 控制台</translation>
+    </message>
+    <message>
+        <source>Backends</source>
+        <translation>后端</translation>
+    </message>
+    <message>
+        <source>Event log</source>
+        <translation>事件日志</translation>
+    </message>
+    <message>
+        <source>VIPs</source>
+        <translation>VIP</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Open cluster…</source>
+        <translation>打开集群(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open &amp;recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Open cluster</source>
+        <translation>打开集群</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;in</source>
+        <translation>放大(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;out</source>
+        <translation>缩小(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Fit topology</source>
+        <translation>适应窗口(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Ctrl+0</source>
+        <translation>Ctrl+0</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>主工具栏</translation>
+    </message>
+    <message>
+        <source>Open cluster config</source>
+        <translation>打开集群配置</translation>
+    </message>
+    <message>
+        <source>Cluster configs (*.conf *.json);;All files (*)</source>
+        <translation>集群配置 (*.conf *.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>nodes %1/%2 · backends up %3/%4 · %5 req/s · %6 active</source>
+        <translation>节点 %1/%2 · 后端正常 %3/%4 · %5 请求/秒 · %6 活动连接</translation>
+    </message>
+    <message>
+        <source>%1/%2 → %3</source>
+        <translation>%1/%2 → %3</translation>
+    </message>
+    <message>
+        <source>%1 already owns VIP %2 (%3); it stays master and preferred.</source>
+        <translation>%1 已拥有 VIP %2（%3）；它保持主节点并被优先选用。</translation>
+    </message>
+    <message>
+        <source>VIP %1 (%2) has no owner; %3 becomes master.</source>
+        <translation>VIP %1（%2）当前无归属；%3 将成为主节点。</translation>
+    </message>
+    <message>
+        <source>VIP %1 (%2) moves from %3 to %4; open connections through %3 are cut.</source>
+        <translation>VIP %1（%2）将从 %3 迁移到 %4；经由 %3 的现有连接将被切断。</translation>
+    </message>
+    <message>
+        <source>Make %1 master</source>
+        <translation>设 %1 为主节点</translation>
+    </message>
+    <message>
+        <source>VIP %1 (%2) moves from %3 to the backup with the highest priority; open connections through %3 are cut. %3 stays backup until released.</source>
+        <translation>VIP %1（%2）将从 %3 迁移到优先级最高的备用节点；经由 %3 的现有连接将被切断。在解除前 %3 保持备用。</translation>
+    </message>
+    <message>
+        <source>%1 will not take VIP %2 (%3) while in maintenance. The owner does not change.</source>
+        <translation>维护期间 %1 不会接管 VIP %2（%3）。归属节点不变。</translation>
+    </message>
+    <message>
+        <source>Maintenance on %1</source>
+        <translation>%1 进入维护</translation>
+    </message>
+    <message>
+        <source>Maintenance and force-master on VIP %1 (%2) are lifted on %3; the configured priorities decide the owner again, so the VIP may move.</source>
+        <translation>在 %3 上解除 VIP %1（%2）的维护和强制主节点；归属重新由配置的优先级决定，VIP 可能迁移。</translation>
+    </message>
+    <message>
+        <source>Release VIP %1</source>
+        <translation>解除 VIP %1</translation>
+    </message>
+    <message>
+        <source>Release</source>
+        <translation>解除</translation>
+    </message>
+    <message>
+        <source>Drill…</source>
+        <translation>演练…</translation>
+    </message>
+    <message>
+        <source>Drain %1</source>
+        <translation>排空 %1</translation>
+    </message>
+    <message>
+        <source>Maintenance for %1</source>
+        <translation>%1 进入维护</translation>
+    </message>
+    <message>
+        <source>Ready %1</source>
+        <translation>%1 就绪</translation>
+    </message>
+</context>
+<context>
+    <name>QObject</name>
+    <message>
+        <source>node %1 sent no status within %2 s: %3</source>
+        <translation>节点 %1 在 %2 秒内没有发送状态：%3</translation>
+    </message>
+    <message>
+        <source>cannot write %1</source>
+        <translation>无法写入 %1</translation>
+    </message>
+    <message>
+        <source>Cluster config to open.</source>
+        <translation>要打开的集群配置。</translation>
+    </message>
+    <message>
+        <source>UI language, e.g. zh_CN.</source>
+        <translation>界面语言，例如 zh_CN。</translation>
+    </message>
+    <message>
+        <source>Render the window to OUT.png and exit.</source>
+        <translation>将窗口渲染到 OUT.png 后退出。</translation>
+    </message>
+</context>
+<context>
+    <name>hafront::views::TopologyView</name>
+    <message>
+        <source>VIP %1</source>
+        <translation>VIP %1</translation>
+    </message>
+    <message>
+        <source>VIP %1 (%2): SPLIT BRAIN — %3 all claim it</source>
+        <translation>VIP %1（%2）：脑裂 — %3 都声称拥有它</translation>
+    </message>
+    <message>
+        <source>VIP %1 (%2): NO OWNER — no node is master</source>
+        <translation>VIP %1（%2）：无归属 — 没有主节点</translation>
+    </message>
+    <message>
+        <source>owner (%1)</source>
+        <translation>归属（%1）</translation>
+    </message>
+    <message>
+        <source>no report</source>
+        <translation>无报告</translation>
+    </message>
+    <message>
+        <source>%1 · w %2 · %3 req/s</source>
+        <translation>%1 · 权重 %2 · %3 请求/秒</translation>
+    </message>
+    <message>
+        <source>pool %1</source>
+        <translation>池 %1</translation>
+    </message>
+    <message>
+        <source>%1 backends · %2 req/s</source>
+        <translation>%1 个后端 · %2 请求/秒</translation>
+    </message>
+</context>
+<context>
+    <name>hafront::model::VipsTableModel</name>
+    <message>
+        <source>master</source>
+        <translation>主</translation>
+    </message>
+    <message>
+        <source>backup</source>
+        <translation>备</translation>
+    </message>
+    <message>
+        <source>fault</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <source>init</source>
+        <translation>初始化</translation>
+    </message>
+    <message>
+        <source>no report</source>
+        <translation>无报告</translation>
+    </message>
+    <message>
+        <source>SPLIT BRAIN: %1</source>
+        <translation>脑裂：%1</translation>
+    </message>
+    <message>
+        <source>NO OWNER</source>
+        <translation>无归属</translation>
+    </message>
+    <message>
+        <source>ok</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>%1 %2 (priority %3)</source>
+        <translation>%1 %2（优先级 %3）</translation>
+    </message>
+    <message>
+        <source>VIP</source>
+        <translation>VIP</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>归属</translation>
+    </message>
+    <message>
+        <source>Nodes</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>结论</translation>
+    </message>
+</context>
+<context>
+    <name>WeightChange</name>
+    <message>
+        <source>weight of %1/%2 %3 → %4</source>
+        <translation>%1/%2 的权重 %3 → %4</translation>
+    </message>
+    <message>
+        <source>weight of %1/%2 set to %3</source>
+        <translation>%1/%2 的权重设为 %3</translation>
+    </message>
+</context>
+<context>
+    <name>hafront::views::WeightDelegate</name>
+    <message>
+        <source>%1 → %2 (%3% of pool)</source>
+        <translation>%1 → %2（占池 %3%）</translation>
+    </message>
+</context>
+</TS>
