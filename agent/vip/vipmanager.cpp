@@ -101,7 +101,6 @@ struct Router {
     bool fault = false;
     int64_t silentUntil = 0;             // crash drill
     int64_t garpRepeatAt = 0;
-    int conflicts = 0;
     int64_t lastSplitBrainEvent = 0;
     uint64_t transitions = 0, sent = 0, received = 0;
     int64_t lastTransitionWall = 0;
@@ -374,15 +373,15 @@ void VipManager::Impl::carryOut(Router &r, int64_t now)
             ++r.transitions;
             r.lastTransitionWall = wallMicros();
             r.lastTransitionReason = a.reason;
-            r.conflicts = 0;
             record(v1::VIP_STATE, r,
                    std::string(vrrp::stateName(a.from)) + " -> " + vrrp::stateName(a.to) + ": " + a.reason,
                    {{"from", vrrp::stateName(a.from)}, {"to", vrrp::stateName(a.to)}, {"reason", a.reason}});
             break;
         case vrrp::Action::Kind::SplitBrain:
-            // Two masters briefly is how a preemption looks; only a conflict that
-            // persists (we stay master through three adverts) is a split brain.
-            if (++r.conflicts >= 3 && now - r.lastSplitBrainEvent >= kSplitBrainEventEveryMicros) {
+            // A master hearing another master: after a partition heals, or while
+            // a forced node takes over. The lower one yields at once (next action);
+            // one event per 10 s so a flapping link cannot flood the log.
+            if (now - r.lastSplitBrainEvent >= kSplitBrainEventEveryMicros || !r.lastSplitBrainEvent) {
                 r.lastSplitBrainEvent = now;
                 record(v1::SPLIT_BRAIN, r, a.reason,
                        {{"self", config::formatIPv4(r.selfIp)}, {"other", config::formatIPv4(a.otherIp)}});

@@ -36,6 +36,21 @@ wait_vip() {
   done
   echo "timeout(${limit}ms)"; return 1
 }
+# Milliseconds from the last log line of $1 matching $2 to the last of $3
+# matching $4 (the agents log every transition with a millisecond timestamp).
+log_gap() {
+  python3 - "$@" <<'PY'
+import datetime, re, sys
+def last(path, pattern):
+    t = None
+    for line in open(path, errors="replace"):
+        if re.search(pattern, line):
+            t = datetime.datetime.strptime(line.split()[0], "%Y-%m-%dT%H:%M:%S.%fZ")
+    return t
+a, b = last(sys.argv[1], sys.argv[2]), last(sys.argv[3], sys.argv[4])
+print(int((b - a).total_seconds() * 1000) if a and b else "missing")
+PY
+}
 only_holder() {   # exactly host $1 holds the VIP
   has_vip "$1" && ! has_vip "$2"
 }
@@ -49,9 +64,12 @@ vip {
   advert_interval_ms: 100
   priority { node: "fe1" value: 150 }
   priority { node: "fe2" value: 100 }
+  # Self-tracking is covered by tst_trackers; here it would make the partition
+  # checks depend on when the health check notices the cut.
+  self_track { enabled: false }
   # Fails on the node whose address is listed in the demote file.
   track_script { name: "demote" command: "! ip -br addr show eth0 | grep -qF -f $work/demote"
-                 interval_ms: 100 rise: 1 fall: 1 weight: -60 }
+                 interval_ms: 200 timeout_ms: 2000 rise: 1 fall: 1 weight: -60 }
 }
 pool {
   name: "app"
@@ -61,6 +79,7 @@ pool {
 listener { name: "web" bind: "192.0.2.100:80" route { path_prefix: "/" pool: "app" } }
 EOF
 
+: > "$work/demote"   # empty: nobody demoted
 lab_up "$lab" fe1=192.0.2.11 fe2=192.0.2.12 app1=192.0.2.21 client=192.0.2.50
 mkdir -p "$work/www" && echo app1 > "$work/www/index.html"
 ip netns exec "$lab-app1" python3 -m http.server 8080 --bind 192.0.2.21 --directory "$work/www" >/dev/null 2>&1 &
@@ -88,7 +107,6 @@ start_agent fe2
 ms=$(wait_vip fe1 3000); check "fe1_becomes_master_at_start" $? "(${ms} ms)"
 sleep 0.5
 only_holder fe1 fe2; check "only_fe1_holds_the_vip" $?
-# Until its first health check passes, fe2's self-tracker holds it at 100-100=1.
 for _ in $(seq 30); do
   read -r state2 prio2 _ <<<"$(vip_json fe2)"
   [[ $state2 == BACKUP && $prio2 == 100 ]] && break
@@ -102,7 +120,9 @@ code=$(lab_exec "$lab" client curl -s -m 3 -o /dev/null -w '%{http_code}' http:/
 # designated successor and takes over without Skew_Time.
 ctlc --node fe1 vip maintenance www on >/dev/null
 ms=$(wait_vip fe2 1000); rc=$?
-[[ $rc -eq 0 && $ms -le 150 ]]; check "maintenance_hands_over_to_successor_fast" $? "(${ms} ms, target <= 150)"
+gap=$(log_gap "$work/fe1.log" 'MASTER -> BACKUP: maintenance on' "$work/fe2.log" 'BACKUP -> MASTER: received priority 0.*planned handover')
+[[ $rc -eq 0 && $gap != missing && $gap -le 20 ]]
+check "maintenance_hands_over_to_successor_without_skew" $? "(${gap} ms from fe1 leaving to fe2 master; skew would be 61)"
 only_holder fe2 fe1; check "maintenance_leaves_one_holder" $?
 ctlc --node fe1 vip maintenance www off >/dev/null
 ms=$(wait_vip fe1 2000); check "maintenance_off_fe1_preempts_back" $? "(${ms} ms)"
@@ -120,7 +140,7 @@ echo "192.0.2.11/" > "$work/demote"
 ms=$(wait_vip fe2 3000); check "tracker_file_lowers_priority_fe2_preempts" $? "(${ms} ms)"
 read -r _ prio1 _ <<<"$(vip_json fe1)"
 [[ $prio1 == 90 ]]; check "fe1_effective_priority_90" $? "($prio1)"
-rm -f "$work/demote"
+: > "$work/demote"
 ms=$(wait_vip fe1 3000); check "tracker_cleared_fe1_back" $? "(${ms} ms)"
 sleep 0.3
 
@@ -145,15 +165,36 @@ only_holder fe1 fe2; check "malformed_adverts_move_nothing" $?
 lab_link "$lab" fe1 down
 ms=$(wait_vip fe2 2000); check "partition_fe2_takes_over" $? "(${ms} ms)"
 lab_link "$lab" fe1 up
-ms=$(wait_vip fe2 2000 not); check "heal_resolves_to_one_master" $? "(${ms} ms)"
-only_holder fe1 fe2; check "after_heal_fe1_holds_the_vip" $?
+# After the heal the two masters hear each other; the lower one yields at once.
+t0=$(now_ms); one=1
+while (( $(now_ms) - t0 < 300 )); do
+  if only_holder fe1 fe2 || only_holder fe2 fe1; then one=0; break; fi
+  sleep 0.005
+done
+check "heal_resolves_to_one_master" $one
+# And it stays that way: fe1 holds the VIP alone for a whole second.
+t0=$(now_ms); stable_since=0; settled=1
+while (( $(now_ms) - t0 < 6000 )); do
+  if only_holder fe1 fe2; then
+    (( stable_since )) || stable_since=$(now_ms)
+    if (( $(now_ms) - stable_since >= 1000 )); then settled=0; break; fi
+  else
+    stable_since=0
+  fi
+  sleep 0.02
+done
+check "after_heal_fe1_holds_the_vip_alone_once_healthy" $settled "($(( stable_since - t0 )) ms)"
+ctlc --node fe1 events --last 50 2>/dev/null | grep -q 'another master for vrid 51 at 192.0.2.12'
+check "heal_logs_split_brain_with_both_addresses" $?
 
 # Graceful stop: priority-0 advert, successor takes over at once.
 t0=$(now_ms)
 kill -TERM "${agent_pid[fe1]}"
 ms=$(wait_vip fe2 1000); rc=$?
-[[ $rc -eq 0 && $ms -le 150 ]]; check "graceful_stop_successor_takes_over" $? "(${ms} ms, target <= 150)"
 wait "${agent_pid[fe1]}" 2>/dev/null
+gap=$(log_gap "$work/fe1.log" 'MASTER -> INITIALIZE: shutdown' "$work/fe2.log" 'BACKUP -> MASTER: received priority 0')
+[[ $rc -eq 0 && $gap != missing && $gap -le 20 ]]
+check "graceful_stop_successor_takes_over_without_skew" $? "(${gap} ms; VIP seen on fe2 after ${ms} ms)"
 ! has_vip fe1; check "graceful_stop_removes_vip" $?
 
 # Restart fe1: it preempts back. Then kill -9: fe2 takes over within the
@@ -162,9 +203,13 @@ wait "${agent_pid[fe1]}" 2>/dev/null
 start_agent fe1
 ms=$(wait_vip fe1 3000); check "restarted_fe1_preempts" $? "(${ms} ms)"
 sleep 0.5
+date -u +'%Y-%m-%dT%H:%M:%S.%3NZ kill -9 fe1' >> "$work/test.log"
 kill -9 "${agent_pid[fe1]}"
 ms=$(wait_vip fe2 1500); rc=$?
-[[ $rc -eq 0 && $ms -le 600 ]]; check "kill9_fe2_takes_over_within_master_down" $? "(${ms} ms, master down 361 ms)"
+gap=$(log_gap "$work/test.log" 'kill -9 fe1' "$work/fe2.log" 'BACKUP -> MASTER: master down timer expired')
+# The last advert left up to one interval before the kill: <= 361 ms + 100 ms after it.
+[[ $rc -eq 0 && $gap != missing && $gap -le 480 ]]
+check "kill9_fe2_takes_over_within_master_down" $? "(${gap} ms after the kill; master down 361 ms; VIP seen after ${ms} ms)"
 has_vip fe1; check "kill9_leaves_stale_vip_on_dead_node" $?
 start_agent fe1
 ms=$(wait_vip fe1 500 not); check "restart_removes_stale_vip" $? "(${ms} ms)"
@@ -180,6 +225,7 @@ ip -n "$lab-fe1" -br addr show eth0 | grep -q 192.0.2.77; check "cleanup_keeps_f
 
 echo
 if (( failures )); then
-  echo "$failures failure(s)"; tail -n 20 "$work/fe1.log" "$work/fe2.log"; exit 1
+  keep=${TMPDIR:-/tmp}/hafront-vrrp-test-logs; mkdir -p "$keep"; cp "$work"/*.log "$keep"/
+  echo "$failures failure(s); agent logs kept in $keep"; tail -n 20 "$work/fe1.log" "$work/fe2.log"; exit 1
 fi
 echo "all VRRP checks passed"
