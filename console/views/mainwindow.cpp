@@ -87,6 +87,8 @@ void MainWindow::buildDocks()
     m_vips->setModel(m_vipsModel);
     m_vips->verticalHeader()->hide();
     m_vips->horizontalHeader()->setStretchLastSection(true);
+    m_vips->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_vips->horizontalHeader()->setStretchLastSection(true);
     m_vips->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_vips->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_vips, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {

@@ -16,7 +16,7 @@ namespace {
 
 constexpr qreal kBoxWidth = 190;
 constexpr qreal kBoxHeight = 44;
-constexpr qreal kColumnGap = 110;
+constexpr qreal kColumnGap = 140;
 constexpr qreal kRowGap = 14;
 enum ItemData { KindKey = 0, NameKey = 1, ExtraKey = 2 };
 
@@ -149,8 +149,9 @@ void TopologyView::rebuild()
             auto *label =
                 m_scene.addSimpleText(owner ? tr("owner (%1)").arg(model::VipsTableModel::stateName(s.state()))
                                             : model::VipsTableModel::stateName(s.state()));
-            const QPointF mid = (rightMid(vipItems[v.name]) + leftMid(nodeItems[nodeName])) / 2;
-            label->setPos(mid + QPointF(-20, -18));
+            // Near the VIP end, where the lines fan out, so labels never sit on a node box.
+            const QLineF line(rightMid(vipItems[v.name]), leftMid(nodeItems[nodeName]));
+            label->setPos(line.pointAt(0.12) + QPointF(0, line.dy() >= 0 ? 0 : -18) + QPointF(0, owner ? -20 : 2));
             label->setZValue(2);
         }
     }

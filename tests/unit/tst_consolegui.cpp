@@ -174,7 +174,7 @@ void TestConsoleGui::backendsOfTheConfigAppear()
     QVERIFY(label);
     QVERIFY2(label->text().contains(QStringLiteral("connected")), qPrintable(label->text()));
     views::waitFor([] { return false; }, 400);
-    saveShot(m_window.get(), QStringLiteral("console-main.png"));
+    saveShot(m_window.get(), QStringLiteral("console-e2e-main.png"));
     saveShot(m_window->topology(), QStringLiteral("console-topology.png"));
 }
 
