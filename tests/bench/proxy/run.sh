@@ -9,7 +9,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../../.." && pwd)
-AGENT=${AGENT:-$ROOT/build-proxy/agent/hafront-agent}
+AGENT=${AGENT:-$ROOT/build/agent/hafront-agent}
 ROUNDS=3
 DURATION=5
 CONNS=64

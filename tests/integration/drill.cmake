@@ -1,0 +1,3 @@
+add_test(NAME drill_integration
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/drill_test.sh $<TARGET_FILE:hafront-agent> $<TARGET_FILE:hafrontctl>)
+set_tests_properties(drill_integration PROPERTIES LABELS "integration;root" TIMEOUT 240 SKIP_RETURN_CODE 77)

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Failover drill end to end in network namespaces: two agents share a VIP, a
+# client namespace runs `hafrontctl drill` and, alongside it, an independent
+# prober (its own process, a new TCP connect every millisecond). The drill's
+# downtime must agree with the independent one within 20 ms.
+# Needs root (namespaces, raw sockets): exits 77 (CTest SKIP) otherwise.
+set -uo pipefail
+agent=$1 ctl=$2
+here=$(cd "$(dirname "$0")" && pwd)
+if [[ $EUID -ne 0 ]]; then echo "SKIP: needs root for network namespaces and raw sockets"; exit 77; fi
+source "$here/../lab/lab.sh"
+
+lab=hfd$$
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+  lab_down "$lab"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+failures=0
+check() {
+  if [[ $2 -eq 0 ]]; then echo "PASS $1 ${3:-}"; else echo "FAIL $1 ${3:-}"; failures=$((failures + 1)); fi
+}
+has_vip() { ip -n "$lab-$1" -br addr show eth0 2>/dev/null | grep -q ' 192\.0\.2\.100/24'; }
+json_field() { python3 -c "import json,sys; print(json.load(open('$1'))$2)"; }
+
+cat > "$work/cluster.conf" <<EOC
+name: "drill-lab"
+node { name: "fe1" address: "192.0.2.11" control_socket: "$work/fe1.sock" }
+node { name: "fe2" address: "192.0.2.12" control_socket: "$work/fe2.sock" }
+vip {
+  name: "www" vrid: 52 interface: "eth0" address: "192.0.2.100/24"
+  advert_interval_ms: 100
+  priority { node: "fe1" value: 150 }
+  priority { node: "fe2" value: 100 }
+}
+pool { name: "app" backend { name: "app1" address: "192.0.2.21:8080" }
+  health { http { path: "/" expect_status: 200 } interval_ms: 300 rise: 1 fall: 2 } }
+listener { name: "web" bind: "192.0.2.100:80" route { path_prefix: "/" pool: "app" } }
+EOC
+
+lab_up "$lab" fe1=192.0.2.11 fe2=192.0.2.12 app1=192.0.2.21 client=192.0.2.50
+mkdir -p "$work/www" && echo app1 > "$work/www/index.html"
+ip netns exec "$lab-app1" python3 -m http.server 8080 --bind 192.0.2.21 --directory "$work/www" >/dev/null 2>&1 &
+pids+=($!)
+declare -A agent_pid
+start_agent() {
+  mkdir -p "$work/state-$1"
+  ip netns exec "$lab-$1" "$agent" --config "$work/cluster.conf" --node "$1" --state-dir "$work/state-$1" \
+    >>"$work/$1.log" 2>&1 &
+  agent_pid[$1]=$!
+  pids+=($!)
+}
+drill() { ip netns exec "$lab-client" "$ctl" --cluster "$work/cluster.conf" drill www "$@"; }
+start_agent fe1
+start_agent fe2
+for _ in $(seq 60); do has_vip fe1 && break; sleep 0.1; done
+sleep 1   # first health checks
+has_vip fe1; check "fe1_master_before_drills" $?
+
+# One drill with the independent prober beside it; prints both downtimes.
+run_drill() {   # mode
+  ip netns exec "$lab-client" timeout 60 python3 "$here/connect_prober.py" 192.0.2.100 80 --duration 7.5 \
+    >"$work/probe-$1.json" &
+  local prober=$!
+  pids+=($prober)
+  sleep 0.5
+  drill --mode "$1" --probe http://192.0.2.100/ --rate 200 --json >"$work/drill-$1.json" 2>"$work/drill-$1.err"
+  local rc=$?
+  wait "$prober"
+  return $rc
+}
+
+for mode in graceful crash; do
+  run_drill "$mode"; rc=$?
+  check "${mode}_drill_completes" $rc "(exit $rc $(tail -n 1 "$work/drill-$mode.err"))"
+  d=$(json_field "$work/drill-$mode.json" '["downtime_ms"]')
+  p=$(json_field "$work/probe-$mode.json" '["downtime_ms"]')
+  diff=$(python3 -c "print(abs($d - $p))")
+  python3 -c "import sys; sys.exit(0 if $diff <= 20 else 1)"
+  check "${mode}_downtime_agrees_with_independent_prober" $? "(drill ${d} ms, independent ${p} ms, |diff| ${diff} ms <= 20)"
+  if [[ $mode == graceful ]]; then
+    # The 20 ms target is the benchmark's (idle machine); here, on a loaded CI
+    # box, the check is that no master-down wait (361 ms) or skew (61 ms) happened.
+    python3 -c "import sys; sys.exit(0 if $d <= 60 else 1)"
+    check "graceful_downtime_without_skew_or_master_down" $? "(${d} ms; target on an idle machine 20 ms)"
+  else
+    python3 -c "import sys; sys.exit(0 if $d <= 401 else 1)"; check "crash_downtime_within_master_down_plus_40ms" $? "(${d} ms <= 361 + 40)"
+  fi
+  [[ $(json_field "$work/drill-$mode.json" '["final_master"]') == fe1 ]] && has_vip fe1 && ! has_vip fe2
+  check "${mode}_failback_restores_fe1" $?
+done
+
+# Abort mid-drill (SIGINT while failed over): the runner restores the original master.
+ip netns exec "$lab-client" "$ctl" --cluster "$work/cluster.conf" drill www --mode graceful \
+  --probe http://192.0.2.100/ --rate 100 --duration 10 >"$work/abort.out" 2>&1 &
+drill_pid=$!
+pids+=($drill_pid)
+for _ in $(seq 100); do has_vip fe2 && break; sleep 0.05; done
+has_vip fe2; check "abort_case_failed_over_first" $?
+kill -INT "$drill_pid"
+wait "$drill_pid"; rc=$?
+restored=1
+for _ in $(seq 60); do if has_vip fe1 && ! has_vip fe2; then restored=0; break; fi; sleep 0.05; done
+check "abort_restores_original_master" $restored "(drill exit $rc)"
+"$ctl" --cluster "$work/cluster.conf" --node fe1 status --json | grep -q '"maintenance": true'
+[[ $? -ne 0 ]]; check "abort_leaves_no_override" $?
+
+# Pre-check refusals: each names its reason and changes nothing.
+drill --successor fe1 --probe http://192.0.2.100/ >"$work/pc1.out" 2>&1; rc=$?
+[[ $rc -ne 0 ]] && grep -q 'not an eligible backup' "$work/pc1.out"
+check "precheck_refuses_master_as_successor" $? "(exit $rc)"
+"$ctl" --cluster "$work/cluster.conf" --node fe2 vip maintenance www on >/dev/null
+drill --probe http://192.0.2.100/ >"$work/pc2.out" 2>&1; rc=$?
+[[ $rc -ne 0 ]] && grep -q 'already in maintenance on fe2\|no healthy backup is eligible' "$work/pc2.out"
+check "precheck_refuses_backup_in_maintenance" $? "(exit $rc: $(grep -m1 -o 'VIP www is.*\|no healthy backup.*' "$work/pc2.out"))"
+"$ctl" --cluster "$work/cluster.conf" --node fe2 vip maintenance www off >/dev/null
+kill -TERM "${agent_pid[fe2]}"; wait "${agent_pid[fe2]}" 2>/dev/null
+drill --probe http://192.0.2.100/ >"$work/pc3.out" 2>&1; rc=$?
+[[ $rc -ne 0 ]] && grep -q 'node fe2 is unreachable' "$work/pc3.out"
+check "precheck_refuses_unreachable_node" $? "(exit $rc)"
+has_vip fe1; check "refusals_changed_nothing" $?
+
+echo
+if (( failures )); then
+  keep=${TMPDIR:-/tmp}/hafront-drill-test-logs; mkdir -p "$keep"; cp "$work"/*.log "$work"/*.json "$work"/*.out "$work"/*.err "$keep"/ 2>/dev/null
+  echo "$failures failure(s); logs kept in $keep"; exit 1
+fi
+echo "all drill checks passed"
