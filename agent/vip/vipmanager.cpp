@@ -82,11 +82,20 @@ std::set<uint32_t> successorOf(const v1::Cluster &cluster, const v1::Vip &vip, c
     return out;
 }
 
+// What a router is built from, minus the priorities: a reload that only changes
+// priorities is applied in place (no handover), anything else rebuilds it.
+std::string definitionOf(const v1::Vip &vip, uint32_t selfIp, bool owner)
+{
+    v1::Vip shape = vip;
+    shape.clear_priority();
+    return shape.SerializeAsString() + "|" + std::to_string(selfIp) + (owner ? "|owner" : "");
+}
+
 } // namespace
 
 struct Router {
     v1::Vip config;
-    std::string definition;              // serialized config + node address: rebuild when it changes
+    std::string definition;              // see definitionOf: rebuild when it changes
     vrrp::StateMachine machine;
     int fd = -1;
     int ifindex = 0;
@@ -182,8 +191,7 @@ Result<std::unique_ptr<Router>> VipManager::Impl::makeRouter(const v1::Vip &vip)
     r->config = vip;
     r->selfIp = r->machine.config().primaryIp;
     r->configuredPriority = snap.priority(vip);
-    r->definition = vip.SerializeAsString() + "|" + std::to_string(r->selfIp) + "|" +
-                    std::to_string(r->configuredPriority);
+    r->definition = definitionOf(vip, r->selfIp, r->configuredPriority == 255);
     const auto prefix = config::parsePrefix(vip.address());
     if (!prefix)
         return fail("vip " + vip.name() + ": bad address " + vip.address());
@@ -250,11 +258,17 @@ void VipManager::Impl::buildRouters()
         auto existing = std::find_if(routers.begin(), routers.end(),
                                      [&](const auto &r) { return r && r->config.name() == vip.name(); });
         if (existing != routers.end()) {
-            const std::string definition = vip.SerializeAsString() + "|" +
-                                           std::to_string(nodeIp(*snapshot->cluster, snapshot->node)) + "|" +
-                                           std::to_string(snapshot->priority(vip));
+            const uint32_t priority = snapshot->priority(vip);
+            const std::string definition =
+                definitionOf(vip, nodeIp(*snapshot->cluster, snapshot->node), priority == 255);
             if ((*existing)->definition == definition) {
-                (*existing)->machine.setSuccessorOf(successorOf(*snapshot->cluster, vip, snapshot->node));
+                Router &kept = **existing;
+                if (kept.configuredPriority != priority)
+                    log::info("vip", "vip " + vip.name() + ": configured priority " +
+                                         std::to_string(kept.configuredPriority) + " -> " + std::to_string(priority));
+                kept.config = vip;
+                kept.configuredPriority = priority;
+                kept.machine.setSuccessorOf(successorOf(*snapshot->cluster, vip, snapshot->node));
                 next.push_back(std::move(*existing));
                 continue;
             }

@@ -216,6 +216,20 @@ ms=$(wait_vip fe1 500 not); check "restart_removes_stale_vip" $? "(${ms} ms)"
 grep -q 'left on eth0 by an earlier run' "$work/fe1.log"; check "restart_logs_the_cleanup" $?
 ms=$(wait_vip fe1 3000); check "fe1_back_as_master" $? "(${ms} ms)"
 
+# Reload (SIGHUP) with fe2's priority raised above fe1's: applied in place,
+# fe2 preempts; fe1's VIP router is not rebuilt (no extra transition on fe1).
+sleep 0.5
+before=$(grep -c 'vip_state' "$work/fe1.log")
+sed -i 's/priority { node: "fe2" value: 100 }/priority { node: "fe2" value: 200 }/' "$work/cluster.conf"
+kill -HUP "${agent_pid[fe1]}" "${agent_pid[fe2]}"
+ms=$(wait_vip fe2 3000); check "reload_with_higher_priority_fe2_preempts" $? "(${ms} ms)"
+sleep 0.3
+after=$(grep -c 'vip_state' "$work/fe1.log")
+(( after - before == 1 )); check "reload_changes_priority_in_place" $? "(fe1 transitions during reload: $((after - before)), expected 1: MASTER -> BACKUP)"
+sed -i 's/priority { node: "fe2" value: 200 }/priority { node: "fe2" value: 100 }/' "$work/cluster.conf"
+kill -HUP "${agent_pid[fe1]}" "${agent_pid[fe2]}"
+ms=$(wait_vip fe1 3000); check "reload_back_fe1_preempts" $? "(${ms} ms)"
+
 # --cleanup removes only our marked address.
 kill -9 "${agent_pid[fe1]}"; sleep 0.1
 ip -n "$lab-fe1" addr add 192.0.2.77/32 dev eth0
