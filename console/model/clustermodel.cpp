@@ -119,6 +119,7 @@ void ClusterModel::setCluster(const v1::Cluster &cluster)
     for (const auto &p : cluster.pool())
         for (const auto &b : p.backend())
             m_backends.push_back({q(p.name()), q(b.name()), q(b.address()), {}});
+    m_history.reset(m_backends.size(), m_nodes.size());
     emit clusterReset();
 }
 
@@ -170,18 +171,23 @@ void ClusterModel::applyStatus(const v1::NodeStatus &status)
     for (size_t i = 0; i < m_backends.size(); ++i)
         if (m_backends[i].perNode.erase(nodeName))
             touch(static_cast<int>(i));
+    const int64_t second = status.wall_time_us() / 1'000'000;
     for (const auto &p : status.pools()) {
         for (const auto &b : p.backends()) {
             int r = backendRow(q(p.name()), q(b.name()));
+            const MetricSample sample{second, float(b.requests_per_second()), float(b.latency_p99_ms())};
             if (r < 0) {
                 r = static_cast<int>(m_backends.size());
                 emit backendsAboutToBeInserted(r, r);
                 m_backends.push_back({q(p.name()), q(b.name()), q(b.address()), {}});
                 m_backends.back().perNode[nodeName] = b;
+                m_history.addBackend();
+                m_history.record(size_t(r), size_t(row), sample);
                 emit backendsInserted();
                 continue;
             }
             m_backends[static_cast<size_t>(r)].perNode[nodeName] = b;
+            m_history.record(size_t(r), size_t(row), sample);
             touch(r);
         }
     }
@@ -231,6 +237,7 @@ void ClusterModel::applyEvent(const v1::Event &event)
     emit eventsAboutToBeInserted(row, row);
     m_events.insert(at, event);
     emit eventsInserted();
+    emit eventAdded(event);
     if (m_events.size() > static_cast<size_t>(kMaxEvents)) {
         const int drop = static_cast<int>(m_events.size()) - kMaxEvents;
         emit eventsAboutToBeRemoved(0, drop - 1);

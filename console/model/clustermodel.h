@@ -5,6 +5,7 @@
 
 #include "hafront/v1/cluster.pb.h"
 #include "hafront/v1/control.pb.h"
+#include "model/metricshistory.h"
 
 #include <QObject>
 #include <QString>
@@ -82,6 +83,7 @@ public:
     const std::vector<VipView> &vips() const { return m_vips; }
     const std::vector<BackendView> &backends() const { return m_backends; }
     const std::vector<v1::Event> &events() const { return m_events; }
+    const MetricsHistory &history() const { return m_history; } // rows as backends(), columns as nodes()
     const NodeView *node(const QString &name) const;
     const VipView *vip(const QString &name) const;
     int backendRow(const QString &pool, const QString &backend) const;
@@ -101,6 +103,7 @@ signals:
     void backendsInserted();
     void eventsAboutToBeInserted(int firstRow, int lastRow);
     void eventsInserted();
+    void eventAdded(const hafront::v1::Event &event); // after eventsInserted, for watchers of new events
     void eventsAboutToBeRemoved(int firstRow, int lastRow);
     void eventsRemoved();
 
@@ -117,6 +120,7 @@ private:
     std::vector<VipView> m_vips;
     std::vector<BackendView> m_backends;
     std::vector<v1::Event> m_events;
+    MetricsHistory m_history;
 };
 
 QString linkText(const NodeView &node); // "connected", "reconnecting in 3 s: why", "unreachable: why"

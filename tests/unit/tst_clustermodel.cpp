@@ -1,6 +1,7 @@
 // ClusterModel merges recorded NodeStatus messages and events into one picture;
 // its item-model adapters pass QAbstractItemModelTester and update by range.
 #include "model/backendstablemodel.h"
+#include "model/changewatch.h"
 #include "model/clustermodel.h"
 #include "model/eventlogmodel.h"
 
@@ -73,6 +74,7 @@ private slots:
     void statusTickIsOneRangedDataChangedNotAReset();
     void eventsAreMergedInTimeOrderWithoutDuplicates();
     void lostNodeNoLongerClaimsTheVip();
+    void ownerChangeAndBackendDownOrUpAreNotifiedButFirstReportIsNot();
     void linkTextSaysWhy_data();
     void linkTextSaysWhy();
 };
@@ -179,6 +181,40 @@ void TestClusterModel::lostNodeNoLongerClaimsTheVip()
     QVERIFY(m.vip("www")->noOwner());
     QCOMPARE(m.backends()[0].requestsPerSecond(), 10.0);
     QCOMPARE(m.totals().nodesConnected, 1);
+}
+
+void TestClusterModel::ownerChangeAndBackendDownOrUpAreNotifiedButFirstReportIsNot()
+{
+    ClusterModel m;
+    m.setCluster(twoNodes());
+    ChangeWatch watch;
+    std::vector<Change> changes;
+    connect(&m, &ClusterModel::vipsChanged, &m, [&] {
+        for (auto &c : watch.vipsChanged(m.vips()))
+            changes.push_back(c);
+    });
+    connect(&m, &ClusterModel::backendsChanged, &m, [&](int first, int last) {
+        for (auto &c : watch.backendsChanged(m.backends(), first, last))
+            changes.push_back(c);
+    });
+    m.setLink("fe1", LinkState::Connected, {}, -1);
+    m.setLink("fe2", LinkState::Connected, {}, -1);
+    m.applyStatus(status("fe1", v1::MASTER, 1, 0, v1::UP));
+    m.applyStatus(status("fe2", v1::BACKUP, 1, 0, v1::UP));
+    m.applyStatus(status("fe1", v1::MASTER, 1, 0, v1::UP));
+    QCOMPARE(changes.size(), size_t(0)); // baseline only
+
+    m.applyStatus(status("fe1", v1::BACKUP, 1, 0, v1::DOWN));
+    m.applyStatus(status("fe2", v1::MASTER, 1, 0, v1::UP));
+    QCOMPARE(changes.size(), size_t(3)); // a1 down, no owner, fe2 owner
+    QCOMPARE(changes[0].kind, Change::Kind::BackendDown);
+    QCOMPARE(changes[0].title, QStringLiteral("Backend app/a1 down"));
+    QCOMPARE(changes[1].kind, Change::Kind::VipOwner);
+    QCOMPARE(changes[1].text, QStringLiteral("VIP www (127.0.0.100/8): fe1 → no owner"));
+    QCOMPARE(changes[2].text, QStringLiteral("VIP www (127.0.0.100/8): no owner → fe2"));
+    m.applyStatus(status("fe1", v1::BACKUP, 1, 0, v1::UP));
+    QCOMPARE(changes.size(), size_t(4));
+    QCOMPARE(changes[3].kind, Change::Kind::BackendUp);
 }
 
 void TestClusterModel::linkTextSaysWhy_data()

@@ -1,0 +1,74 @@
+#include "model/changewatch.h"
+
+#include <QCoreApplication>
+
+namespace hafront::model {
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("ChangeWatch", text);
+}
+
+QString ownersText(const QStringList &owners)
+{
+    return owners.isEmpty() ? tr("no owner") : owners.join(QStringLiteral(", "));
+}
+
+} // namespace
+
+void ChangeWatch::reset()
+{
+    m_owners.clear();
+    m_health.clear();
+}
+
+std::vector<Change> ChangeWatch::vipsChanged(const std::vector<VipView> &vips)
+{
+    std::vector<Change> changes;
+    for (const VipView &v : vips) {
+        if (v.perNode.empty())
+            continue; // nobody reports it (every node lost): no claim either way
+        QStringList owners = v.owners;
+        owners.sort();
+        const auto it = m_owners.find(v.name);
+        if (it == m_owners.end()) {
+            m_owners[v.name] = owners;
+            continue;
+        }
+        if (it->second == owners)
+            continue;
+        changes.push_back({Change::Kind::VipOwner, tr("VIP %1 owner changed").arg(v.name),
+                           tr("VIP %1 (%2): %3 → %4").arg(v.name, v.address, ownersText(it->second), ownersText(owners))});
+        it->second = owners;
+    }
+    return changes;
+}
+
+std::vector<Change> ChangeWatch::backendsChanged(const std::vector<BackendView> &backends, int firstRow, int lastRow)
+{
+    std::vector<Change> changes;
+    for (int r = std::max(0, firstRow); r <= lastRow && r < int(backends.size()); ++r) {
+        const BackendView &b = backends[size_t(r)];
+        const v1::Health h = b.perNode.empty() ? v1::HEALTH_UNKNOWN : b.health();
+        if (h != v1::UP && h != v1::DOWN)
+            continue;
+        const QString key = b.pool + QLatin1Char('/') + b.name;
+        const auto it = m_health.find(key);
+        if (it == m_health.end()) {
+            m_health[key] = h;
+            continue;
+        }
+        if (it->second == h)
+            continue;
+        it->second = h;
+        const bool down = h == v1::DOWN;
+        changes.push_back({down ? Change::Kind::BackendDown : Change::Kind::BackendUp,
+                           down ? tr("Backend %1 down").arg(key) : tr("Backend %1 up").arg(key),
+                           (down ? tr("%1 (%2) is down: %3") : tr("%1 (%2) is up again: %3"))
+                               .arg(key, b.address, b.lastCheck())});
+    }
+    return changes;
+}
+
+} // namespace hafront::model
