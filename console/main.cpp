@@ -7,6 +7,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 #include <QSettings>
 
 #include <cstdio>
@@ -25,7 +26,8 @@ int main(int argc, char **argv)
     parser.process(app);
     hafront::views::installTranslations(parser.value(QStringLiteral("lang")));
 
-    hafront::views::MainWindow window;
+    hafront::views::MainWindow window; // registers the icon resources
+    QApplication::setWindowIcon(window.windowIcon());
     window.openDrill = [](const hafront::v1::Cluster &cluster, const QString &vip, QWidget *parent) {
         auto *dialog = new hafront::drill::DrillDialog(cluster, vip, parent);
         dialog->setAttribute(Qt::WA_DeleteOnClose);

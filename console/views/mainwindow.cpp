@@ -6,12 +6,16 @@
 #include "model/eventlogmodel.h"
 #include "model/vipstablemodel.h"
 #include "views/backendspanel.h"
+#include "views/chartspanel.h"
 #include "views/eventlogpanel.h"
+#include "views/notifier.h"
+#include "views/sharepanel.h"
 #include "views/settingskeys.h"
 #include "views/topologyview.h"
 #include "views/weightchange.h"
 
 #include <QCloseEvent>
+#include <QDateTime>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QHeaderView>
@@ -25,6 +29,12 @@
 #include <QToolBar>
 #include <QUndoStack>
 
+// Q_INIT_RESOURCE cannot be used inside a namespace; the icons live in a static library.
+static void initIconResources()
+{
+    Q_INIT_RESOURCE(icons);
+}
+
 namespace hafront::views {
 
 MainWindow::MainWindow(QWidget *parent)
@@ -32,11 +42,14 @@ MainWindow::MainWindow(QWidget *parent)
       m_backendsModel(new model::BackendsTableModel(m_model, this)),
       m_eventsModel(new model::EventLogModel(m_model, this)), m_vipsModel(new model::VipsTableModel(m_model, this)),
       m_topology(new TopologyView(m_model, this)), m_backends(new BackendsPanel(m_backendsModel, this)),
-      m_events(new EventLogPanel(m_eventsModel, this)), m_vips(new QTableView(this)), m_undo(new QUndoStack(this)),
+      m_events(new EventLogPanel(m_eventsModel, this)), m_charts(new ChartsPanel(m_model, this)),
+      m_share(new SharePanel(m_model, this)), m_notifier((initIconResources(), new Notifier(this))), m_vips(new QTableView(this)), m_undo(new QUndoStack(this)),
       m_totals(new QLabel(this))
 {
     setWindowTitle(tr("hafront console"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/hafront.svg")));
     setObjectName(QStringLiteral("MainWindow"));
+    m_clock.start();
     confirm = [this](const QString &title, const QString &text) {
         return QMessageBox::question(this, title, text, QMessageBox::Ok | QMessageBox::Cancel, QMessageBox::Cancel) ==
                QMessageBox::Ok;
@@ -66,6 +79,8 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_backends, &BackendsPanel::backendMenuRequested, this, &MainWindow::showBackendMenu);
     connect(m_topology, &TopologyView::backendMenuRequested, this, &MainWindow::showBackendMenu);
     connect(m_topology, &TopologyView::vipMenuRequested, this, &MainWindow::showVipMenu);
+    connect(m_share, &SharePanel::shareChosen, this, &MainWindow::requestShare);
+    watchChanges();
 
     QSettings settings;
     restoreGeometry(settings.value(settings::kGeometry).toByteArray());
@@ -99,11 +114,20 @@ void MainWindow::buildDocks()
     });
     auto *backends = dock(tr("Backends"), QStringLiteral("backendsDock"), m_backends, Qt::BottomDockWidgetArea);
     auto *events = dock(tr("Event log"), QStringLiteral("eventsDock"), m_events, Qt::BottomDockWidgetArea);
+    auto *charts = dock(tr("Charts"), QStringLiteral("chartsDock"), m_charts, Qt::BottomDockWidgetArea);
     auto *vips = dock(tr("VIPs"), QStringLiteral("vipsDock"), m_vips, Qt::TopDockWidgetArea);
+    auto *share = dock(tr("Traffic share"), QStringLiteral("shareDock"), m_share, Qt::TopDockWidgetArea);
+    splitDockWidget(vips, share, Qt::Horizontal);
     tabifyDockWidget(backends, events);
+    tabifyDockWidget(events, charts);
+    backends->toggleViewAction()->setIcon(QIcon(QStringLiteral(":/icons/backend.svg")));
+    charts->toggleViewAction()->setIcon(QIcon(QStringLiteral(":/icons/charts.svg")));
+    vips->toggleViewAction()->setIcon(QIcon(QStringLiteral(":/icons/vip.svg")));
+    share->toggleViewAction()->setIcon(QIcon(QStringLiteral(":/icons/share.svg")));
     backends->raise();
     resizeDocks({backends}, {300}, Qt::Vertical);
     resizeDocks({vips}, {110}, Qt::Vertical);
+    resizeDocks({vips, share}, {500, 700}, Qt::Horizontal);
 }
 
 void MainWindow::buildMenus()
@@ -111,6 +135,7 @@ void MainWindow::buildMenus()
     QMenu *file = menuBar()->addMenu(tr("&File"));
     QAction *open = file->addAction(tr("&Open cluster…"), this, &MainWindow::chooseClusterFile);
     open->setShortcut(QKeySequence::Open);
+    open->setIcon(QIcon(QStringLiteral(":/icons/open.svg")));
     QMenu *recent = file->addMenu(tr("Open &recent"));
     connect(recent, &QMenu::aboutToShow, this, [this, recent] {
         recent->clear();
@@ -127,18 +152,23 @@ void MainWindow::buildMenus()
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
     QAction *undo = m_undo->createUndoAction(this, tr("&Undo"));
     undo->setShortcut(QKeySequence::Undo);
+    undo->setIcon(QIcon(QStringLiteral(":/icons/undo.svg")));
     QAction *redo = m_undo->createRedoAction(this, tr("&Redo"));
     redo->setShortcut(QKeySequence::Redo);
+    redo->setIcon(QIcon(QStringLiteral(":/icons/redo.svg")));
     edit->addAction(undo);
     edit->addAction(redo);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *zoomIn = view->addAction(tr("Zoom &in"), m_topology, &TopologyView::zoomIn);
     zoomIn->setShortcut(QKeySequence::ZoomIn);
+    zoomIn->setIcon(QIcon(QStringLiteral(":/icons/zoom-in.svg")));
     QAction *zoomOut = view->addAction(tr("Zoom &out"), m_topology, &TopologyView::zoomOut);
     zoomOut->setShortcut(QKeySequence::ZoomOut);
+    zoomOut->setIcon(QIcon(QStringLiteral(":/icons/zoom-out.svg")));
     QAction *fit = view->addAction(tr("&Fit topology"), m_topology, &TopologyView::fit);
     fit->setShortcut(tr("Ctrl+0"));
+    fit->setIcon(QIcon(QStringLiteral(":/icons/fit.svg")));
     view->addSeparator();
     for (auto *d : findChildren<QDockWidget *>())
         view->addAction(d->toggleViewAction());
@@ -245,11 +275,75 @@ void MainWindow::requestBackendState(const QString &pool, const QString &backend
                     [this, what](const model::FanoutResult &r) { report(what, r); });
 }
 
-void MainWindow::sendVipCommand(const QString &title, const QString &confirmation, const QStringList &nodes,
-                                const v1::Command &command)
+void MainWindow::requestShare(const QString &pool, const QString &a, uint32_t aFrom, uint32_t aTo, const QString &b,
+                              uint32_t bFrom, uint32_t bTo)
+{
+    auto reportTo = [this](const QString &what, const model::FanoutResult &r) { report(what, r); };
+    m_undo->beginMacro(tr("share of pool %1: %2 %3 → %4, %5 %6 → %7")
+                           .arg(pool, a)
+                           .arg(aFrom)
+                           .arg(aTo)
+                           .arg(b)
+                           .arg(bFrom)
+                           .arg(bTo));
+    m_undo->push(new WeightChange(m_session, pool, a, aFrom, aTo, reportTo));
+    m_undo->push(new WeightChange(m_session, pool, b, bFrom, bTo, reportTo));
+    m_undo->endMacro();
+}
+
+// Notifications for owner changes and backends going down or up, and the
+// measured handover after an operator's VIP action.
+void MainWindow::watchChanges()
+{
+    connect(m_model, &model::ClusterModel::clusterReset, this, [this] { m_changes.reset(); });
+    connect(m_model, &model::ClusterModel::vipsChanged, this, [this] {
+        for (const model::Change &c : m_changes.vipsChanged(m_model->vips()))
+            m_notifier->notify(c.title, c.text);
+        if (m_failover.pending())
+            for (const model::VipView &v : m_model->vips())
+                m_failover.observeOwners(v.name, v.owners, m_clock.nsecsElapsed() / 1000);
+    });
+    connect(m_model, &model::ClusterModel::backendsChanged, this, [this](int first, int last) {
+        for (const model::Change &c : m_changes.backendsChanged(m_model->backends(), first, last))
+            m_notifier->notify(c.title, c.text);
+    });
+    connect(m_model, &model::ClusterModel::eventAdded, this, [this](const v1::Event &e) {
+        if (m_failover.pending())
+            m_failover.observeEvent(e);
+    });
+    m_failoverPoll.setInterval(100);
+    connect(&m_failoverPoll, &QTimer::timeout, this, &MainWindow::reportHandovers);
+}
+
+void MainWindow::reportHandovers()
+{
+    for (const model::Handover &h : m_failover.poll(m_clock.nsecsElapsed() / 1000)) {
+        m_lastHandover = h.text();
+        statusBar()->showMessage(m_lastHandover, 20000);
+        v1::Event e; // into the event log beside the agents' own events
+        e.set_node("console");
+        e.set_seq(++m_consoleEventSeq);
+        e.set_wall_time_us(QDateTime::currentMSecsSinceEpoch() * 1000);
+        e.set_kind(v1::VIP_STATE);
+        e.set_subject("vip " + h.vip.toStdString());
+        e.set_message(m_lastHandover.toStdString());
+        auto &f = *e.mutable_fields();
+        f["handover_us"] = std::to_string(h.micros);
+        f["measured_by"] = h.measuredByAgents ? "agents" : "console";
+        m_model->applyEvent(e);
+    }
+    if (!m_failover.pending())
+        m_failoverPoll.stop();
+}
+
+void MainWindow::sendVipCommand(const QString &vip, const QString &title, const QString &confirmation,
+                                const QStringList &nodes, const v1::Command &command)
 {
     if (!confirm(title, confirmation))
         return;
+    const model::VipView *v = m_model->vip(vip);
+    m_failover.begin(vip, v ? v->owners : QStringList(), m_clock.nsecsElapsed() / 1000);
+    m_failoverPoll.start();
     m_session->send(nodes, command, [this, title](const model::FanoutResult &r) { report(title, r); });
 }
 
@@ -266,7 +360,7 @@ void MainWindow::requestForceMaster(const QString &vip, const QString &node)
     else
         text = tr("VIP %1 (%2) moves from %3 to %4; open connections through %3 are cut.")
                    .arg(vip, address, owners.join(QStringLiteral(", ")), node);
-    sendVipCommand(tr("Make %1 master").arg(node), text, {node}, model::vipForceMasterCommand(vip));
+    sendVipCommand(vip, tr("Make %1 master").arg(node), text, {node}, model::vipForceMasterCommand(vip));
 }
 
 void MainWindow::requestMaintenance(const QString &vip, const QString &node)
@@ -280,7 +374,7 @@ void MainWindow::requestMaintenance(const QString &vip, const QString &node)
                   .arg(vip, address, node)
             : tr("%1 will not take VIP %2 (%3) while in maintenance. The owner does not change.")
                   .arg(node, vip, address);
-    sendVipCommand(tr("Maintenance on %1").arg(node), text, {node}, model::vipMaintenanceCommand(vip, true));
+    sendVipCommand(vip, tr("Maintenance on %1").arg(node), text, {node}, model::vipMaintenanceCommand(vip, true));
 }
 
 void MainWindow::requestRelease(const QString &vip, const QString &node)
@@ -290,7 +384,7 @@ void MainWindow::requestRelease(const QString &vip, const QString &node)
     const QString text = tr("Maintenance and force-master on VIP %1 (%2) are lifted on %3; the configured "
                             "priorities decide the owner again, so the VIP may move.")
                              .arg(vip, v ? v->address : QString(), nodes.join(QStringLiteral(", ")));
-    sendVipCommand(tr("Release VIP %1").arg(vip), text, nodes, model::vipReleaseCommand(vip));
+    sendVipCommand(vip, tr("Release VIP %1").arg(vip), text, nodes, model::vipReleaseCommand(vip));
 }
 
 void MainWindow::showVipMenu(const QString &vip, const QString &node, const QPoint &globalPos)
@@ -298,7 +392,8 @@ void MainWindow::showVipMenu(const QString &vip, const QString &node, const QPoi
     QMenu menu(this);
     const QStringList nodes = node.isEmpty() ? m_model->nodesRunningVip(vip) : QStringList{node};
     for (const QString &n : nodes)
-        menu.addAction(tr("Make %1 master").arg(n), this, [this, vip, n] { requestForceMaster(vip, n); });
+        menu.addAction(QIcon(QStringLiteral(":/icons/failover.svg")), tr("Make %1 master").arg(n), this,
+                       [this, vip, n] { requestForceMaster(vip, n); });
     menu.addSeparator();
     for (const QString &n : nodes)
         menu.addAction(tr("Maintenance on %1").arg(n), this, [this, vip, n] { requestMaintenance(vip, n); });

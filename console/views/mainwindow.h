@@ -5,8 +5,12 @@
 
 #include "hafront/v1/cluster.pb.h"
 #include "hafront/v1/control.pb.h"
+#include "model/changewatch.h"
+#include "model/failoverwatch.h"
 
+#include <QElapsedTimer>
 #include <QMainWindow>
+#include <QTimer>
 
 #include <functional>
 
@@ -26,7 +30,10 @@ class VipsTableModel;
 namespace hafront::views {
 
 class BackendsPanel;
+class ChartsPanel;
 class EventLogPanel;
+class Notifier;
+class SharePanel;
 class TopologyView;
 
 class MainWindow : public QMainWindow {
@@ -42,6 +49,10 @@ public:
     model::ClusterSession *session() const { return m_session; }
     BackendsPanel *backendsPanel() const { return m_backends; }
     TopologyView *topology() const { return m_topology; }
+    ChartsPanel *charts() const { return m_charts; }
+    SharePanel *sharePanel() const { return m_share; }
+    Notifier *notifier() const { return m_notifier; }
+    QString lastHandover() const { return m_lastHandover; } // "www moved fe1 → fe2 in 38 ms"
     QUndoStack *undoStack() const { return m_undo; }
     QString lastResult() const { return m_lastResult; }
 
@@ -56,6 +67,9 @@ public:
     void requestRelease(const QString &vip, const QString &node);
     void requestBackendState(const QString &pool, const QString &backend, v1::BackendState state);
     void requestWeight(const QString &pool, const QString &backend, uint32_t from, uint32_t to);
+    // Two weights as one undo step (a dragged share boundary).
+    void requestShare(const QString &pool, const QString &a, uint32_t aFrom, uint32_t aTo, const QString &b,
+                      uint32_t bFrom, uint32_t bTo);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -69,8 +83,10 @@ private:
     void showVipMenu(const QString &vip, const QString &node, const QPoint &globalPos);
     void showBackendMenu(const QString &pool, const QString &backend, const QPoint &globalPos);
     void chooseClusterFile();
-    void sendVipCommand(const QString &title, const QString &confirmation, const QStringList &nodes,
-                        const v1::Command &command);
+    void sendVipCommand(const QString &vip, const QString &title, const QString &confirmation,
+                        const QStringList &nodes, const v1::Command &command);
+    void watchChanges();
+    void reportHandovers();
     void report(const QString &what, const model::FanoutResult &result);
 
     model::ClusterModel *m_model;
@@ -81,11 +97,20 @@ private:
     TopologyView *m_topology;
     BackendsPanel *m_backends;
     EventLogPanel *m_events;
+    ChartsPanel *m_charts;
+    SharePanel *m_share;
+    Notifier *m_notifier;
     QTableView *m_vips;
     QUndoStack *m_undo;
     QList<QLabel *> m_nodeLabels;
     QLabel *m_totals;
     QString m_lastResult;
+    model::ChangeWatch m_changes;
+    model::FailoverWatch m_failover;
+    QTimer m_failoverPoll;
+    QElapsedTimer m_clock; // the console's own clock, for the failover fallback
+    QString m_lastHandover;
+    uint64_t m_consoleEventSeq = 0;
 };
 
 } // namespace hafront::views

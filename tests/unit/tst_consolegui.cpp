@@ -9,6 +9,8 @@
 #include "views/backendspanel.h"
 #include "views/consoleapp.h"
 #include "views/mainwindow.h"
+#include "views/sharebar.h"
+#include "views/sharepanel.h"
 #include "views/topologyview.h"
 #include "views/weightdelegate.h"
 
@@ -37,6 +39,7 @@ private slots:
     void backendsOfTheConfigAppear();
     void draggingTheWeightBarChangesTheAgentsWeightAndUndoRestoresIt();
     void plusKeyRaisesTheWeightByOne();
+    void draggingTheShareBoundaryMovesWeightBetweenNeighboursAsOneUndoStep();
     void killedAgentShowsAsLostAndComesBack();
 
 private:
@@ -219,6 +222,40 @@ void TestConsoleGui::plusKeyRaisesTheWeightByOne()
     QVERIFY(views::waitFor([&] { return agentWeight("app", "app1") == 4u; }, 5000));
     m_window->undoStack()->undo();
     QVERIFY(views::waitFor([&] { return agentWeight("app", "app1") == 3u; }, 5000));
+}
+
+void TestConsoleGui::draggingTheShareBoundaryMovesWeightBetweenNeighboursAsOneUndoStep()
+{
+    views::ShareBar *bar = m_window->sharePanel()->bar(QStringLiteral("app"));
+    QVERIFY(bar);
+    QVERIFY(bar->isVisible());
+    // "gone" is down, so it takes no share: app1 3 : app2 1.
+    auto weights = [bar] {
+        QStringList out;
+        for (const auto &s : bar->segments())
+            out << QStringLiteral("%1=%2").arg(s.backend).arg(s.weight);
+        return out.join(QLatin1Char(' '));
+    };
+    QVERIFY(views::waitFor([&] { return weights() == QStringLiteral("app1=3 app2=1"); }, 5000));
+    const int steps = m_window->undoStack()->index();
+    const int y = bar->height() / 2;
+    const int boundary = bar->boundaryX(0);
+    QVERIFY2(std::abs(boundary - bar->width() * 3 / 4) <= 2, "three quarters of the bar are app1's");
+    QTest::mousePress(bar, Qt::LeftButton, {}, QPoint(boundary, y));
+    QVERIFY(bar->dragging());
+    QTest::mouseMove(bar, QPoint(boundary - bar->width() / 8, y));
+    QTest::mouseMove(bar, QPoint(bar->width() / 2, y));
+    QCOMPARE(weights(), QStringLiteral("app1=2 app2=2")); // previewed, not sent
+    QCOMPARE(agentWeight("app", "app1"), std::optional<uint32_t>(3));
+    saveShot(m_window.get(), QStringLiteral("console-share-drag.png"));
+    QTest::mouseRelease(bar, Qt::LeftButton, {}, QPoint(bar->width() / 2, y));
+    QVERIFY(!bar->dragging());
+
+    QVERIFY(views::waitFor([&] { return agentWeight("app", "app1") == 2u && agentWeight("app", "app2") == 2u; }, 5000));
+    QCOMPARE(m_window->undoStack()->index(), steps + 1); // both weights, one step
+    QCOMPARE(m_window->undoStack()->command(steps)->childCount(), 2);
+    m_window->undoStack()->undo();
+    QVERIFY(views::waitFor([&] { return agentWeight("app", "app1") == 3u && agentWeight("app", "app2") == 1u; }, 5000));
 }
 
 void TestConsoleGui::killedAgentShowsAsLostAndComesBack()
