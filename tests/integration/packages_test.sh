@@ -67,7 +67,7 @@ has_all() { # STRING WORD...
 }
 check "hafront-agent Depends: Qt core and network, protobuf, libmnl, libsystemd, adduser" \
   has_all "$agent_depends" libqt6core6 libqt6network6 libprotobuf libmnl0 libsystemd0 adduser
-check "hafront-console Depends: Qt core and widgets" has_all "$console_depends" libqt6core6 libqt6widgets6
+check "hafront-console Depends: Qt core, widgets, svg (icon plugins)" has_all "$console_depends" libqt6core6 libqt6widgets6 libqt6svg6
 check "Depends carry versions from shlibs" has_all "$agent_depends" "(>="
 check "hafront-agent has maintainer scripts postinst prerm postrm" \
   bash -c "dpkg-deb -I '$agent_deb' | grep -q ' postinst' && dpkg-deb -I '$agent_deb' | grep -q ' prerm' && dpkg-deb -I '$agent_deb' | grep -q ' postrm'"
