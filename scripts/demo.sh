@@ -15,7 +15,8 @@
 # Ctrl-C, a failure or --down removes every namespace and process it created;
 # a new start first cleans what a crashed earlier run left behind.
 # HAFRONT_DEMO_NO_BUILD=1 skips install-deps and build (BUILD_DIR, default
-# build/, must hold a build).
+# build/, must hold a build); HAFRONT_DEMO_DEBUG=1 prints the load generator's
+# 5-second progress lines at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src=$(pwd)
