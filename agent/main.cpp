@@ -16,7 +16,7 @@ const char *kUsage =
     "usage: hafront-agent [--config FILE] [--node NAME] [--state-dir DIR] [--socket PATH]\n"
     "         (defaults: /etc/hafront/cluster.conf; node from /etc/hafront/node or the host name)\n"
     "       hafront-agent --check-config FILE\n"
-    "       hafront-agent --cleanup --config FILE --node NAME\n";
+    "       hafront-agent --cleanup [--config FILE] [--node NAME]   (remove VIPs a crashed agent left)\n";
 
 int checkConfig(const std::string &path)
 {

@@ -532,9 +532,13 @@ void VipManager::Impl::run()
             for (auto &t : r->trackers)
                 if (t->nextDueMicros() <= now && t->poll(now)) {
                     trackerChanged = true;
-                    log::info("vip", "vip " + r->config.name() + ": tracker " + t->name() + " " +
-                                         (t->ok() ? "ok" : "failing") + ", priority delta " +
-                                         std::to_string(t->delta()));
+                    v1::TrackerStatus ts;
+                    t->fill(ts);
+                    record(v1::TRACKER, *r,
+                           "tracker " + t->name() + (t->ok() ? " ok" : t->fault() ? " failed: fault" : " failed") +
+                               ", priority delta " + std::to_string(t->delta()) + " (" + ts.last_result() + ")",
+                           {{"tracker", t->name()}, {"ok", t->ok() ? "true" : "false"},
+                            {"delta", std::to_string(t->delta())}});
                 }
             if (trackerChanged)
                 applyPriority(*r, now);
