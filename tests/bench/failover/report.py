@@ -37,15 +37,16 @@ def target(kind, advert):
 mons, probe = {}, {}
 rows = []
 for line in open(os.path.join(work, "events.txt")):
-    impl, advert, kind, rep, t, old, new, vip = line.split()
+    impl, advert, kind, rep, t, old, new, vip, gone_at = line.split()
     t, advert = float(t), int(advert)
     for n in (old, new):
         mons.setdefault(n, monitor(n))
     probe.setdefault(vip, probes(vip))
-    # The interruption starts when the old node drops the VIP (SIGTERM, planned);
-    # after a kill -9 the stale VIP stays and the event itself is the start.
+    # The interruption starts when the old node drops the VIP (SIGTERM, planned),
+    # or after a kill -9 when run.sh had cut it off the wire (gone_at): connects
+    # started earlier may still have landed on the old node.
     dels = [ts for ts, op, a in mons[old] if op == "del" and a == vip and t <= ts <= t + 10]
-    gone = dels[0] if dels else t
+    gone = float(gone_at) if gone_at != "-" else (dels[0] if dels else t)
     t0 = gone if kind == "planned" else t
     adds = [ts for ts, op, a in mons[new] if op == "add" and a == vip and ts >= t - 1]
     adds = [ts for ts in adds if ts >= t] or adds[-1:]

@@ -127,6 +127,7 @@ kill9() {   # the node's VRRP process dies silently and the node drops off the b
   # crashed node is gone from the wire, so its port is cut.
   lab_link "$lab" "$1" down
   kill -9 "${listener[$1]}"
+  gone_at=$EPOCHREALTIME   # from here no connect can land on the old node
   wait "${daemon[$1]}" "${listener[$1]}" 2>/dev/null
 }
 planned() {
@@ -149,13 +150,14 @@ restore() {   # bring the old master back the way the event took it away
 # One event on one pair; the event time is taken with $EPOCHREALTIME (no fork).
 event() {   # case old new advert rep
   local kind=$1 old=$2 new=$3 t
+  gone_at=-
   t=$EPOCHREALTIME
   case $kind in
     kill9) kill9 "$old" ;;
     sigterm) kill -TERM "${daemon[$old]}" ;;
     planned) planned "$old" ;;
   esac
-  echo "${old%?} $4 $kind $5 $t $old $new ${vip_of[$old]}" >> "$work/events.txt"
+  echo "${old%?} $4 $kind $5 $t $old $new ${vip_of[$old]} $gone_at" >> "$work/events.txt"
   wait_until 8 has_vip "$new" || echo "  warning: $kind on $old: no VIP on $new within 8 s"
 }
 
@@ -172,9 +174,13 @@ for advert in 1000 100; do
       fi
       sleep $(( advert >= 1000 ? 1 : 0 )).3   # a few adverts in the steady state
       echo "advert ${advert} ms: $kind #$rep"
+      # A second after each takeover before anything else moves: the client's
+      # first handshake must not race the old master coming back (its link up,
+      # its stale VIP) or the other pair's event.
       event "$kind" hf1 hf2 "$advert" "$rep"
-      sleep 0.3
+      sleep 1
       event "$kind" ka1 ka2 "$advert" "$rep"
+      sleep 1
       restore hf1 "$kind"; restore ka1 "$kind"
     done
   done
