@@ -59,6 +59,7 @@ track_root_pid() { root_pids+=("$1"); echo "$1" >>"$run/root-pids"; }
 teardown() {
   local pid ns
   for pid in "${root_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${root_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   if [[ -f $run/root-pids ]]; then
     while read -r pid; do
       # Only a process of ours: its command line names the demo config.

@@ -15,7 +15,7 @@ build_packages=(
 )
 # What the tests and the demo drive: namespaces, real peers, sshd, capture.
 test_packages=(
-  iproute2 procps psmisc curl ca-certificates
+  iproute2 procps psmisc curl ca-certificates python3
   nginx-light haproxy keepalived wrk
   openssh-server openssh-client tcpdump
   fonts-dejavu-core fonts-wqy-microhei
