@@ -120,6 +120,9 @@ void ClusterModel::setCluster(const v1::Cluster &cluster)
         for (const auto &b : p.backend())
             m_backends.push_back({q(p.name()), q(b.name()), q(b.address()), {}});
     m_history.reset(m_backends.size(), m_nodes.size());
+    m_backendIndex.clear();
+    for (size_t i = 0; i < m_backends.size(); ++i)
+        m_backendIndex.insert(m_backends[i].pool + QLatin1Char('\n') + m_backends[i].name, int(i));
     emit clusterReset();
 }
 
@@ -147,10 +150,7 @@ const VipView *ClusterModel::vip(const QString &name) const
 
 int ClusterModel::backendRow(const QString &pool, const QString &backend) const
 {
-    for (size_t i = 0; i < m_backends.size(); ++i)
-        if (m_backends[i].pool == pool && m_backends[i].name == backend)
-            return static_cast<int>(i);
-    return -1;
+    return m_backendIndex.value(pool + QLatin1Char('\n') + backend, -1);
 }
 
 void ClusterModel::applyStatus(const v1::NodeStatus &status)
@@ -168,9 +168,7 @@ void ClusterModel::applyStatus(const v1::NodeStatus &status)
         first = std::min(first, r);
         last = std::max(last, r);
     };
-    for (size_t i = 0; i < m_backends.size(); ++i)
-        if (m_backends[i].perNode.erase(nodeName))
-            touch(static_cast<int>(i));
+    std::vector<char> reported(m_backends.size(), 0);
     const int64_t second = status.wall_time_us() / 1'000'000;
     for (const auto &p : status.pools()) {
         for (const auto &b : p.backends()) {
@@ -181,6 +179,7 @@ void ClusterModel::applyStatus(const v1::NodeStatus &status)
                 emit backendsAboutToBeInserted(r, r);
                 m_backends.push_back({q(p.name()), q(b.name()), q(b.address()), {}});
                 m_backends.back().perNode[nodeName] = b;
+                m_backendIndex.insert(q(p.name()) + QLatin1Char('\n') + q(b.name()), r);
                 m_history.addBackend();
                 m_history.record(size_t(r), size_t(row), sample);
                 emit backendsInserted();
@@ -188,9 +187,14 @@ void ClusterModel::applyStatus(const v1::NodeStatus &status)
             }
             m_backends[static_cast<size_t>(r)].perNode[nodeName] = b;
             m_history.record(size_t(r), size_t(row), sample);
+            reported[size_t(r)] = 1;
             touch(r);
         }
     }
+    // What the node no longer reports (a backend removed from its config) is gone.
+    for (size_t i = 0; i < reported.size(); ++i)
+        if (!reported[i] && m_backends[i].perNode.erase(nodeName))
+            touch(static_cast<int>(i));
     if (last >= first)
         emit backendsChanged(first, last);
     recomputeVips();

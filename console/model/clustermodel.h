@@ -7,6 +7,7 @@
 #include "hafront/v1/control.pb.h"
 #include "model/metricshistory.h"
 
+#include <QHash>
 #include <QObject>
 #include <QString>
 #include <QStringList>
@@ -121,6 +122,7 @@ private:
     std::vector<BackendView> m_backends;
     std::vector<v1::Event> m_events;
     MetricsHistory m_history;
+    QHash<QString, int> m_backendIndex; // "pool\nbackend" → row
 };
 
 QString linkText(const NodeView &node); // "connected", "reconnecting in 3 s: why", "unreachable: why"

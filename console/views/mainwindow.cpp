@@ -72,9 +72,17 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(m_model, &model::ClusterModel::nodeChanged, this, [this](int row) {
         refreshNodeLabel(row);
-        refreshTotals();
+        refreshLater();
     });
-    connect(m_model, &model::ClusterModel::backendsChanged, this, &MainWindow::refreshTotals);
+    m_coalesce.setSingleShot(true);
+    m_coalesce.setInterval(250);
+    connect(&m_coalesce, &QTimer::timeout, this, [this] {
+        refreshTotals();
+        if (m_dirtyLast >= 0)
+            for (const model::Change &c : m_changes.backendsChanged(m_model->backends(), m_dirtyFirst, m_dirtyLast))
+                m_notifier->notify(c.title, c.text);
+        m_dirtyFirst = m_dirtyLast = -1;
+    });
     connect(m_backends, &BackendsPanel::weightChosen, this, &MainWindow::requestWeight);
     connect(m_backends, &BackendsPanel::backendMenuRequested, this, &MainWindow::showBackendMenu);
     connect(m_topology, &TopologyView::backendMenuRequested, this, &MainWindow::showBackendMenu);
@@ -304,8 +312,9 @@ void MainWindow::watchChanges()
                 m_failover.observeOwners(v.name, v.owners, m_clock.nsecsElapsed() / 1000);
     });
     connect(m_model, &model::ClusterModel::backendsChanged, this, [this](int first, int last) {
-        for (const model::Change &c : m_changes.backendsChanged(m_model->backends(), first, last))
-            m_notifier->notify(c.title, c.text);
+        m_dirtyFirst = m_dirtyFirst < 0 ? first : std::min(m_dirtyFirst, first);
+        m_dirtyLast = std::max(m_dirtyLast, last);
+        refreshLater();
     });
     connect(m_model, &model::ClusterModel::eventAdded, this, [this](const v1::Event &e) {
         if (m_failover.pending())
@@ -313,6 +322,12 @@ void MainWindow::watchChanges()
     });
     m_failoverPoll.setInterval(100);
     connect(&m_failoverPoll, &QTimer::timeout, this, &MainWindow::reportHandovers);
+}
+
+void MainWindow::refreshLater()
+{
+    if (!m_coalesce.isActive())
+        m_coalesce.start();
 }
 
 void MainWindow::reportHandovers()

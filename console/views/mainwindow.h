@@ -87,6 +87,7 @@ private:
                         const QStringList &nodes, const v1::Command &command);
     void watchChanges();
     void reportHandovers();
+    void refreshLater();
     void report(const QString &what, const model::FanoutResult &result);
 
     model::ClusterModel *m_model;
@@ -108,6 +109,9 @@ private:
     model::ChangeWatch m_changes;
     model::FailoverWatch m_failover;
     QTimer m_failoverPoll;
+    QTimer m_coalesce; // status ticks arrive per node; totals and notifications follow at most 4 times a second
+    int m_dirtyFirst = -1;
+    int m_dirtyLast = -1;
     QElapsedTimer m_clock; // the console's own clock, for the failover fallback
     QString m_lastHandover;
     uint64_t m_consoleEventSeq = 0;

@@ -74,24 +74,30 @@ QRect ShareBar::barRect() const
     return rect().adjusted(1, 1, -1, -1);
 }
 
+std::vector<int> ShareBar::edges(const std::vector<Segment> &segs) const
+{
+    std::vector<int> out;
+    const uint32_t total = sum(segs);
+    const QRect bar = barRect();
+    uint32_t upTo = 0;
+    for (const Segment &g : segs) {
+        upTo += g.weight;
+        out.push_back(bar.left() + int(std::lround(double(upTo) / std::max(1u, total) * bar.width())));
+    }
+    return out;
+}
+
 int ShareBar::boundaryX(int index) const
 {
-    const auto segs = segments();
-    const uint32_t total = sum(segs);
-    if (total == 0 || index < 0 || index >= int(segs.size()))
-        return -1;
-    uint32_t upTo = 0;
-    for (int i = 0; i <= index; ++i)
-        upTo += segs[size_t(i)].weight;
-    const QRect bar = barRect();
-    return bar.left() + int(std::lround(double(upTo) / total * bar.width()));
+    const auto e = edges(segments());
+    return index < 0 || index >= int(e.size()) ? -1 : e[size_t(index)];
 }
 
 int ShareBar::boundaryNear(int x) const
 {
-    const int inner = int(segments().size()) - 1; // the last edge is the bar's end, not a boundary
-    for (int i = 0; i < inner; ++i)
-        if (std::abs(boundaryX(i) - x) <= kGrab)
+    const auto e = edges(segments());
+    for (int i = 0; i + 1 < int(e.size()); ++i) // the last edge is the bar's end, not a boundary
+        if (std::abs(e[size_t(i)] - x) <= kGrab)
             return i;
     return -1;
 }
@@ -108,9 +114,10 @@ void ShareBar::paintEvent(QPaintEvent *)
         p.drawText(bar, Qt::AlignCenter, tr("pool %1: no backend takes traffic").arg(m_pool));
         return;
     }
+    const auto edge = edges(segs);
     int left = bar.left();
     for (size_t i = 0; i < segs.size(); ++i) {
-        const int right = i + 1 == segs.size() ? bar.right() + 1 : boundaryX(int(i));
+        const int right = i + 1 == segs.size() ? bar.right() + 1 : edge[i];
         const QRect r(left, bar.top(), right - left, bar.height());
         p.fillRect(r, segmentColour(int(i)));
         p.setPen(Qt::white);
@@ -123,8 +130,8 @@ void ShareBar::paintEvent(QPaintEvent *)
         left = right;
     }
     p.setPen(QPen(palette().color(QPalette::WindowText), dragging() ? 3 : 1));
-    for (int i = 0; i + 1 < int(segs.size()); ++i)
-        p.drawLine(boundaryX(i), bar.top(), boundaryX(i), bar.bottom());
+    for (size_t i = 0; i + 1 < segs.size(); ++i)
+        p.drawLine(edge[i], bar.top(), edge[i], bar.bottom());
     p.setPen(palette().color(QPalette::Mid));
     p.drawRect(bar.adjusted(0, 0, -1, -1));
 }

@@ -48,6 +48,7 @@ protected:
 private:
     std::vector<Segment> effective() const;
     QRect barRect() const;
+    std::vector<int> edges(const std::vector<Segment> &segs) const; // right edge of each segment
     int boundaryNear(int x) const;
 
     const model::ClusterModel *m_cluster;

@@ -23,10 +23,12 @@ public:
     void zoomOut();
     void fit();
     QString bannerText() const;
+    qint64 lastRebuildMicros() const { return m_lastRebuildMicros; }
 
 signals:
     void vipMenuRequested(const QString &vip, const QString &node, const QPoint &globalPos);
     void backendMenuRequested(const QString &pool, const QString &backend, const QPoint &globalPos);
+    void rebuilt(); // the scene now shows the model (benchmarks time the frame from here)
 
 protected:
     void wheelEvent(QWheelEvent *event) override;
@@ -41,6 +43,7 @@ private:
     QTimer m_coalesce; // many status ticks, one redraw
     QLabel *m_banner;
     bool m_userZoomed = false;
+    qint64 m_lastRebuildMicros = 0;
 };
 
 } // namespace hafront::views
