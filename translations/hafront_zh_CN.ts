@@ -248,6 +248,18 @@
 <context>
     <name>hafront::views::MainWindow</name>
     <message>
+        <source>Charts</source>
+        <translation>图表</translation>
+    </message>
+    <message>
+        <source>Traffic share</source>
+        <translation>流量份额</translation>
+    </message>
+    <message>
+        <source>share of pool %1: %2 %3 → %4, %5 %6 → %7</source>
+        <translation>池 %1 的份额：%2 %3 → %4，%5 %6 → %7</translation>
+    </message>
+    <message>
         <source>hafront console</source>
         <translation>hafront 控制台</translation>
     </message>
@@ -529,6 +541,124 @@
     <message>
         <source>%1 → %2 (%3% of pool)</source>
         <translation>%1 → %2（占池 %3%）</translation>
+    </message>
+</context>
+<context>
+    <name>FailoverWatch</name>
+    <message>
+        <source>no owner</source>
+        <translation>无所有者</translation>
+    </message>
+    <message>
+        <source>%1 moved %2 → %3 in %4 ms</source>
+        <translation>%1 已从 %2 迁移到 %3，用时 %4 毫秒</translation>
+    </message>
+    <message>
+        <source>%1 moved %2 → %3 in %4 ms (console clock)</source>
+        <translation>%1 已从 %2 迁移到 %3，用时 %4 毫秒（控制台时钟）</translation>
+    </message>
+</context>
+<context>
+    <name>ChangeWatch</name>
+    <message>
+        <source>no owner</source>
+        <translation>无所有者</translation>
+    </message>
+    <message>
+        <source>VIP %1 owner changed</source>
+        <translation>VIP %1 所有者已变更</translation>
+    </message>
+    <message>
+        <source>VIP %1 (%2): %3 → %4</source>
+        <translation>VIP %1（%2）：%3 → %4</translation>
+    </message>
+    <message>
+        <source>Backend %1 down</source>
+        <translation>后端 %1 已宕机</translation>
+    </message>
+    <message>
+        <source>Backend %1 up</source>
+        <translation>后端 %1 已恢复</translation>
+    </message>
+    <message>
+        <source>%1 (%2) is down: %3</source>
+        <translation>%1（%2）已宕机：%3</translation>
+    </message>
+    <message>
+        <source>%1 (%2) is up again: %3</source>
+        <translation>%1（%2）已恢复：%3</translation>
+    </message>
+</context>
+<context>
+    <name>hafront::views::ChartsPanel</name>
+    <message>
+        <source>Pool whose backends are charted</source>
+        <translation>显示其后端图表的池</translation>
+    </message>
+    <message>
+        <source>All nodes added up, or one node</source>
+        <translation>所有节点合计，或单个节点</translation>
+    </message>
+    <message>
+        <source>Requests per second, last 5 minutes</source>
+        <translation>每秒请求数（最近 5 分钟）</translation>
+    </message>
+    <message>
+        <source>req/s</source>
+        <translation>请求/秒</translation>
+    </message>
+    <message>
+        <source>p99 latency, last 5 minutes</source>
+        <translation>p99 延迟（最近 5 分钟）</translation>
+    </message>
+    <message>
+        <source>ms</source>
+        <translation>毫秒</translation>
+    </message>
+    <message>
+        <source>Pool:</source>
+        <translation>池：</translation>
+    </message>
+    <message>
+        <source>Node:</source>
+        <translation>节点：</translation>
+    </message>
+    <message>
+        <source>seconds ago</source>
+        <translation>秒前</translation>
+    </message>
+    <message>
+        <source>All nodes</source>
+        <translation>所有节点</translation>
+    </message>
+    <message>
+        <source>the %1 busiest of %2 backends</source>
+        <translation>%2 个后端中最繁忙的 %1 个</translation>
+    </message>
+</context>
+<context>
+    <name>hafront::views::ShareBar</name>
+    <message>
+        <source>Traffic share of pool %1; drag a boundary to move weight between neighbours</source>
+        <translation>池 %1 的流量份额；拖动分界线可在相邻后端之间移动权重</translation>
+    </message>
+    <message>
+        <source>pool %1: no backend takes traffic</source>
+        <translation>池 %1：没有后端承接流量</translation>
+    </message>
+</context>
+<context>
+    <name>hafront::views::SharePanel</name>
+    <message>
+        <source>pool %1</source>
+        <translation>池 %1</translation>
+    </message>
+</context>
+<context>
+    <name>hafront::views::Notifier</name>
+    <message>
+        <source>hafront console</source>
+        <translation>hafront 控制台</translation>
     </message>
 </context>
 </TS>
