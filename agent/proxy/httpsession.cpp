@@ -447,6 +447,13 @@ int HttpSession::onMessageComplete()
         if (m_upstream && m_dispatched)
             m_upstream->send(last);
     }
+    if (!m_pool && m_responseStarted && !m_static && m_phase == Phase::Body && m_closeAfter) {
+        // A static response already written whole, for a request that asked to
+        // close (Connection: close, HTTP/1.0): close now, not at the idle timeout.
+        m_phase = Phase::Closing;
+        flushClient();
+        return HPE_PAUSED;
+    }
     if (m_pool && !m_dispatched && !dead)
         startUpstream();   // the buffered request goes out whole
     else if (m_upstream)
@@ -666,6 +673,8 @@ void HttpSession::serveStatic(const RouteView &route, const std::string &target)
     if (!m_keepAlive)
         m_closeAfter = true;
     std::string head = outcome.file->head(m_keepAlive && !m_closeAfter);
+    if (m_view->listeners[m_listenerIndex].config->served_by_header())
+        head.insert(head.rfind("Connection: "), "X-Served-By: " + m_worker.node() + "\r\n");
     m_out.append(head);
     if (m_headRequest || outcome.file->empty())
         delete outcome.file;

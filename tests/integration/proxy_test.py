@@ -229,6 +229,14 @@ def test_static(root):
     check("static_range_416", st == 416, st)
     st, h, body = get(P_WEB, "/static/a.css", method="HEAD")
     check("static_head", st == 200 and body == b"" and h.get("content-length") == "7", (st, h))
+    check("static_served_by_header", h.get("x-served-by") == "n1", h)
+    for name, req in [("connection_close", b"GET /static/a.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+                      ("http10", b"GET /static/a.css HTTP/1.0\r\n\r\n")]:
+        t0 = time.monotonic()
+        resp = raw(P_WEB, req, timeout=5.0)
+        took = time.monotonic() - t0
+        check("static_closes_at_once_" + name, status_of(resp) == 200 and resp.endswith(b"body{}\n") and took < 1.0,
+              (status_of(resp), round(took, 3)))
     st, h, body = get(P_WEB, "/static/")
     check("static_index", st == 200 and body == b"<h1>index</h1>\n", (st, body))
     for name, path in [("dotdot", b"/static/../secret.txt"), ("encoded_dotdot", b"/static/%2e%2e/secret.txt"),
