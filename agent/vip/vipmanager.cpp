@@ -32,7 +32,12 @@
 namespace hafront::vip {
 namespace {
 
-constexpr int64_t kGarpRepeatMicros = 1'000'000;   // a second burst for ARP caches that missed the first
+// Gratuitous ARP on becoming master: 3 at once, then repeats spread over two
+// seconds, because a neighbour ignores an update within its locktime (1 s by
+// default on Linux) of the previous one, and a burst at one instant can be lost
+// whole.
+constexpr int kGarpBurst = 3;
+constexpr int64_t kGarpRepeatsMicros[] = {50'000, 200'000, 500'000, 1'000'000, 2'000'000};
 constexpr int64_t kSplitBrainEventEveryMicros = 10'000'000;
 
 std::string errnoText(const std::string &what) { return what + ": " + std::strerror(errno); }
@@ -109,7 +114,9 @@ struct Router {
     bool forced = false;
     bool fault = false;
     int64_t silentUntil = 0;             // crash drill
-    int64_t garpRepeatAt = 0;
+    int64_t garpRepeatAt = 0;            // next repeat; 0 = none
+    int64_t garpStartedAt = 0;
+    size_t garpRepeatIndex = 0;
     int64_t lastSplitBrainEvent = 0;
     uint64_t transitions = 0, sent = 0, received = 0;
     int64_t lastTransitionWall = 0;
@@ -378,10 +385,12 @@ void VipManager::Impl::carryOut(Router &r, int64_t now)
             }
             break;
         case vrrp::Action::Kind::SendGarp:
-            for (int i = 0; i < 2; ++i)
+            for (int i = 0; i < kGarpBurst; ++i)
                 if (auto ok = sendGratuitousArp(r.ifindex, r.vipIp); !ok)
                     log::warning("vip", "vip " + r.config.name() + ": " + ok.error());
-            r.garpRepeatAt = now + kGarpRepeatMicros;
+            r.garpStartedAt = now;
+            r.garpRepeatIndex = 0;
+            r.garpRepeatAt = now + kGarpRepeatsMicros[0];
             break;
         case vrrp::Action::Kind::Transition:
             ++r.transitions;
@@ -543,10 +552,12 @@ void VipManager::Impl::run()
             if (trackerChanged)
                 applyPriority(*r, now);
             if (r->garpRepeatAt && now >= r->garpRepeatAt) {
-                r->garpRepeatAt = 0;
+                const size_t next = ++r->garpRepeatIndex;
+                r->garpRepeatAt = next < std::size(kGarpRepeatsMicros) ? r->garpStartedAt + kGarpRepeatsMicros[next] : 0;
                 if (r->machine.state() == vrrp::State::Master)
-                    for (int i = 0; i < 2; ++i)
-                        (void)sendGratuitousArp(r->ifindex, r->vipIp);
+                    (void)sendGratuitousArp(r->ifindex, r->vipIp);
+                else
+                    r->garpRepeatAt = 0;
             }
             if (const int64_t due = r->machine.nextDeadline(); due && now >= due)
                 r->machine.timersDue(now);
