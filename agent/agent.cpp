@@ -155,6 +155,14 @@ int runAgent(const AgentOptions &options)
         vips.fillStatus(status);
         return status;
     };
+    // Rates (req/s) are differences between samples; sample every second even
+    // when nobody watches, so a one-shot `hafrontctl status` shows real rates.
+    QTimer rateSampler;
+    QObject::connect(&rateSampler, &QTimer::timeout, [&] {
+        v1::NodeStatus discard;
+        proxy.fillStatus(discard);
+    });
+    rateSampler.start(1000);
     control::AuditLog audit(stateDir + "/audit.jsonl");
     control::CommandHandler commands({store, events, vips, stateFile, audit, buildStatus});
     control::ControlServer server(commands, events, buildStatus, config::statusPeriodMs(*snapshot->cluster));

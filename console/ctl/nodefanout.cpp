@@ -217,10 +217,18 @@ int NodeFanout::runStatus(const std::vector<std::string> &args, bool asJson)
     const bool tty = ::isatty(STDOUT_FILENO);
     for (auto &l : links) {
         QObject::connect(l.get(), &link::AgentLink::statusReceived, [&](const v1::NodeStatus &st) {
-            if (asJson)
+            if (asJson) {
                 std::cout << json(st, false) << "\n";
-            else
-                std::cout << (tty ? "\033[H\033[2J" : "---\n") << formatStatus(st) << std::flush;
+            } else if (tty) {
+                // One screen with every node's latest status, in config order.
+                std::string screen = "\033[H\033[2J";
+                for (const auto &other : links)
+                    if (const v1::NodeStatus *last = other->lastStatus())
+                        screen += (screen.size() > 7 ? "\n" : "") + formatStatus(*last);
+                std::cout << screen << std::flush;
+            } else {
+                std::cout << "---\n" << formatStatus(st) << std::flush;
+            }
             if (count && ++seen >= count)
                 QCoreApplication::quit();
         });
