@@ -1,5 +1,7 @@
 #include "proxy/backendruntime.h"
 
+#include "base/log.h"
+
 #include "config/address.h"
 
 #include <arpa/inet.h>
@@ -34,6 +36,21 @@ ListenerRuntime &RuntimeRegistry::listener(const std::string &name, const std::s
         slot->bind = bind;
     }
     return *slot;
+}
+
+AccessLogFile *RuntimeRegistry::accessLog(const std::string &path, AccessLogFile::Format format)
+{
+    std::lock_guard lock(m_mutex);
+    auto &slot = m_accessLogs[path];
+    if (!slot) {
+        auto file = std::make_unique<AccessLogFile>(path, format);
+        if (auto ok = file->open(); !ok) {
+            log::error("proxy", ok.error());
+            return nullptr;   // tried again at the next reload
+        }
+        slot = std::move(file);
+    }
+    return slot.get();
 }
 
 } // namespace hafront::proxy

@@ -3,6 +3,8 @@
 // the status publisher. Counters are relaxed atomics: no lock on the request path.
 #pragma once
 
+#include "proxy/accesslog.h"
+
 #include "health/healthcounter.h"
 #include "stats/histogram.h"
 
@@ -61,6 +63,16 @@ class RuntimeRegistry {
 public:
     BackendRuntime &backend(const std::string &pool, const std::string &name, const std::string &address);
     ListenerRuntime &listener(const std::string &name, const std::string &bind);
+    // Find-or-open by path; a file that cannot be opened is logged and null.
+    AccessLogFile *accessLog(const std::string &path, AccessLogFile::Format format);
+    template <class F>
+    void forEachAccessLog(F f)
+    {
+        std::lock_guard lock(m_mutex);
+        for (auto &[k, l] : m_accessLogs)
+            if (l)
+                f(*l);
+    }
     template <class F>
     void forEachBackend(F f)
     {
@@ -73,6 +85,7 @@ private:
     std::mutex m_mutex;
     std::map<std::string, std::unique_ptr<BackendRuntime>> m_backends;
     std::map<std::string, std::unique_ptr<ListenerRuntime>> m_listeners;
+    std::map<std::string, std::unique_ptr<AccessLogFile>> m_accessLogs;
 };
 
 } // namespace hafront::proxy

@@ -191,6 +191,8 @@ int HttpSession::onMessageBegin()
     m_responseChunked = m_responseStarted = false;
     m_rejectStatus = 0;
     m_bodyBytes = 0;
+    m_responseBodyBytes = 0;
+    m_requestStartMicros = 0;
     m_tried.clear();
     m_requestCopy.clear();
     m_retryable = true;
@@ -505,6 +507,7 @@ void HttpSession::upstreamHead(int status, const ParsedHead &head, bool chunked,
 
 void HttpSession::upstreamBody(const char *data, size_t size)
 {
+    m_responseBodyBytes += size;
     if (m_responseChunked) {
         m_out.append(chunkHeader(size));
         m_out.append(std::string_view(data, size));
@@ -527,6 +530,7 @@ void HttpSession::upstreamComplete(UpstreamConnection &up, bool reusable)
         m_out.append("0\r\n\r\n");
     const int64_t micros = m_worker.refreshNow() - m_requestStartMicros;
     up.backend().recordResponse(m_status, static_cast<uint64_t>(std::max<int64_t>(0, micros)));
+    logAccess(m_status, up.backend().name);
     m_upstream = nullptr;
     if (reusable && m_requestDone)
         m_worker.releaseUpstream(&up);
@@ -564,6 +568,8 @@ void HttpSession::upstreamFailed(UpstreamConnection &up, const std::string &why,
 void HttpSession::respond(int status, const std::string &body, bool closeAfter)
 {
     m_responseStarted = true;
+    m_responseBodyBytes = m_headRequest ? 0 : body.size();
+    logAccess(status, {});
     if (closeAfter || !m_keepAlive)
         m_closeAfter = true;
     m_out.append("HTTP/1.1 " + std::to_string(status) + " " + reasonOf(status) +
@@ -672,6 +678,8 @@ void HttpSession::serveStatic(const RouteView &route, const std::string &target)
     m_responseStarted = true;
     if (!m_keepAlive)
         m_closeAfter = true;
+    m_responseBodyBytes = m_headRequest ? 0 : outcome.file->bodyBytes();
+    logAccess(outcome.file->status(), {});
     std::string head = outcome.file->head(m_keepAlive && !m_closeAfter);
     if (m_view->listeners[m_listenerIndex].config->served_by_header())
         head.insert(head.rfind("Connection: "), "X-Served-By: " + m_worker.node() + "\r\n");
@@ -690,6 +698,32 @@ void HttpSession::serveStatic(const RouteView &route, const std::string &target)
         m_phase = Phase::Body;
     }
     flushClient();
+}
+
+void HttpSession::logAccess(int status, std::string_view backend)
+{
+    AccessLogFile *file = m_view->listeners[m_listenerIndex].accessLog;
+    if (!file)
+        return;
+    const std::string *host = m_head.find("host");
+    const std::string *referer = m_head.find("referer");
+    const std::string *agent = m_head.find("user-agent");
+    const std::string version = "HTTP/" + std::to_string(m_parser.http_major) + "." + std::to_string(m_parser.http_minor);
+    AccessRecord r;
+    r.client = m_clientIpText;
+    r.method = m_head.method;
+    r.target = m_head.url;
+    r.version = version;
+    r.host = host ? std::string_view(*host) : std::string_view();
+    r.referer = referer ? std::string_view(*referer) : std::string_view();
+    r.userAgent = agent ? std::string_view(*agent) : std::string_view();
+    r.backend = backend;
+    r.node = m_worker.node();
+    r.status = status;
+    r.bytes = m_responseBodyBytes;
+    r.durationMicros = m_requestStartMicros ? m_worker.refreshNow() - m_requestStartMicros : 0;
+    r.wallMicros = wallMicros();
+    file->append(r);
 }
 
 void HttpSession::close()

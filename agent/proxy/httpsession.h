@@ -81,6 +81,7 @@ private:
     void flushClient();
     int countHeadBytes(size_t len);
     void countReject(int status);
+    void logAccess(int status, std::string_view backend);
     void serveStatic(const RouteView &route, const std::string &path);
     void finishResponse();
     void updateInterest();
@@ -107,6 +108,7 @@ private:
     bool m_responseStarted = false;
     bool m_readPaused = false;
     uint64_t m_bodyBytes = 0;
+    uint64_t m_responseBodyBytes = 0;   // for the access log
     int64_t m_requestStartMicros = 0;
     int64_t m_lastActivityMicros = 0;
     PoolView *m_pool = nullptr;

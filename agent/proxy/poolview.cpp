@@ -85,6 +85,10 @@ std::unique_ptr<ClusterView> ClusterView::build(std::shared_ptr<const config::Sn
         lv.config = &l;
         lv.rt = &registry.listener(l.name(), l.bind());
         lv.pool = view->pool(l.pool());
+        if (!l.access_log().path().empty())
+            lv.accessLog = registry.accessLog(l.access_log().path(), l.access_log().format() == v1::AccessLog::JSON
+                                                                         ? AccessLogFile::Format::Json
+                                                                         : AccessLogFile::Format::Combined);
         for (const auto &r : l.route())
             lv.routes.push_back({r.host(), r.path_prefix(), view->pool(r.pool()), r.static_root(), config::indexOf(r)});
         std::stable_sort(lv.routes.begin(), lv.routes.end(),

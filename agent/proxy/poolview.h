@@ -49,6 +49,7 @@ struct ListenerView {
     ListenerRuntime *rt = nullptr;
     std::vector<RouteView> routes;   // longest prefix first
     PoolView *pool = nullptr;        // TCP listeners
+    AccessLogFile *accessLog = nullptr;
 };
 
 struct ClusterView {

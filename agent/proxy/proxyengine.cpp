@@ -233,6 +233,14 @@ bool ProxyEngine::canServe() const
     return true;
 }
 
-void ProxyEngine::reopenLogs() {}
+void ProxyEngine::reopenLogs()
+{
+    m_impl->registry.forEachAccessLog([](AccessLogFile &file) {
+        if (auto ok = file.reopen(); !ok)
+            log::error("proxy", ok.error());
+        else
+            log::info("proxy", "access log reopened path=" + file.path());
+    });
+}
 
 } // namespace hafront::proxy

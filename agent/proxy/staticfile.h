@@ -3,6 +3,7 @@
 // index files, and no escape from the root (.., encoded slashes, symlinks).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <sys/types.h>
 
@@ -24,6 +25,8 @@ public:
     bool sendSome(int socketFd);   // false on a socket error
     bool done() const { return m_offset >= m_end; }
     bool empty() const { return m_offset >= m_end; }
+    int status() const { return m_status; }
+    uint64_t bodyBytes() const { return uint64_t(m_end - m_offset); }
 
 private:
     StaticFile() = default;

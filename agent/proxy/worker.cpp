@@ -238,6 +238,13 @@ void Worker::acceptFrom(Listener &l)
 
 void Worker::sweep()
 {
+    // Access logs are written in blocks: at 64 KiB or at least every second.
+    if (m_now - m_lastLogFlush >= 1'000'000) {
+        m_lastLogFlush = m_now;
+        for (const auto &l : m_view->listeners)
+            if (l.accessLog)
+                l.accessLog->flush();
+    }
     // Drop what died, run deadlines, expire idle upstream connections.
     for (auto *h : m_handles)
         if (!h->dead && h->deadlineMicros && h->deadlineMicros <= m_now)

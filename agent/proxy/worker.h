@@ -65,6 +65,7 @@ private:
     std::vector<IoHandle *> m_graveyard;
     std::map<BackendRuntime *, std::vector<UpstreamConnection *>> m_idle;
     int64_t m_now = 0;
+    int64_t m_lastLogFlush = 0;
     int64_t m_lastSweep = 0;
 };
 

@@ -5,6 +5,7 @@ smuggling and limits (raw sockets), static files, TCP half-close, backend killed
 mid-load, graceful drain. Exits 1 when any case fails."""
 import argparse
 import http.client
+import json
 import os
 import signal
 import socket
@@ -19,7 +20,7 @@ sys.path.insert(0, HERE)
 from testbackends import EchoServer, RecordingBackend  # noqa: E402
 
 BASE = 21000 + (os.getpid() % 400) * 20
-P_WEB, P_SMUG, P_SLOW, P_TCP, P_DOWN = BASE, BASE + 1, BASE + 2, BASE + 3, BASE + 4
+P_WEB, P_SMUG, P_SLOW, P_TCP, P_DOWN, P_LOG = BASE, BASE + 1, BASE + 2, BASE + 3, BASE + 4, BASE + 5
 P_A, P_B, P_S, P_E, P_K, P_DEAD = BASE + 10, BASE + 11, BASE + 12, BASE + 13, BASE + 14, BASE + 15
 failures = []
 
@@ -53,6 +54,10 @@ listener {{ name: "slow" bind: "127.0.0.1:{P_SLOW}" header_timeout_ms: 500
   route {{ path_prefix: "/" pool: "smug" }} }}
 listener {{ name: "down" bind: "127.0.0.1:{P_DOWN}" route {{ path_prefix: "/" pool: "dead" }} }}
 listener {{ name: "tcp" bind: "127.0.0.1:{P_TCP}" protocol: TCP pool: "echo" }}
+listener {{ name: "logged" bind: "127.0.0.1:{P_LOG}"
+  access_log {{ path: "{os.path.join(os.path.dirname(root), 'access.log')}" format: JSON }}
+  route {{ path_prefix: "/static/" static_root: "{root}" }}
+  route {{ path_prefix: "/" pool: "app" }} }}
 """
 
 
@@ -303,6 +308,29 @@ def test_drain(agent):
         check("graceful_stop_exits", False, "still running")
 
 
+def test_access_log(agent, root):
+    path = os.path.join(os.path.dirname(root), "access.log")
+    get(P_LOG, "/static/a.css", {"User-Agent": 'ua "quoted"'})
+    get(P_LOG, "/hello?x=1")
+    get(P_LOG, "/static/nosuch.txt")
+    time.sleep(1.3)   # written in blocks, at least every second
+    lines = [json.loads(l) for l in open(path)] if os.path.exists(path) else []
+    by_target = {l["target"]: l for l in lines}
+    css, hello, missing = by_target.get("/static/a.css"), by_target.get("/hello?x=1"), by_target.get("/static/nosuch.txt")
+    check("access_log_static_line", css is not None and css["status"] == 200 and css["bytes"] == 7
+          and css["user_agent"] == 'ua "quoted"' and css["node"] == "n1", css)
+    check("access_log_proxied_line", hello is not None and hello["status"] == 200 and hello["backend"] in ("a", "b")
+          and hello["method"] == "GET" and hello["duration_ms"] >= 0, hello)
+    check("access_log_404_line", missing is not None and missing["status"] == 404, missing)
+    os.rename(path, path + ".1")          # logrotate
+    agent.send_signal(signal.SIGUSR1)
+    time.sleep(0.3)
+    get(P_LOG, "/after-rotate")
+    time.sleep(1.3)
+    after = [json.loads(l)["target"] for l in open(path)] if os.path.exists(path) else []
+    check("access_log_reopened_on_sigusr1", after == ["/after-rotate"], after)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--agent", required=True)
@@ -337,6 +365,7 @@ def main():
         test_smuggling(smug)
         test_limits(smug)
         test_static(root)
+        test_access_log(agent, root)
         test_tcp_half_close()
         test_reweight_under_load(ctl)
         test_backend_killed({"ctl": lambda a: subprocess.run(ctl + a, capture_output=True)})
