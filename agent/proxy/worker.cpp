@@ -92,12 +92,6 @@ Status Worker::bindListeners()
         ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
         // The VIP may not be on this node yet: bind it anyway and serve once it arrives.
         ::setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof one);
-        if (!cfg.protocol()) {
-            // HTTP: accept only once the request's first bytes are there (1 s
-            // at most), so a new connection costs one wake-up, not two.
-            const int seconds = 1;
-            ::setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &seconds, sizeof seconds);
-        }
         sockaddr_in addr{};
         addr.sin_family = AF_INET;
         addr.sin_port = htons(ep->port);
@@ -231,7 +225,7 @@ void Worker::acceptFrom(Listener &l)
         } else {
             auto *s = new HttpSession(*this, fd, l.index, ntohl(peer.sin_addr.s_addr));
             add(s, EPOLLIN | EPOLLRDHUP);
-            s->onEvent(EPOLLIN);   // deferred accept: the request is usually here already
+            s->onEvent(EPOLLIN);   // the request is often here already: read it now
         }
     }
 }

@@ -5,7 +5,7 @@
 # downtime must agree with the independent one within 20 ms.
 # Needs root (namespaces, raw sockets): exits 77 (CTest SKIP) otherwise.
 set -uo pipefail
-agent=$1 ctl=$2
+agent=$1 ctl=$2 dialog_test=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
 if [[ $EUID -ne 0 ]]; then echo "SKIP: needs root for network namespaces and raw sockets"; exit 77; fi
 source "$here/../lab/lab.sh"
@@ -108,6 +108,30 @@ for _ in $(seq 60); do if has_vip fe1 && ! has_vip fe2; then restored=0; break; 
 check "abort_restores_original_master" $restored "(drill exit $rc)"
 "$ctl" --cluster "$work/cluster.conf" --node fe1 status --json | grep -q '"maintenance": true'
 [[ $? -ne 0 ]]; check "abort_leaves_no_override" $?
+
+# The console's Drill button: the dialog runs a real drill from the client
+# namespace (QtTest, offscreen) beside the independent prober.
+if [[ -n $dialog_test ]]; then
+  ip netns exec "$lab-client" timeout 60 python3 "$here/connect_prober.py" 192.0.2.100 80 --duration 9 \
+    >"$work/probe-dialog.json" &
+  prober=$!
+  pids+=($prober)
+  sleep 0.5
+  ip netns exec "$lab-client" env QT_QPA_PLATFORM=offscreen HAFRONT_LAB_CLUSTER="$work/cluster.conf" \
+    HAFRONT_LAB_OUT="$work" "$dialog_test" >"$work/dialog.out" 2>&1
+  rc=$?
+  wait "$prober"
+  check "console_drill_dialog_runs_a_real_drill" $rc "(exit $rc)"
+  if [[ -f $work/dialog-downtime.txt ]]; then
+    d=$(cat "$work/dialog-downtime.txt")
+    p=$(json_field "$work/probe-dialog.json" '["downtime_ms"]')
+    diff=$(python3 -c "print(round(abs($d - $p), 1))")
+    python3 -c "import sys; sys.exit(0 if $diff <= 20 else 1)"
+    check "console_drill_agrees_with_independent_prober" $? "(dialog ${d} ms, independent ${p} ms)"
+    cp "$work/drill-dialog-live.png" "${HAFRONT_BINARY_DIR:-${TMPDIR:-/tmp}}/drill-dialog-live.png" 2>/dev/null
+  fi
+  for _ in $(seq 60); do if has_vip fe1 && ! has_vip fe2; then break; fi; sleep 0.05; done
+fi
 
 # Pre-check refusals: each names its reason and changes nothing.
 drill --successor fe1 --probe http://192.0.2.100/ >"$work/pc1.out" 2>&1; rc=$?
