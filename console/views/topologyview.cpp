@@ -152,9 +152,11 @@ void TopologyView::rebuild()
             auto *label =
                 m_scene.addSimpleText(owner ? tr("owner (%1)").arg(model::VipsTableModel::stateName(s.state()))
                                             : model::VipsTableModel::stateName(s.state()));
-            // Near the VIP end, where the lines fan out, so labels never sit on a node box.
+            // Halfway along its own line (clear of both boxes): above a line that
+            // rises or runs flat, below one that falls, so each label names its line.
             const QLineF line(rightMid(vipItems[v.name]), leftMid(nodeItems[nodeName]));
-            label->setPos(line.pointAt(0.12) + QPointF(0, line.dy() >= 0 ? 0 : -18) + QPointF(0, owner ? -20 : 2));
+            const QRectF text = label->boundingRect();
+            label->setPos(line.pointAt(0.5) + QPointF(-text.width() / 2, line.dy() > 1 ? 4 : -text.height() - 2));
             label->setZValue(2);
         }
     }

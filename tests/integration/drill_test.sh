@@ -5,7 +5,7 @@
 # downtime must agree with the independent one within 20 ms.
 # Needs root (namespaces, raw sockets): exits 77 (CTest SKIP) otherwise.
 set -uo pipefail
-agent=$1 ctl=$2 dialog_test=${3:-}
+agent=$1 ctl=$2 dialog_test=${3:-} failover_test=${4:-}
 here=$(cd "$(dirname "$0")" && pwd)
 if [[ $EUID -ne 0 ]]; then echo "SKIP: needs root for network namespaces and raw sockets"; exit 77; fi
 source "$here/../lab/lab.sh"
@@ -118,25 +118,40 @@ check "abort_restores_original_master" $restored "(drill exit $rc)"
 # The console's Drill button: the dialog runs a real drill from the client
 # namespace (QtTest, offscreen) beside the independent prober.
 if [[ -n $dialog_test ]]; then
-  ip netns exec "$lab-client" timeout 60 python3 "$here/connect_prober.py" 192.0.2.100 80 --duration 9 \
-    >"$work/probe-dialog.json" &
-  prober=$!
-  pids+=($prober)
-  sleep 0.5
-  ip netns exec "$lab-client" env QT_QPA_PLATFORM=offscreen HAFRONT_LAB_CLUSTER="$work/cluster.conf" \
-    HAFRONT_LAB_OUT="$work" "$dialog_test" >"$work/dialog.out" 2>&1
-  rc=$?
-  wait "$prober"
-  check "console_drill_dialog_runs_a_real_drill" $rc "(exit $rc)"
-  if [[ -f $work/dialog-downtime.txt ]]; then
-    d=$(cat "$work/dialog-downtime.txt")
-    p=$(json_field "$work/probe-dialog.json" '["downtime_ms"]')
+  for attempt in 1 2; do   # like the CLI drills: a disagreement is measured once more
+    rm -f "$work/dialog-downtime.txt"
+    ip netns exec "$lab-client" timeout 60 python3 "$here/connect_prober.py" 192.0.2.100 80 --duration 9 \
+      >"$work/probe-dialog.json" &
+    prober=$!
+    pids+=($prober)
+    sleep 0.5
+    ip netns exec "$lab-client" env QT_QPA_PLATFORM=offscreen HAFRONT_LAB_CLUSTER="$work/cluster.conf" \
+      HAFRONT_LAB_OUT="$work" "$dialog_test" >"$work/dialog.out" 2>&1
+    rc=$?
+    wait "$prober"
+    d=$(cat "$work/dialog-downtime.txt" 2>/dev/null || echo -1)
+    p=$(json_field "$work/probe-dialog.json" '["downtime_ms"]' 2>/dev/null || echo -1)
     diff=$(python3 -c "print(round(abs($d - $p), 1))")
-    python3 -c "import sys; sys.exit(0 if $diff <= 20 else 1)"
-    check "console_drill_agrees_with_independent_prober" $? "(dialog ${d} ms, independent ${p} ms)"
-    cp "$work/drill-dialog-live.png" "${HAFRONT_BINARY_DIR:-${TMPDIR:-/tmp}}/drill-dialog-live.png" 2>/dev/null
-  fi
-  for _ in $(seq 60); do if has_vip fe1 && ! has_vip fe2; then break; fi; sleep 0.05; done
+    echo "  dialog attempt $attempt: dialog ${d} ms, independent ${p} ms"
+    for _ in $(seq 60); do if has_vip fe1 && ! has_vip fe2; then break; fi; sleep 0.05; done
+    [[ $rc -eq 0 ]] && python3 -c "import sys; sys.exit(0 if $diff <= 20 else 1)" && break
+  done
+  check "console_drill_dialog_runs_a_real_drill" $rc "(exit $rc)"
+  python3 -c "import sys; sys.exit(0 if $diff <= 20 else 1)"
+  check "console_drill_agrees_with_independent_prober" $? "(dialog ${d} ms, independent ${p} ms)"
+  cp "$work/drill-dialog-live.png" "${HAFRONT_BINARY_DIR:-${TMPDIR:-/tmp}}/drill-dialog-live.png" 2>/dev/null
+fi
+
+# The console's "Make fe2 master" then "Release": the owner change is seen in
+# the window with its measured time (QtTest, offscreen, real agents).
+if [[ -n $failover_test ]]; then
+  env QT_QPA_PLATFORM=offscreen HAFRONT_LAB_CLUSTER="$work/cluster.conf" HAFRONT_LAB_OUT="$work" \
+    "$failover_test" >"$work/console-failover.out" 2>&1
+  rc=$?
+  check "console_make_master_moves_vip_and_shows_time" $rc \
+    "($(grep -o 'handover: .*' "$work/console-failover.out" | head -1))"
+  has_vip fe1 && ! has_vip fe2; check "console_release_returns_vip_to_fe1" $?
+  cp "$work/console-failover-live.png" "${HAFRONT_BINARY_DIR:-${TMPDIR:-/tmp}}/console-failover-live.png" 2>/dev/null
 fi
 
 # Pre-check refusals: each names its reason and changes nothing.

@@ -5,3 +5,4 @@ hafront_add_test(tst_consolegui SOURCES tst_consolegui.cpp LIBS hafront_console_
 if(TARGET tst_consolegui)
   add_dependencies(tst_consolegui hafront-agent)
 endif()
+hafront_add_test(tst_consolefailoverlab SOURCES tst_consolefailoverlab.cpp LIBS hafront_console_views LABELS gui)
