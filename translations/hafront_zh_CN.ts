@@ -661,4 +661,182 @@
         <translation>hafront 控制台</translation>
     </message>
 </context>
+<context>
+    <name>hafront::drill::DrillChart</name>
+    <message>
+        <source>failed probe</source>
+        <translation>失败的探测</translation>
+    </message>
+    <message>
+        <source>latency (ms)</source>
+        <translation>延迟（毫秒）</translation>
+    </message>
+    <message>
+        <source>ms</source>
+        <translation>毫秒</translation>
+    </message>
+    <message>
+        <source>operator action</source>
+        <translation>操作员动作</translation>
+    </message>
+    <message>
+        <source>seconds since probing started</source>
+        <translation>探测开始后的秒数</translation>
+    </message>
+</context>
+<context>
+    <name>hafront::drill::DrillDialog</name>
+    <message>
+        <source> probes/s</source>
+        <translation> 次探测/秒</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 毫秒</translation>
+    </message>
+    <message>
+        <source>Abort</source>
+        <translation>中止</translation>
+    </message>
+    <message>
+        <source>Aborted (%8). Downtime %1 ms (predicted %2 ms), %3 of %4 probes failed; master %5 → %6 → %7.</source>
+        <translation>已中止（%8）。中断 %1 毫秒（预测 %2 毫秒），%4 次探测中 %3 次失败；主节点 %5 → %6 → %7。</translation>
+    </message>
+    <message>
+        <source>All pre-checks passed.</source>
+        <translation>所有预检查均已通过。</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Crash (master goes silent)</source>
+        <translation>崩溃（主节点静默）</translation>
+    </message>
+    <message>
+        <source>Downtime %1 ms (predicted %2 ms), %3 of %4 probes failed; master %5 → %6 → %7.</source>
+        <translation>中断 %1 毫秒（预测 %2 毫秒），%4 次探测中 %3 次失败；主节点 %5 → %6 → %7。</translation>
+    </message>
+    <message>
+        <source>Downtime</source>
+        <translation>中断时间</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <source>Export HTML…</source>
+        <translation>导出 HTML…</translation>
+    </message>
+    <message>
+        <source>Export JSON…</source>
+        <translation>导出 JSON…</translation>
+    </message>
+    <message>
+        <source>Export drill report</source>
+        <translation>导出演练报告</translation>
+    </message>
+    <message>
+        <source>Fail back to the original master</source>
+        <translation>切回原主节点</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Failover drill: VIP %1</source>
+        <translation>故障切换演练：VIP %1</translation>
+    </message>
+    <message>
+        <source>Graceful (planned handover)</source>
+        <translation>平滑（计划内切换）</translation>
+    </message>
+    <message>
+        <source>HTML (*.html)</source>
+        <translation>HTML (*.html)</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <source>Past drills</source>
+        <translation>历史演练</translation>
+    </message>
+    <message>
+        <source>Phase</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <source>Pre-check</source>
+        <translation>预检查</translation>
+    </message>
+    <message>
+        <source>Predicted</source>
+        <translation>预测</translation>
+    </message>
+    <message>
+        <source>Probe URL</source>
+        <translation>探测地址</translation>
+    </message>
+    <message>
+        <source>Probes</source>
+        <translation>探测次数</translation>
+    </message>
+    <message>
+        <source>Rate</source>
+        <translation>速率</translation>
+    </message>
+    <message>
+        <source>Ready.</source>
+        <translation>就绪。</translation>
+    </message>
+    <message>
+        <source>Refused: %1</source>
+        <translation>已拒绝：%1</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Run drill</source>
+        <translation>开始演练</translation>
+    </message>
+    <message>
+        <source>aborted by the operator</source>
+        <translation>被操作员中止</translation>
+    </message>
+    <message>
+        <source>dialog closed</source>
+        <translation>对话框已关闭</translation>
+    </message>
+    <message>
+        <source>http://A.B.C.D:PORT/path or tcp://A.B.C.D:PORT</source>
+        <translation>http://A.B.C.D:端口/路径 或 tcp://A.B.C.D:端口</translation>
+    </message>
+    <message>
+        <source>ok</source>
+        <translation>正常</translation>
+    </message>
+</context>
 </TS>
