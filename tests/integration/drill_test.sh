@@ -9,6 +9,7 @@ agent=$1 ctl=$2 dialog_test=${3:-} failover_test=${4:-}
 here=$(cd "$(dirname "$0")" && pwd)
 if [[ $EUID -ne 0 ]]; then echo "SKIP: needs root for network namespaces and raw sockets"; exit 77; fi
 source "$here/../lab/lab.sh"
+source "$here/../lab/labtest.sh"
 
 lab=hfd$$
 work=$(mktemp -d)
@@ -20,11 +21,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-failures=0
-check() {
-  if [[ $2 -eq 0 ]]; then echo "PASS $1 ${3:-}"; else echo "FAIL $1 ${3:-}"; failures=$((failures + 1)); fi
-}
-has_vip() { ip -n "$lab-$1" -br addr show eth0 2>/dev/null | grep -q ' 192\.0\.2\.100/24'; }
 json_field() { python3 -c "import json,sys; print(json.load(open('$1'))$2)"; }
 
 cat > "$work/cluster.conf" <<EOC

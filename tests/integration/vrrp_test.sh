@@ -9,6 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 if [[ $EUID -ne 0 ]]; then echo "SKIP: needs root for network namespaces and raw sockets"; exit 77; fi
 if ! ip netns list >/dev/null 2>&1; then echo "SKIP: ip netns not usable here"; exit 77; fi
 source "$here/../lab/lab.sh"
+source "$here/../lab/labtest.sh"
 
 lab=hfv$$
 work=$(mktemp -d)
@@ -20,12 +21,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-failures=0
-check() {   # name, condition exit status, detail
-  if [[ $2 -eq 0 ]]; then echo "PASS $1 ${3:-}"; else echo "FAIL $1 ${3:-}"; failures=$((failures + 1)); fi
-}
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-has_vip() { ip -n "$lab-$1" -br addr show eth0 2>/dev/null | grep -q ' 192\.0\.2\.100/24'; }
 # Waits until host $1 holds (or, with $3=not, does not hold) the VIP; prints ms waited.
 wait_vip() {
   local host=$1 limit=$2 mode=${3:-has} t0; t0=$(now_ms)
@@ -50,9 +45,6 @@ def last(path, pattern):
 a, b = last(sys.argv[1], sys.argv[2]), last(sys.argv[3], sys.argv[4])
 print(int((b - a).total_seconds() * 1000) if a and b else "missing")
 PY
-}
-only_holder() {   # exactly host $1 holds the VIP
-  has_vip "$1" && ! has_vip "$2"
 }
 
 cat > "$work/cluster.conf" <<EOF
