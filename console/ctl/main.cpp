@@ -11,6 +11,7 @@
 #endif
 
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QLocalSocket>
 #include <QSocketNotifier>
 
@@ -23,7 +24,8 @@ namespace {
 
 const char *kUsage =
     "usage: hafrontctl [--socket PATH | --ssh [USER@]HOST[:PORT] | --cluster FILE [--node NAME]]\n"
-    "                  [--json] [--timeout MS] COMMAND\n"
+    "                  [--accept-new-host-key] [--json] [--timeout MS] [--verbose] COMMAND\n"
+    "  (with --ssh, --socket PATH is the agent's socket on that host)\n"
     "  status [--json] [--watch [--count N]]   events [--follow [--count N]] [--last N]\n"
     "  set-weight POOL BACKEND N               set-state POOL BACKEND ready|drain|maint\n"
     "  vip maintenance VIP on|off              vip force-master VIP      vip release VIP\n"
@@ -55,6 +57,10 @@ int checkConfig(const std::string &path)
 // channel when streamlocal forwarding is not allowed.
 int dialStdio(const QString &socketPath)
 {
+    if (!QFileInfo::exists(socketPath)) {
+        std::cerr << "hafrontctl: no agent socket at " << socketPath.toStdString() << " (is hafront-agent running?)\n";
+        return 3;
+    }
     QLocalSocket socket;
     socket.connectToServer(socketPath);
     if (!socket.waitForConnected(3000)) {
@@ -110,6 +116,8 @@ int main(int argc, char **argv)
             json = true;
         else if (a == "--accept-new-host-key")
             targeting.acceptNewHostKey = true;
+        else if (a == "--verbose")
+            targeting.verbose = true;
         else if ((a == "--socket" || a == "--ssh" || a == "--cluster" || a == "--node" || a == "--timeout") && value(v)) {
             if (a == "--socket") targeting.socketPath = v;
             if (a == "--ssh") targeting.ssh = v;

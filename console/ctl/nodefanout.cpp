@@ -81,9 +81,10 @@ std::string summaryOf(const std::vector<NodeOutcome> &outcomes)
 
 Status NodeFanout::resolve()
 {
-    const int ways = !m_t.socketPath.empty() + !m_t.ssh.empty() + !m_t.clusterFile.empty();
+    // With --ssh, --socket names the agent's socket on the far host.
+    const int ways = (!m_t.socketPath.empty() && m_t.ssh.empty()) + !m_t.ssh.empty() + !m_t.clusterFile.empty();
     if (ways > 1)
-        return fail("give one of --socket, --ssh, --cluster");
+        return fail("give one of --socket, --ssh, --cluster (--socket with --ssh is the far host's socket)");
     if (!m_t.clusterFile.empty()) {
         auto loaded = config::loadClusterFile(m_t.clusterFile);
         if (!loaded.ok())
@@ -103,7 +104,8 @@ Status NodeFanout::resolve()
             return fail(target.error());
         o.ssh = target.value();
         o.node = QString::fromStdString(target->host);
-        o.remoteSocketPath = QString::fromStdString(config::kDefaultControlSocket);
+        o.remoteSocketPath = QString::fromStdString(m_t.socketPath.empty() ? config::kDefaultControlSocket
+                                                                           : m_t.socketPath);
     } else {
         // Qt reads a relative socket name as one under the temp folder; the operator means this folder.
         o.socketPath = QFileInfo(QString::fromStdString(m_t.socketPath.empty() ? config::kDefaultControlSocket
@@ -127,6 +129,14 @@ std::vector<std::unique_ptr<link::AgentLink>> NodeFanout::connect(bool subscribe
     }
     waitUntil([&] { return std::all_of(links.begin(), links.end(), [](auto &l) { return settled(l->state()); }); },
               m_t.timeoutMs);
+    if (m_t.verbose)
+        for (const auto &l : links)
+            std::cerr << "hafrontctl: " << l->options().node.toStdString() << ": "
+                      << (l->state() == link::AgentLink::State::Connected
+                              ? "connected over " + l->transport().toStdString() + ", the agent sees user " +
+                                    l->peerUser().toStdString()
+                              : "not connected: " + l->reason().toStdString())
+                      << "\n";
     return links;
 }
 

@@ -18,6 +18,7 @@ struct Targeting {
     std::string clusterFile;
     std::string node;        // with --cluster: only this node
     bool acceptNewHostKey = false;
+    bool verbose = false;    // say how each node was reached
     int timeoutMs = 5000;
 };
 

@@ -13,6 +13,7 @@ AgentLink::AgentLink(Options options, QObject *parent) : QObject(parent), m_opti
     qRegisterMetaType<hafront::v1::Event>();
     m_retry.setSingleShot(true);
     connect(&m_retry, &QTimer::timeout, this, &AgentLink::connectNow);
+    connect(&m_quiet, &QTimer::timeout, this, &AgentLink::checkQuiet);
 }
 
 AgentLink::~AgentLink()
@@ -30,12 +31,7 @@ void AgentLink::stop()
 {
     m_retry.stop();
     m_options.reconnect = false;
-    if (m_local) {
-        m_local->disconnect(this);
-        m_local->abort();
-        m_local->deleteLater();
-        m_local = nullptr;
-    }
+    dropTransport();
     failPending(tr("link to %1 stopped").arg(m_options.node));
     setState(State::Idle, {});
 }
@@ -47,9 +43,21 @@ int AgentLink::secondsUntilRetry() const
     return (m_retry.remainingTime() + 999) / 1000;
 }
 
+QString AgentLink::transport() const
+{
+    if (!m_options.ssh)
+        return tr("unix socket");
+    if (m_ssh && !m_ssh->via().isEmpty())
+        return tr("SSH (%1)").arg(m_ssh->via());
+    return tr("SSH");
+}
+
 void AgentLink::acceptHostKey()
 {
     m_options.acceptNewHostKey = true;
+    m_hostKeyHold = false;
+    m_retry.stop();
+    m_backoffMs = 500;
     connectNow();
 }
 
@@ -62,20 +70,53 @@ void AgentLink::setState(State state, const QString &reason)
     emit stateChanged(state, reason);
 }
 
-void AgentLink::connectNow()
+void AgentLink::dropTransport()
 {
-    if (m_options.ssh) {
-        // The SSH transport (libssh, direct-streamlocal) is not built yet.
-        setState(State::Unreachable, tr("SSH transport is not available in this build"));
-        return;
-    }
+    m_quiet.stop();
     if (m_local) {
         m_local->disconnect(this);
         m_local->abort();
         m_local->deleteLater();
+        m_local = nullptr;
     }
+    if (m_ssh) {
+        m_ssh->disconnect(this);
+        m_ssh->deleteLater(); // its destructor closes the session
+        m_ssh = nullptr;
+    }
+}
+
+void AgentLink::connectNow()
+{
+    dropTransport();
     m_greeted = false;
     m_decoder = wire::FrameDecoder();
+    setState(m_state == State::Idle ? State::Connecting : m_state, m_reason);
+    if (m_options.ssh) {
+        SshChannel::Options o;
+        o.target = *m_options.ssh;
+        o.remoteSocket = m_options.remoteSocketPath.isEmpty() ? QString::fromStdString(config::kDefaultControlSocket)
+                                                              : m_options.remoteSocketPath;
+        o.sshDir = m_options.sshDir;
+        o.acceptNewHostKey = m_options.acceptNewHostKey;
+        o.askPassphrase = m_options.askPassphrase;
+        m_ssh = new SshChannel(o, this);
+        connect(m_ssh, &SshChannel::opened, this, &AgentLink::onConnected);
+        connect(m_ssh, &SshChannel::bytesReceived, this, &AgentLink::onBytes);
+        connect(m_ssh, &SshChannel::lost, this, &AgentLink::onLost);
+        // A host key the operator has not accepted stops the retries: asking
+        // again every few seconds would only repeat the question.
+        connect(m_ssh, &SshChannel::hostKeyUnknown, this, [this](const QString &host, const QString &fp) {
+            m_hostKeyHold = true;
+            emit hostKeyUnknown(host, fp);
+        });
+        connect(m_ssh, &SshChannel::hostKeyChanged, this, [this](const QString &host, const QString &fp) {
+            m_hostKeyHold = true;
+            emit hostKeyChanged(host, fp);
+        });
+        m_ssh->open();
+        return;
+    }
     m_local = new QLocalSocket(this);
     connect(m_local, &QLocalSocket::connected, this, &AgentLink::onConnected);
     connect(m_local, &QLocalSocket::readyRead, this, [this] { onBytes(m_local->readAll()); });
@@ -83,7 +124,6 @@ void AgentLink::connectNow()
         onLost(m_local ? m_local->errorString() : tr("socket error"));
     });
     connect(m_local, &QLocalSocket::disconnected, this, [this] { onLost(tr("the agent closed the connection")); });
-    setState(m_state == State::Idle ? State::Connecting : m_state, m_reason);
     if (!QFileInfo::exists(m_options.socketPath)) {
         // Reported like any other loss so that reconnect and backoff apply.
         QTimer::singleShot(0, this, [this] {
@@ -94,13 +134,32 @@ void AgentLink::connectNow()
     m_local->connectToServer(m_options.socketPath);
 }
 
+void AgentLink::sendFrame(const std::string &frame)
+{
+    if (m_local)
+        m_local->write(frame.data(), static_cast<qint64>(frame.size()));
+    else if (m_ssh)
+        m_ssh->write(QByteArray(frame.data(), static_cast<qsizetype>(frame.size())));
+}
+
 void AgentLink::onConnected()
 {
     v1::ClientMessage hello;
     hello.mutable_hello()->set_protocol_version(wire::kProtocolVersion);
     hello.mutable_hello()->set_client("hafront-client " HAFRONT_VERSION);
-    const std::string frame = wire::encodeFrame(hello);
-    m_local->write(frame.data(), static_cast<qint64>(frame.size()));
+    sendFrame(wire::encodeFrame(hello));
+    m_lastHeard.start();
+    m_quiet.start(1000);
+}
+
+// A subscribed agent speaks at least every period; silence for much longer
+// than that (a host gone without a FIN, a wedged SSH hop) counts as lost.
+void AgentLink::checkQuiet()
+{
+    const qint64 limit = std::max<qint64>(10000, 8 * static_cast<qint64>(m_options.periodMs));
+    const bool expectTalk = m_options.subscribe || !m_greeted;
+    if (expectTalk && m_lastHeard.isValid() && m_lastHeard.elapsed() > limit)
+        onLost(tr("no word from the agent for %1 s").arg(m_lastHeard.elapsed() / 1000));
 }
 
 void AgentLink::write(const v1::ClientMessage &message)
@@ -109,12 +168,12 @@ void AgentLink::write(const v1::ClientMessage &message)
         m_queuedUntilHello.push_back(message);
         return;
     }
-    const std::string frame = wire::encodeFrame(message);
-    m_local->write(frame.data(), static_cast<qint64>(frame.size()));
+    sendFrame(wire::encodeFrame(message));
 }
 
 void AgentLink::onBytes(const QByteArray &bytes)
 {
+    m_lastHeard.start();
     m_decoder.append(bytes.constData(), static_cast<size_t>(bytes.size()));
     std::string payload, error;
     for (;;) {
@@ -162,23 +221,20 @@ void AgentLink::onBytes(const QByteArray &bytes)
         case v1::AgentMessage::BODY_NOT_SET:
             break;
         }
-        if (!m_local)
+        if (!hasTransport())
             return;
     }
 }
 
 void AgentLink::onLost(const QString &why)
 {
-    if (!m_local)
+    if (!hasTransport())
         return;
-    m_local->disconnect(this);
-    m_local->abort();
-    m_local->deleteLater();
-    m_local = nullptr;
+    dropTransport();
     m_greeted = false;
     m_queuedUntilHello.clear();
     failPending(tr("connection to %1 lost: %2").arg(m_options.node, why));
-    if (!m_options.reconnect) {
+    if (!m_options.reconnect || m_hostKeyHold) {
         setState(State::Unreachable, why);
         return;
     }
@@ -202,7 +258,7 @@ void AgentLink::failPending(const QString &why)
 
 void AgentLink::send(v1::Command command, ResultHandler done, int timeoutMs)
 {
-    if (!m_local || m_state == State::Unreachable) {
+    if (!hasTransport() || m_state == State::Unreachable) {
         v1::CommandResult r;
         r.set_ok(false);
         r.set_error(tr("not connected to %1%2")

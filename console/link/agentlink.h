@@ -5,6 +5,7 @@
 
 #include "hafront/v1/cluster.pb.h"
 #include "hafront/v1/control.pb.h"
+#include "link/sshchannel.h"
 #include "link/sshtarget.h"
 #include "wire/framing.h"
 
@@ -40,6 +41,8 @@ public:
         uint32_t periodMs = 0;
         bool acceptNewHostKey = false;
         bool reconnect = true;
+        QString sshDir; // empty: ~/.ssh
+        std::function<bool(const QString &prompt, QString *answer)> askPassphrase;
     };
 
     explicit AgentLink(Options options, QObject *parent = nullptr);
@@ -53,6 +56,8 @@ public:
     const Options &options() const { return m_options; }
     const v1::NodeStatus *lastStatus() const { return m_status ? &*m_status : nullptr; }
     QString peerUser() const { return m_peerUser; }
+    // How the agent is reached: "unix socket", "SSH (streamlocal)", "SSH (exec)".
+    QString transport() const;
 
     using ResultHandler = std::function<void(const v1::CommandResult &)>;
     // Calls `done` exactly once: the agent's result, or ok=false with a local reason.
@@ -75,6 +80,10 @@ private:
     void onLost(const QString &why);
     void setState(State state, const QString &reason);
     void write(const v1::ClientMessage &message);
+    void sendFrame(const std::string &frame);
+    void dropTransport();
+    bool hasTransport() const { return m_local || m_ssh; }
+    void checkQuiet();
     void failPending(const QString &why);
 
     Options m_options;
@@ -82,7 +91,11 @@ private:
     QString m_reason;
     QString m_peerUser;
     QLocalSocket *m_local = nullptr;
+    SshChannel *m_ssh = nullptr;
+    QTimer m_quiet;            // a subscribed link that hears nothing is lost
+    QElapsedTimer m_lastHeard;
     bool m_greeted = false;
+    bool m_hostKeyHold = false;
     wire::FrameDecoder m_decoder;
     std::optional<v1::NodeStatus> m_status;
     QTimer m_retry;

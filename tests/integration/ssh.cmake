@@ -1,0 +1,3 @@
+add_test(NAME ssh_integration
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/ssh_test.sh $<TARGET_FILE:hafront-agent> $<TARGET_FILE:hafrontctl>)
+set_tests_properties(ssh_integration PROPERTIES LABELS "integration;root" TIMEOUT 180 SKIP_RETURN_CODE 77)
