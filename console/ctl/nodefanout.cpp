@@ -12,6 +12,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <algorithm>
+#include <map>
 #include <iostream>
 #include <unistd.h>
 
@@ -228,7 +229,7 @@ int NodeFanout::runStatus(const std::vector<std::string> &args, bool asJson)
     for (auto &l : links) {
         QObject::connect(l.get(), &link::AgentLink::statusReceived, [&](const v1::NodeStatus &st) {
             if (asJson) {
-                std::cout << json(st, false) << "\n";
+                std::cout << json(st, false) << "\n" << std::flush;
             } else if (tty) {
                 // One screen with every node's latest status, in config order.
                 std::string screen = "\033[H\033[2J";
@@ -267,11 +268,36 @@ int NodeFanout::runEvents(const std::vector<std::string> &args, bool asJson)
             return 2;
         }
     }
-    auto print = [asJson](const v1::Event &e) { std::cout << (asJson ? json(e, false) : formatEvent(e)) << "\n"; };
-    auto links = connect(false);
+    // Flushed per line: a follower is usually piped into another program.
+    auto print = [asJson](const v1::Event &e) {
+        std::cout << (asJson ? json(e, false) : formatEvent(e)) << "\n" << std::flush;
+    };
+    // --follow subscribes before it asks for the history, so that no event
+    // falls between the two; what arrives twice is told apart by its seq.
+    auto links = connect(follow);
     std::vector<link::AgentLink *> raw;
     for (auto &l : links)
         raw.push_back(l.get());
+    std::map<std::string, uint64_t> printedUpTo;   // node -> highest seq printed
+    std::vector<v1::Event> early;                   // streamed while the history was on its way
+    bool live = false;
+    int seen = 0;
+    auto emitOnce = [&](const v1::Event &e) {
+        uint64_t &upTo = printedUpTo[e.node()];
+        if (e.seq() != 0 && e.seq() <= upTo)
+            return;
+        upTo = std::max<uint64_t>(upTo, e.seq());
+        print(e);
+        if (live && count && ++seen >= count)
+            QCoreApplication::quit();
+    };
+    for (auto &l : links)
+        QObject::connect(l.get(), &link::AgentLink::eventReceived, [&](const v1::Event &e) {
+            if (live)
+                emitOnce(e);
+            else
+                early.push_back(e);
+        });
     v1::Command history;
     history.mutable_event_history()->set_last(last);
     std::vector<v1::CommandResult> results;
@@ -285,18 +311,12 @@ int NodeFanout::runEvents(const std::vector<std::string> &args, bool asJson)
     std::stable_sort(merged.begin(), merged.end(),
                      [](const v1::Event &a, const v1::Event &b) { return a.wall_time_us() < b.wall_time_us(); });
     for (const auto &e : merged)
-        print(e);
+        emitOnce(e);
     if (!follow)
         return exitCodeOf(outcomes);
-    links.clear();
-    auto followers = connect(true);
-    int seen = 0;
-    for (auto &l : followers)
-        QObject::connect(l.get(), &link::AgentLink::eventReceived, [&](const v1::Event &e) {
-            print(e);
-            if (count && ++seen >= count)
-                QCoreApplication::quit();
-        });
+    live = true;
+    for (const auto &e : std::exchange(early, {}))
+        emitOnce(e);
     return QCoreApplication::exec();
 }
 

@@ -262,6 +262,10 @@ void SshChannel::run()
             stderrText.append(buf, e);
         if (e > 0)
             continue;
+        // Reading stderr may have pulled stdout data off the socket: it is in
+        // the channel now, and the socket will not wake us for it.
+        if (ssh_channel_poll(s.channel, 0) > 0)
+            continue;
         if (ssh_channel_is_eof(s.channel) || !ssh_channel_is_open(s.channel)) {
             const QString said = QString::fromUtf8(stderrText).trimmed();
             return fail(said.isEmpty() ? tr("the agent on %1 closed the connection").arg(where)
@@ -273,6 +277,10 @@ void SshChannel::run()
                 return fail(tr("the SSH connection to %1 failed: %2").arg(where, sshError(s.session)));
             lastSent = std::chrono::steady_clock::now();
         }
+        // libssh queues what it sends on its own (window adjusts as we read)
+        // until its poll sees the socket writable; we poll ourselves, so flush.
+        if (ssh_blocking_flush(s.session, m_options.connectTimeoutMs) == SSH_ERROR)
+            return fail(tr("the SSH connection to %1 failed: %2").arg(where, sshError(s.session)));
         pollfd fds[2] = {{sshFd, POLLIN, 0}, {m_wakeFd, POLLIN, 0}};
         ::poll(fds, 2, m_options.keepaliveMs);
         if (fds[1].revents & POLLIN) {

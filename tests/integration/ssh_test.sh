@@ -44,6 +44,11 @@ pool { name: "app" balance: ROUND_ROBIN
   backend { name: "b" address: "127.0.0.1:$down_port" weight: 1 } }
 listener { name: "web" bind: "127.0.0.1:$web_port" route { path_prefix: "/" pool: "app" } }
 EOF
+# 200 more backends: a status of ~33 KB crosses several SSH packets.
+{ echo 'pool { name: "bulk" balance: ROUND_ROBIN'
+  for i in $(seq 0 199); do echo "  backend { name: \"k$i\" address: \"127.0.0.1:$down_port\" weight: 1 }"; done
+  echo "}"; echo "listener { name: \"bulk\" bind: \"127.0.0.1:$(sshlab_free_port)\" route { path_prefix: \"/\" pool: \"bulk\" } }"
+} >>"$work/cluster.conf"
 "$agent_bin" --config "$work/cluster.conf" --node n1 --state-dir "$work/state" \
   --socket /run/hafront/agent.sock >"$work/agent.log" 2>&1 &
 pids+=($!)
@@ -74,11 +79,11 @@ check set_weight_over_ssh_exit_0 $([[ $rc -eq 0 ]]; echo $?) "rc=$rc $(cat "$wor
 last_audit | grep -q '"user":"hfop"' && last_audit | grep -q 'set_weight\|SetWeight\|set-weight'
 check audit_names_ssh_user $? "$(last_audit)"
 ctl "$work/client" status --json >"$work/out" 2>"$work/err"
-python3 - "$work/out" <<'EOF'; check weight_7_seen_through_ssh $?
+python3 - "$work/out" <<'EOF'; check weight_7_and_202_backends_seen_through_ssh $?
 import json, sys
 st = json.load(open(sys.argv[1]))
 ws = {b["name"]: b.get("weight") for p in st.get("pools", []) for b in p.get("backends", [])}
-sys.exit(0 if ws.get("a") == 7 else 1)
+sys.exit(0 if ws.get("a") == 7 and len(ws) == 202 else 1)
 EOF
 ctl "$work/client" set-weight app nosuch 3 >"$work/out" 2>"$work/err"; rc=$?
 check refused_over_ssh_exit_1 $([[ $rc -eq 1 ]]; echo $?) "rc=$rc"

@@ -6,6 +6,9 @@ needs no protobuf module).
   latency  --socket S --changes N   set-weight by command -> matching event at a
                                      subscriber (and -> matching NodeStatus for
                                      --status-changes of them); prints p50/p99
+           --subscriber-cmd CMD       the subscriber is a program instead (e.g.
+                                     hafrontctl --ssh ... events --follow --json):
+                                     an event counts when its line arrives
   cpu      --socket S --pid P --subscribers K --seconds T --period-ms M
                                      agent utime+stime over T s with K reading
                                      subscribers at period M
@@ -142,6 +145,8 @@ def pct(values, p):
 
 
 def cmd_latency(a):
+    if a.subscriber_cmd:
+        return cmd_latency_via(a)
     sub = Conn(a.socket)
     sub.send(HELLO + subscribe(a.period_ms))
     ctl = Conn(a.socket)
@@ -215,6 +220,74 @@ def cmd_latency(a):
     return 0 if pct(ev, 99) <= target else 2
 
 
+def cmd_latency_via(a):
+    """Subscriber = a program printing one line per event (hafrontctl events --follow)."""
+    import shlex
+    import subprocess
+    sub = subprocess.Popen(shlex.split(a.subscriber_cmd), stdout=subprocess.PIPE, stderr=sys.stderr, bufsize=0)
+    ctl = Conn(a.socket)
+    ctl.send(HELLO)
+    while not any(n == 1 for n, _ in ctl.frames()):
+        pass
+    lines = []
+    cond = threading.Condition()
+
+    def reader():
+        buf = b""
+        while True:
+            chunk = sub.stdout.read1(1 << 16) if hasattr(sub.stdout, "read1") else os.read(sub.stdout.fileno(), 1 << 16)
+            if not chunk:
+                return
+            now = time.perf_counter()
+            buf += chunk
+            *done, buf = buf.split(b"\n")
+            with cond:
+                lines.extend((now, l) for l in done)
+                cond.notify_all()
+
+    threading.Thread(target=reader, daemon=True).start()
+    # Wait until the subscriber is live: a first change must show up.
+    ready_deadline = time.perf_counter() + 15
+    ev = []
+    try:
+        for i in range(-1, a.changes):
+            backend = "b%d" % (max(i, 0) % a.backends)
+            weight = 2 + (max(i, 0) // a.backends) % 900 + (max(i, 0) % 7) + (500 if i < 0 else 0)
+            needle = ("backend=%s weight=%d " % (backend, weight)).encode()
+            with cond:
+                lines.clear()
+            t0 = time.perf_counter()
+            ctl.send(set_weight(i + 2, "app", backend, weight))
+            result = None
+            while result is None:
+                for num, body in ctl.frames():
+                    if num == 4:
+                        result = body
+            if not any(n == 2 and v == 1 for n, _, v in fields(result)):
+                print("refused:", result, file=sys.stderr)
+                return 1
+            seen = None
+            deadline = ready_deadline if i < 0 else time.perf_counter() + 5
+            with cond:
+                while seen is None and time.perf_counter() < deadline:
+                    seen = next((t for t, l in lines if needle in l), None)
+                    if seen is None:
+                        cond.wait(0.5)
+            if seen is None:
+                print("timed out waiting for change %d at the subscriber (%d lines since: %r)" % (i, len(lines), lines[-3:]), file=sys.stderr)
+                return 1
+            if i >= 0:
+                ev.append((seen - t0) * 1000)
+    finally:
+        sub.terminate()
+        sub.wait()
+    print("command -> event at %s, %d changes: p50 %.2f ms  p99 %.2f ms  max %.2f ms"
+          % (a.label, len(ev), pct(ev, 50), pct(ev, 99), max(ev)))
+    target = a.target_ms
+    print("target p99 <= %.0f ms %s: %s" % (target, a.label, "MET" if pct(ev, 99) <= target else "MISSED"))
+    return 0 if pct(ev, 99) <= target else 2
+
+
 def cpu_ticks(pid):
     with open("/proc/%d/stat" % pid) as f:
         parts = f.read().rsplit(")", 1)[1].split()
@@ -258,6 +331,9 @@ def main():
     ap.add_argument("--pid", type=int)
     ap.add_argument("--subscribers", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--subscriber-cmd", default="")
+    ap.add_argument("--label", default="subscriber")
+    ap.add_argument("--target-ms", type=float, default=20.0)
     a = ap.parse_args()
     return cmd_latency(a) if a.mode == "latency" else cmd_cpu(a)
 
