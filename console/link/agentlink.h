@@ -13,6 +13,8 @@
 #include <QObject>
 #include <QTimer>
 
+#include <atomic>
+
 #include <functional>
 #include <map>
 #include <memory>
@@ -42,7 +44,8 @@ public:
         bool acceptNewHostKey = false;
         bool reconnect = true;
         QString sshDir; // empty: ~/.ssh
-        std::function<bool(const QString &prompt, QString *answer)> askPassphrase;
+        std::function<bool(const QString &prompt, QString *answer, const std::atomic<bool> &cancelled)>
+            askPassphrase;
     };
 
     explicit AgentLink(Options options, QObject *parent = nullptr);

@@ -65,12 +65,18 @@ struct Session {
     }
 };
 
+struct PassphraseContext {
+    const SshChannel::Options *options;
+    const std::atomic<bool> *cancelled;
+};
+
 int askPassphrase(const char *prompt, char *buf, size_t len, int echo, int verify, void *userdata)
 {
-    const auto *options = static_cast<const SshChannel::Options *>(userdata);
+    const auto *context = static_cast<const PassphraseContext *>(userdata);
+    const auto *options = context->options;
     if (options->askPassphrase) {
         QString answer;
-        if (!options->askPassphrase(QString::fromUtf8(prompt), &answer))
+        if (!options->askPassphrase(QString::fromUtf8(prompt), &answer, *context->cancelled))
             return -1;
         const QByteArray bytes = answer.toUtf8();
         if (static_cast<size_t>(bytes.size()) + 1 > len)
@@ -159,8 +165,9 @@ void SshChannel::run()
     ssh_options_set(s.session, SSH_OPTIONS_KNOWNHOSTS, knownHosts.c_str());
     ssh_options_set(s.session, SSH_OPTIONS_TIMEOUT, &timeoutSec);
 
+    PassphraseContext passphrase{&m_options, &m_stop};
     ssh_callbacks_struct callbacks{};
-    callbacks.userdata = &m_options;
+    callbacks.userdata = &passphrase;
     callbacks.auth_function = askPassphrase;
     ssh_callbacks_init(&callbacks);
     ssh_set_callbacks(s.session, &callbacks);

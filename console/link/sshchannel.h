@@ -32,8 +32,9 @@ public:
         int connectTimeoutMs = 5000;
         int keepaliveMs = 15000;
         // Asked on the SSH thread for an identity file's passphrase; return
-        // false to skip that file. Empty: ask on the terminal if there is one.
-        std::function<bool(const QString &prompt, QString *answer)> askPassphrase;
+        // false to skip that file, and soon once `cancelled` turns true (the
+        // link is closing). Empty: ask on the terminal if there is one.
+        std::function<bool(const QString &prompt, QString *answer, const std::atomic<bool> &cancelled)> askPassphrase;
     };
 
     explicit SshChannel(Options options, QObject *parent = nullptr);

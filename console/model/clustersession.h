@@ -9,6 +9,7 @@
 #include <QObject>
 #include <QTimer>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -43,6 +44,18 @@ public:
     using Done = std::function<void(const FanoutResult &)>;
     void send(const QStringList &nodes, const v1::Command &command, Done done);
 
+    // The operator accepted NODE's unknown SSH host key: record it, connect.
+    void acceptHostKey(const QString &node);
+    // Asked on an SSH thread for an identity file's passphrase (false: skip
+    // that key). Applies to links started after it is set.
+    using PassphraseAsker = std::function<bool(const QString &node, const QString &prompt, QString *answer,
+                                               const std::atomic<bool> &cancelled)>;
+    void setPassphraseAsker(PassphraseAsker asker) { m_askPassphrase = std::move(asker); }
+
+signals:
+    void hostKeyUnknown(const QString &node, const QString &host, const QString &sha256Fingerprint);
+    void hostKeyChanged(const QString &node, const QString &host, const QString &sha256Fingerprint);
+
 private:
     void refreshLink(link::AgentLink *link);
 
@@ -50,6 +63,7 @@ private:
     QString m_file;
     std::vector<std::unique_ptr<link::AgentLink>> m_links;
     QTimer m_countdown; // "reconnecting in N s" ticks down
+    PassphraseAsker m_askPassphrase;
 };
 
 v1::Command setWeightCommand(const QString &pool, const QString &backend, uint32_t weight);

@@ -22,12 +22,21 @@
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
+#include <QApplication>
+#include <QInputDialog>
+#include <QPushButton>
 #include <QMessageBox>
+#include <QPointer>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTableView>
 #include <QToolBar>
 #include <QUndoStack>
+
+#include <chrono>
+#include <future>
+#include <memory>
+#include <optional>
 
 // Q_INIT_RESOURCE cannot be used inside a namespace; the icons live in a static library.
 static void initIconResources()
@@ -36,6 +45,57 @@ static void initIconResources()
 }
 
 namespace hafront::views {
+
+QMessageBox *hostKeyDialog(const QString &node, const QString &host, const QString &fingerprint, QWidget *parent)
+{
+    auto *box = new QMessageBox(QMessageBox::Question, QObject::tr("Unknown SSH host key"),
+                                QObject::tr("The authenticity of %1 (%2) cannot be established: its key is not in "
+                                            "known_hosts.")
+                                    .arg(node, host),
+                                QMessageBox::NoButton, parent);
+    box->setObjectName(QStringLiteral("HostKeyDialog"));
+    box->setInformativeText(QObject::tr("Key fingerprint:\n%1\n\nCompare it with the host's own (ssh-keygen -lf "
+                                        "/etc/ssh/ssh_host_ed25519_key.pub) before you accept. Accepting "
+                                        "records it in ~/.ssh/known_hosts.")
+                                .arg(fingerprint));
+    box->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    box->addButton(QObject::tr("Accept and connect"), QMessageBox::YesRole)->setObjectName(QStringLiteral("accept"));
+    box->addButton(QObject::tr("Reject"), QMessageBox::NoRole)->setObjectName(QStringLiteral("reject"));
+    // exec() returns the button's role-based code: map Yes/No for callers.
+    QObject::connect(box, &QMessageBox::buttonClicked, box, [box](QAbstractButton *b) {
+        box->done(box->buttonRole(b) == QMessageBox::YesRole ? QMessageBox::Yes : QMessageBox::No);
+    });
+    return box;
+}
+
+namespace {
+
+// Runs on an SSH thread: shows the prompt on the GUI thread and waits for it,
+// giving up when the link closes or after two minutes.
+bool askPassphraseOnGuiThread(QWidget *parent, const QString &node, const QString &prompt, QString *answer,
+                              const std::atomic<bool> &cancelled)
+{
+    auto reply = std::make_shared<std::promise<std::optional<QString>>>();
+    auto future = reply->get_future();
+    QPointer<QWidget> guard(parent);
+    QMetaObject::invokeMethod(qApp, [guard, node, prompt, reply] {
+        bool ok = false;
+        const QString text = QInputDialog::getText(guard, QObject::tr("SSH key passphrase for %1").arg(node), prompt,
+                                                   QLineEdit::Password, {}, &ok);
+        reply->set_value(ok ? std::optional<QString>(text) : std::nullopt);
+    });
+    const auto giveUp = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+    while (future.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready)
+        if (cancelled || std::chrono::steady_clock::now() > giveUp)
+            return false;
+    const auto value = future.get();
+    if (!value)
+        return false;
+    *answer = *value;
+    return true;
+}
+
+} // namespace
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_model(new model::ClusterModel(this)), m_session(new model::ClusterSession(m_model, this)),
@@ -60,6 +120,31 @@ MainWindow::MainWindow(QWidget *parent)
         else
             QMessageBox::warning(this, title, text);
     };
+    askHostKey = [this](const QString &node, const QString &host, const QString &fingerprint) {
+        QMessageBox *box = hostKeyDialog(node, host, fingerprint, this);
+        const bool accepted = box->exec() == QMessageBox::Yes;
+        box->deleteLater();
+        return accepted;
+    };
+    connect(m_session, &model::ClusterSession::hostKeyUnknown, this,
+            [this](const QString &node, const QString &host, const QString &fingerprint) {
+                if (askHostKey(node, host, fingerprint))
+                    m_session->acceptHostKey(node);
+            });
+    connect(m_session, &model::ClusterSession::hostKeyChanged, this,
+            [this](const QString &node, const QString &host, const QString &fingerprint) {
+                inform(tr("Host key of %1 has CHANGED").arg(node),
+                       tr("The SSH host key of %1 (%2) is not the one recorded in known_hosts; it is now\n%3\n\n"
+                          "hafront will not connect: someone may be intercepting the connection, or the host "
+                          "was reinstalled. If the change is expected, remove the old key with "
+                          "ssh-keygen -R %2 and reopen the cluster.")
+                           .arg(node, host, fingerprint),
+                       false);
+            });
+    m_session->setPassphraseAsker([this](const QString &node, const QString &prompt, QString *answer,
+                                         const std::atomic<bool> &cancelled) {
+        return askPassphraseOnGuiThread(this, node, prompt, answer, cancelled);
+    });
     setCentralWidget(m_topology);
     buildDocks();
     buildMenus();

@@ -18,6 +18,8 @@ class QLabel;
 class QTableView;
 class QUndoStack;
 
+class QMessageBox;
+
 namespace hafront::model {
 class BackendsTableModel;
 class ClusterModel;
@@ -30,6 +32,11 @@ class VipsTableModel;
 namespace hafront::views {
 
 class BackendsPanel;
+
+// "Unknown SSH host key" with the SHA256 fingerprint and Accept/Reject;
+// exec() returns QMessageBox::Yes when accepted.
+QMessageBox *hostKeyDialog(const QString &node, const QString &host, const QString &sha256Fingerprint,
+                           QWidget *parent);
 class ChartsPanel;
 class EventLogPanel;
 class Notifier;
@@ -59,6 +66,8 @@ public:
     // Widgets stay testable: confirmations and result dialogs go through these.
     std::function<bool(const QString &title, const QString &text)> confirm;
     std::function<void(const QString &title, const QString &text, bool ok)> inform;
+    // An unknown SSH host key: true when the operator accepts it.
+    std::function<bool(const QString &node, const QString &host, const QString &sha256Fingerprint)> askHostKey;
     // Opens the failover drill for a VIP (set by main; the drill widgets live there).
     std::function<void(const v1::Cluster &cluster, const QString &vip, QWidget *parent)> openDrill;
 

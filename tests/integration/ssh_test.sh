@@ -9,10 +9,14 @@
 #   ssh-agent and identity-file authentication; a stranger's key refused; the
 #   audit log names the SSH user; the exec fallback (hafrontctl dial-stdio)
 #   works when sshd forbids streamlocal forwarding.
-# usage: ssh_test.sh AGENT CTL        Needs root; exits 77 (CTest SKIP) without.
+#   With TST_CONSOLESSH, the console too: the unknown-key dialog, accept,
+#   backends shown, a weight set from the window audited as hfop; and a
+#   changed key refused with a warning.
+# usage: ssh_test.sh AGENT CTL [TST_CONSOLESH]   Needs root; exits 77 (CTest SKIP) without.
 set -uo pipefail
 agent_bin=$(realpath "$1")
 ctl_bin=$(realpath "$2")
+console_test=${3:+$(realpath "$3")}
 here=$(cd "$(dirname "$0")" && pwd)
 
 source "$here/../lab/sshlab.sh"
@@ -111,6 +115,29 @@ check stranger_key_refused $([[ $rc -eq 3 ]] && grep -q "authentication" "$work/
 ctl "$work/client" --socket /run/hafront/none.sock status >"$work/out" 2>"$work/err"; rc=$?
 check missing_remote_socket_exit_3 $([[ $rc -eq 3 ]] && grep -q "none.sock" "$work/err"; echo $?) "rc=$rc $(cat "$work/err")"
 
+# Runs the console test in one more mount namespace whose /run/hafront is
+# empty, so the console finds no local socket and goes over SSH as it would
+# on an operator's desktop.
+console_case() {   # unknown|changed
+  HOME="$work/consolehome" HAFRONT_SSH_CASE=$1 HAFRONT_SSH_CLUSTER="$work/console.conf" \
+  HAFRONT_SSH_FINGERPRINT=$2 HAFRONT_SSH_AUDIT="$work/state/audit.jsonl" HAFRONT_SSH_OUT="$work/shots" \
+  QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen} \
+    unshare --mount --propagation private sh -c 'mount -t tmpfs tmpfs /run/hafront && exec "$@"' sh \
+    timeout 120 "$console_test" >"$work/console.out" 2>&1
+}
+if [[ -n $console_test ]]; then
+  sed 's|node { name: "n1" address: "127.0.0.1" }|node { name: "n1" address: "127.0.0.1" control_socket: "/run/hafront/agent.sock" ssh { user: "hfop" port: '"$sshlab_port"' } }|' \
+    "$work/cluster.conf" >"$work/console.conf"
+  mkdir -p "$work/consolehome/.ssh" "$work/shots"
+  cp "$work/client/.ssh/id_ed25519" "$work/consolehome/.ssh/"
+  console_case unknown "$fingerprint"; rc=$?
+  check console_unknown_key_dialog_accept_and_weight_over_ssh $rc "$(grep -E 'FAIL|PASS|Totals' "$work/console.out" | head -5)"
+  [[ $rc -eq 0 ]] || cat "$work/console.out"
+  if [[ -n ${HAFRONT_SCREENSHOT_DIR:-} ]]; then cp "$work"/shots/*.png "$HAFRONT_SCREENSHOT_DIR/" 2>/dev/null; fi
+else
+  echo "SKIP console over SSH: no tst_consolessh given (console not built)"
+fi
+
 # 7. sshd forbids streamlocal forwarding: the exec fallback carries it.
 sshlab_stop_sshd; sshlab_start_sshd no || exit 1
 ctl "$work/client" --verbose set-weight app a 5 >"$work/out" 2>"$work/err"; rc=$?
@@ -132,6 +159,12 @@ check changed_key_refused $([[ $rc -eq 3 ]] && grep -q "CHANGED" "$work/err" && 
 ctl "$work/client" --accept-new-host-key status >"$work/out" 2>"$work/err"; rc=$?
 check changed_key_refused_even_with_flag $([[ $rc -eq 3 ]] && grep -q "CHANGED" "$work/err"; echo $?) "rc=$rc"
 [[ "$(md5sum <"$work/client/.ssh/known_hosts")" == "$before" ]]; check known_hosts_untouched_on_change $?
+
+if [[ -n $console_test ]]; then
+  console_case changed "$new_fingerprint"; rc=$?
+  check console_changed_key_refused_with_warning $rc "$(grep -E 'FAIL|PASS|Totals' "$work/console.out" | head -5)"
+  [[ $rc -eq 0 ]] || cat "$work/console.out"
+fi
 
 echo "ssh_test: $failures failure(s)"
 [[ $failures -eq 0 ]]
