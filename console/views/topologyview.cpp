@@ -12,6 +12,8 @@
 #include <QVBoxLayout>
 #include <QWheelEvent>
 
+#include <cmath>
+
 namespace hafront::views {
 namespace {
 
@@ -19,6 +21,11 @@ constexpr qreal kBoxWidth = 190;
 constexpr qreal kBoxHeight = 44;
 constexpr qreal kColumnGap = 140;
 constexpr qreal kRowGap = 14;
+// Pools with more backends than this are drawn as a grid of health tiles.
+constexpr size_t kBoxesPerPool = 16;
+constexpr size_t kTilesPerRow = 20;
+constexpr qreal kTile = 16;
+constexpr qreal kTileGap = 3;
 enum ItemData { KindKey = 0, NameKey = 1, ExtraKey = 2 };
 
 QColor healthColour(const model::BackendView &b)
@@ -170,9 +177,60 @@ void TopologyView::rebuild()
         double rps = 0;
         int count = 0;
         std::vector<QGraphicsRectItem *> backendItems;
-        for (const auto &b : m_cluster->backends()) {
-            if (b.pool != pool)
-                continue;
+        std::vector<const model::BackendView *> members;
+        for (const auto &b : m_cluster->backends())
+            if (b.pool == pool)
+                members.push_back(&b);
+        if (members.size() > kBoxesPerPool) {
+            // A big pool: one tile per backend, coloured by health, in a grid;
+            // the pool box counts them. Details are in the tooltip, the menu
+            // and the backends table.
+            int up = 0, down = 0, other = 0;
+            const qreal columns = kTilesPerRow;
+            for (size_t i = 0; i < members.size(); ++i) {
+                const auto &b = *members[i];
+                rps += b.requestsPerSecond();
+                ++count;
+                (b.perNode.empty() ? other : b.state() != v1::READY ? other : b.health() == v1::UP ? up
+                                                                  : b.health() == v1::DOWN   ? down
+                                                                                             : other)++;
+                const qreal col = qreal(i % kTilesPerRow), row = qreal(i / kTilesPerRow);
+                auto *tile = m_scene.addRect(QRectF(0, 0, kTile, kTile), QPen(pal.color(QPalette::Mid), 0.5),
+                                             healthColour(b));
+                tile->setPos(backendX + col * (kTile + kTileGap), y + row * (kTile + kTileGap));
+                tile->setZValue(1);
+                tile->setToolTip(tr("%1 (%2)\n%3 · %4 · w %5 · %6 req/s\n%7")
+                                     .arg(b.name, b.address, model::BackendsTableModel::stateName(b.state()),
+                                          model::BackendsTableModel::healthName(b.health()))
+                                     .arg(b.weight())
+                                     .arg(b.requestsPerSecond(), 0, 'f', 1)
+                                     .arg(b.lastCheck()));
+                tile->setData(KindKey, QStringLiteral("backend"));
+                tile->setData(NameKey, b.name);
+                tile->setData(ExtraKey, pool);
+            }
+            const qreal rows = std::ceil(qreal(members.size()) / columns);
+            const qreal blockHeight = rows * (kTile + kTileGap) - kTileGap;
+            const qreal poolY = y + std::max<qreal>(0, (blockHeight - kBoxHeight) / 2);
+            QStringList counts;
+            if (up)
+                counts << tr("%1 up").arg(up);
+            if (down)
+                counts << tr("%1 down").arg(down);
+            if (other)
+                counts << tr("%1 other").arg(other);
+            counts << tr("%1 req/s").arg(rps, 0, 'f', 1);
+            auto *poolItem = box(m_scene, {poolX, poolY}, tr("pool %1 · %2 backends").arg(pool).arg(count),
+                                 counts.join(QStringLiteral(" · ")), down ? QColor(0xff, 0xcd, 0xd2) : card, outline);
+            for (auto &[name, nodeItem] : nodeItems)
+                m_scene.addLine(QLineF(rightMid(nodeItem), leftMid(poolItem)), QPen(pal.color(QPalette::Mid), 1));
+            m_scene.addLine(QLineF(rightMid(poolItem), QPointF(backendX, y + blockHeight / 2)),
+                            QPen(pal.color(QPalette::Dark), 1));
+            y += std::max(blockHeight, kBoxHeight) + 2 * kRowGap;
+            continue;
+        }
+        for (const auto *member : members) {
+            const auto &b = *member;
             rps += b.requestsPerSecond();
             ++count;
             QString detail = b.perNode.empty() ? tr("no report")

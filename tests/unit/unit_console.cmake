@@ -1,6 +1,7 @@
 hafront_add_test(tst_clustermodel SOURCES tst_clustermodel.cpp LIBS hafront_client LABELS unit)
 hafront_add_test(tst_metricshistory SOURCES tst_metricshistory.cpp LIBS hafront_client LABELS unit)
 hafront_add_test(tst_failoverwatch SOURCES tst_failoverwatch.cpp LIBS hafront_client LABELS unit)
+hafront_add_test(tst_topologyview SOURCES tst_topologyview.cpp LIBS hafront_console_views LABELS gui)
 hafront_add_test(tst_consolegui SOURCES tst_consolegui.cpp LIBS hafront_console_views LABELS gui TIMEOUT 120)
 if(TARGET tst_consolegui)
   add_dependencies(tst_consolegui hafront-agent)
