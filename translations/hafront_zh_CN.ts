@@ -1,5 +1,431 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
+<context>
+    <name>ChangeWatch</name>
+    <message>
+        <source>no owner</source>
+        <translation>无所有者</translation>
+    </message>
+    <message>
+        <source>VIP %1 owner changed</source>
+        <translation>VIP %1 所有者已变更</translation>
+    </message>
+    <message>
+        <source>VIP %1 (%2): %3 → %4</source>
+        <translation>VIP %1（%2）：%3 → %4</translation>
+    </message>
+    <message>
+        <source>Backend %1 down</source>
+        <translation>后端 %1 已宕机</translation>
+    </message>
+    <message>
+        <source>Backend %1 up</source>
+        <translation>后端 %1 已恢复</translation>
+    </message>
+    <message>
+        <source>%1 (%2) is down: %3</source>
+        <translation>%1（%2）已宕机：%3</translation>
+    </message>
+    <message>
+        <source>%1 (%2) is up again: %3</source>
+        <translation>%1（%2）已恢复：%3</translation>
+    </message>
+</context>
+<context>
+    <name>ClusterModel</name>
+    <message>
+        <source>not connected</source>
+        <translation>未连接</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>正在连接</translation>
+    </message>
+    <message>
+        <source>connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <source>reconnecting in %1 s: %2</source>
+        <translation>%1 秒后重连：%2</translation>
+    </message>
+    <message>
+        <source>reconnecting: %1</source>
+        <translation>正在重连：%1</translation>
+    </message>
+    <message>
+        <source>unreachable: %1</source>
+        <translation>不可达：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ClusterSession</name>
+    <message>
+        <source>applied on %1/%2 nodes</source>
+        <translation>已在 %1/%2 个节点上生效</translation>
+    </message>
+    <message>
+        <source>not a node of this cluster</source>
+        <translation>不是本集群的节点</translation>
+    </message>
+</context>
+<context>
+    <name>FailoverWatch</name>
+    <message>
+        <source>no owner</source>
+        <translation>无所有者</translation>
+    </message>
+    <message>
+        <source>%1 moved %2 → %3 in %4 ms</source>
+        <translation>%1 已从 %2 迁移到 %3，用时 %4 毫秒</translation>
+    </message>
+    <message>
+        <source>%1 moved %2 → %3 in %4 ms (console clock)</source>
+        <translation>%1 已从 %2 迁移到 %3，用时 %4 毫秒（控制台时钟）</translation>
+    </message>
+</context>
+<context>
+    <name>QObject</name>
+    <message>
+        <source>node %1 sent no status within %2 s: %3</source>
+        <translation>节点 %1 在 %2 秒内没有发送状态：%3</translation>
+    </message>
+    <message>
+        <source>cannot write %1</source>
+        <translation>无法写入 %1</translation>
+    </message>
+    <message>
+        <source>Cluster config to open.</source>
+        <translation>要打开的集群配置。</translation>
+    </message>
+    <message>
+        <source>UI language, e.g. zh_CN.</source>
+        <translation>界面语言，例如 zh_CN。</translation>
+    </message>
+    <message>
+        <source>Render the window to OUT.png and exit.</source>
+        <translation>将窗口渲染到 OUT.png 后退出。</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <source>Unknown SSH host key</source>
+        <translation>未知的 SSH 主机密钥</translation>
+    </message>
+    <message>
+        <source>The authenticity of %1 (%2) cannot be established: its key is not in known_hosts.</source>
+        <translation>无法确认 %1（%2）的真实性：其密钥不在 known_hosts 中。</translation>
+    </message>
+    <message>
+        <source>Key fingerprint:
+%1
+
+Compare it with the host&apos;s own (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) before you accept. Accepting records it in ~/.ssh/known_hosts.</source>
+        <translation>密钥指纹：
+%1
+
+接受前请与该主机自己的指纹比对（ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub）。接受后会记录到 ~/.ssh/known_hosts。</translation>
+    </message>
+    <message>
+        <source>Accept and connect</source>
+        <translation>接受并连接</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <source>SSH key passphrase for %1</source>
+        <translation>%1 的 SSH 密钥口令</translation>
+    </message>
+</context>
+<context>
+    <name>WeightChange</name>
+    <message>
+        <source>weight of %1/%2 %3 → %4</source>
+        <translation>%1/%2 的权重 %3 → %4</translation>
+    </message>
+    <message>
+        <source>weight of %1/%2 set to %3</source>
+        <translation>%1/%2 的权重设为 %3</translation>
+    </message>
+</context>
+<context>
+    <name>hafront::drill::DrillChart</name>
+    <message>
+        <source>failed probe</source>
+        <translation>失败的探测</translation>
+    </message>
+    <message>
+        <source>latency (ms)</source>
+        <translation>延迟（毫秒）</translation>
+    </message>
+    <message>
+        <source>ms</source>
+        <translation>毫秒</translation>
+    </message>
+    <message>
+        <source>operator action</source>
+        <translation>操作员动作</translation>
+    </message>
+    <message>
+        <source>seconds since probing started</source>
+        <translation>探测开始后的秒数</translation>
+    </message>
+</context>
+<context>
+    <name>hafront::drill::DrillDialog</name>
+    <message>
+        <source> probes/s</source>
+        <translation> 次探测/秒</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 毫秒</translation>
+    </message>
+    <message>
+        <source>Abort</source>
+        <translation>中止</translation>
+    </message>
+    <message>
+        <source>Aborted (%8). Downtime %1 ms (predicted %2 ms), %3 of %4 probes failed; master %5 → %6 → %7.</source>
+        <translation>已中止（%8）。中断 %1 毫秒（预测 %2 毫秒），%4 次探测中 %3 次失败；主节点 %5 → %6 → %7。</translation>
+    </message>
+    <message>
+        <source>All pre-checks passed.</source>
+        <translation>所有预检查均已通过。</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Crash (master goes silent)</source>
+        <translation>崩溃（主节点静默）</translation>
+    </message>
+    <message>
+        <source>Downtime %1 ms (predicted %2 ms), %3 of %4 probes failed; master %5 → %6 → %7.</source>
+        <translation>中断 %1 毫秒（预测 %2 毫秒），%4 次探测中 %3 次失败；主节点 %5 → %6 → %7。</translation>
+    </message>
+    <message>
+        <source>Downtime</source>
+        <translation>中断时间</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <source>Export HTML…</source>
+        <translation>导出 HTML…</translation>
+    </message>
+    <message>
+        <source>Export JSON…</source>
+        <translation>导出 JSON…</translation>
+    </message>
+    <message>
+        <source>Export drill report</source>
+        <translation>导出演练报告</translation>
+    </message>
+    <message>
+        <source>Fail back to the original master</source>
+        <translation>切回原主节点</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Failover drill: VIP %1</source>
+        <translation>故障切换演练：VIP %1</translation>
+    </message>
+    <message>
+        <source>Graceful (planned handover)</source>
+        <translation>平滑（计划内切换）</translation>
+    </message>
+    <message>
+        <source>HTML (*.html)</source>
+        <translation>HTML (*.html)</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <source>Past drills</source>
+        <translation>历史演练</translation>
+    </message>
+    <message>
+        <source>Phase</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <source>Pre-check</source>
+        <translation>预检查</translation>
+    </message>
+    <message>
+        <source>Predicted</source>
+        <translation>预测</translation>
+    </message>
+    <message>
+        <source>Probe URL</source>
+        <translation>探测地址</translation>
+    </message>
+    <message>
+        <source>Probes</source>
+        <translation>探测次数</translation>
+    </message>
+    <message>
+        <source>Rate</source>
+        <translation>速率</translation>
+    </message>
+    <message>
+        <source>Ready.</source>
+        <translation>就绪。</translation>
+    </message>
+    <message>
+        <source>Refused: %1</source>
+        <translation>已拒绝：%1</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Run drill</source>
+        <translation>开始演练</translation>
+    </message>
+    <message>
+        <source>aborted by the operator</source>
+        <translation>被操作员中止</translation>
+    </message>
+    <message>
+        <source>dialog closed</source>
+        <translation>对话框已关闭</translation>
+    </message>
+    <message>
+        <source>http://A.B.C.D:PORT/path or tcp://A.B.C.D:PORT</source>
+        <translation>http://A.B.C.D:端口/路径 或 tcp://A.B.C.D:端口</translation>
+    </message>
+    <message>
+        <source>ok</source>
+        <translation>正常</translation>
+    </message>
+</context>
+<context>
+    <name>hafront::drill::DrillRunner</name>
+    <message>
+        <source>VIP &apos;%1&apos; is not in the cluster config</source>
+        <translation>VIP“%1”不在集群配置中</translation>
+    </message>
+    <message>
+        <source>connecting to %1 nodes</source>
+        <translation>正在连接 %1 个节点</translation>
+    </message>
+    <message>
+        <source>timeout: the drill took longer than %1 s</source>
+        <translation>超时：演练超过了 %1 秒</translation>
+    </message>
+    <message>
+        <source>the probe URL gave no successful answer before the move (%1)</source>
+        <translation>迁移前探测地址没有成功应答（%1）</translation>
+    </message>
+    <message>
+        <source>%1 is master now</source>
+        <translation>%1 现在是主节点</translation>
+    </message>
+    <message>
+        <source>maintenance on (no failback)</source>
+        <translation>进入维护（不切回）</translation>
+    </message>
+    <message>
+        <source>no backup became master within %1 ms</source>
+        <translation>%1 毫秒内没有备用节点成为主节点</translation>
+    </message>
+    <message>
+        <source>%1 is master again</source>
+        <translation>%1 重新成为主节点</translation>
+    </message>
+    <message>
+        <source>%1 did not become master again within %2 ms</source>
+        <translation>%1 在 %2 毫秒内没有重新成为主节点</translation>
+    </message>
+    <message>
+        <source>measuring clock offsets</source>
+        <translation>正在测量时钟偏差</translation>
+    </message>
+    <message>
+        <source>probing %1 at %2/s</source>
+        <translation>以每秒 %2 次探测 %1</translation>
+    </message>
+    <message>
+        <source>no link to %1</source>
+        <translation>没有到 %1 的连接</translation>
+    </message>
+    <message>
+        <source>the move was refused: %1</source>
+        <translation>迁移被拒绝：%1</translation>
+    </message>
+    <message>
+        <source>simulate crash for %1 ms</source>
+        <translation>模拟崩溃 %1 毫秒</translation>
+    </message>
+    <message>
+        <source>force-master</source>
+        <translation>强制主节点</translation>
+    </message>
+    <message>
+        <source>maintenance on</source>
+        <translation>进入维护</translation>
+    </message>
+    <message>
+        <source>failover: %1 gives VIP %2 away</source>
+        <translation>故障切换：%1 交出 VIP %2</translation>
+    </message>
+    <message>
+        <source>release</source>
+        <translation>解除</translation>
+    </message>
+    <message>
+        <source>maintenance off</source>
+        <translation>退出维护</translation>
+    </message>
+    <message>
+        <source>failback to %1</source>
+        <translation>切回 %1</translation>
+    </message>
+    <message>
+        <source>restore: maintenance off</source>
+        <translation>恢复：退出维护</translation>
+    </message>
+    <message>
+        <source>restore: release</source>
+        <translation>恢复：解除</translation>
+    </message>
+    <message>
+        <source>aborted (%1): restoring %2 as master</source>
+        <translation>已中止（%1）：正在恢复 %2 为主节点</translation>
+    </message>
+</context>
 <context>
     <name>hafront::link::AgentLink</name>
     <message>
@@ -9,10 +435,6 @@
     <message>
         <source>link to %1 stopped</source>
         <translation>到 %1 的连接已停止</translation>
-    </message>
-    <message>
-        <source>SSH transport is not available in this build</source>
-        <translation>此版本不支持 SSH 传输</translation>
     </message>
     <message>
         <source>socket error</source>
@@ -42,12 +464,68 @@
         <source>no answer from %1 within %2 ms</source>
         <translation>%1 在 %2 毫秒内没有应答</translation>
     </message>
+    <message>
+        <source>unix socket</source>
+        <translation>Unix 套接字</translation>
+    </message>
+    <message>
+        <source>SSH (%1)</source>
+        <translation>SSH（%1）</translation>
+    </message>
+    <message>
+        <source>SSH</source>
+        <translation>SSH</translation>
+    </message>
+    <message>
+        <source>no word from the agent for %1 s</source>
+        <translation>代理已 %1 秒没有消息</translation>
+    </message>
 </context>
 <context>
-    <name>hafront::views::BackendsPanel</name>
+    <name>hafront::link::SshChannel</name>
     <message>
-        <source>Filter backends (pool, name, state, health)…</source>
-        <translation>筛选后端（池、名称、状态、健康）…</translation>
+        <source>cannot connect to %1: %2</source>
+        <translation>无法连接到 %1：%2</translation>
+    </message>
+    <message>
+        <source>REFUSED: the host key of %1 has CHANGED since it was recorded in %2; it is now %3. Someone may be intercepting the connection, or the host was reinstalled. If the change is expected, remove the old key (ssh-keygen -R &apos;%4&apos;) and connect again.</source>
+        <translation>已拒绝：%1 的主机密钥与 %2 中记录的不同，现在是 %3。可能有人在拦截连接，或该主机已重装。如果这一变化在预期之内，请删除旧密钥（ssh-keygen -R &apos;%4&apos;）后重新连接。</translation>
+    </message>
+    <message>
+        <source>the host key of %1 is not known (%2); accept it with --accept-new-host-key or in the console, after checking it on the host with ssh-keygen -lf</source>
+        <translation>%1 的主机密钥未知（%2）；请先在该主机上用 ssh-keygen -lf 核对，再用 --accept-new-host-key 或在控制台中接受</translation>
+    </message>
+    <message>
+        <source>cannot record the host key of %1 in %2: %3</source>
+        <translation>无法把 %1 的主机密钥记录到 %2：%3</translation>
+    </message>
+    <message>
+        <source>cannot check the host key of %1: %2</source>
+        <translation>无法检查 %1 的主机密钥：%2</translation>
+    </message>
+    <message>
+        <source>authentication to %1 failed: tried ssh-agent and the keys in %2 (%3)</source>
+        <translation>向 %1 认证失败：已尝试 ssh-agent 和 %2 中的密钥（%3）</translation>
+    </message>
+    <message>
+        <source>cannot reach %1 on %2: streamlocal forwarding failed (%3), and so did running hafrontctl dial-stdio (%4)</source>
+        <translation>无法访问 %2 上的 %1：streamlocal 转发失败（%3），运行 hafrontctl dial-stdio 也失败（%4）</translation>
+    </message>
+    <message>
+        <source>writing to %1 failed: %2</source>
+        <translation>写入 %1 失败：%2</translation>
+    </message>
+    <message>
+        <source>the SSH connection to %1 failed: %2</source>
+        <translation>到 %1 的 SSH 连接失败：%2</translation>
+    </message>
+    <message>
+        <source>the agent on %1 closed the connection</source>
+        <translation>%1 上的代理关闭了连接</translation>
+    </message>
+    <message>
+        <source>the agent on %1 closed the connection: %2</source>
+        <translation>%1 上的代理关闭了连接：%2</translation>
     </message>
 </context>
 <context>
@@ -126,44 +604,6 @@
     </message>
 </context>
 <context>
-    <name>ClusterModel</name>
-    <message>
-        <source>not connected</source>
-        <translation>未连接</translation>
-    </message>
-    <message>
-        <source>connecting</source>
-        <translation>正在连接</translation>
-    </message>
-    <message>
-        <source>connected</source>
-        <translation>已连接</translation>
-    </message>
-    <message>
-        <source>reconnecting in %1 s: %2</source>
-        <translation>%1 秒后重连：%2</translation>
-    </message>
-    <message>
-        <source>reconnecting: %1</source>
-        <translation>正在重连：%1</translation>
-    </message>
-    <message>
-        <source>unreachable: %1</source>
-        <translation>不可达：%1</translation>
-    </message>
-</context>
-<context>
-    <name>ClusterSession</name>
-    <message>
-        <source>applied on %1/%2 nodes</source>
-        <translation>已在 %1/%2 个节点上生效</translation>
-    </message>
-    <message>
-        <source>not a node of this cluster</source>
-        <translation>不是本集群的节点</translation>
-    </message>
-</context>
-<context>
     <name>hafront::model::EventLogModel</name>
     <message>
         <source>VIP state</source>
@@ -228,6 +668,119 @@
     <message>
         <source>Message</source>
         <translation>消息</translation>
+    </message>
+</context>
+<context>
+    <name>hafront::model::VipsTableModel</name>
+    <message>
+        <source>master</source>
+        <translation>主</translation>
+    </message>
+    <message>
+        <source>backup</source>
+        <translation>备</translation>
+    </message>
+    <message>
+        <source>fault</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <source>init</source>
+        <translation>初始化</translation>
+    </message>
+    <message>
+        <source>no report</source>
+        <translation>无报告</translation>
+    </message>
+    <message>
+        <source>SPLIT BRAIN: %1</source>
+        <translation>脑裂：%1</translation>
+    </message>
+    <message>
+        <source>NO OWNER</source>
+        <translation>无归属</translation>
+    </message>
+    <message>
+        <source>ok</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>%1 %2 (priority %3)</source>
+        <translation>%1 %2（优先级 %3）</translation>
+    </message>
+    <message>
+        <source>VIP</source>
+        <translation>VIP</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>归属</translation>
+    </message>
+    <message>
+        <source>Nodes</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>结论</translation>
+    </message>
+</context>
+<context>
+    <name>hafront::views::BackendsPanel</name>
+    <message>
+        <source>Filter backends (pool, name, state, health)…</source>
+        <translation>筛选后端（池、名称、状态、健康）…</translation>
+    </message>
+</context>
+<context>
+    <name>hafront::views::ChartsPanel</name>
+    <message>
+        <source>Pool whose backends are charted</source>
+        <translation>显示其后端图表的池</translation>
+    </message>
+    <message>
+        <source>All nodes added up, or one node</source>
+        <translation>所有节点合计，或单个节点</translation>
+    </message>
+    <message>
+        <source>Requests per second, last 5 minutes</source>
+        <translation>每秒请求数（最近 5 分钟）</translation>
+    </message>
+    <message>
+        <source>req/s</source>
+        <translation>请求/秒</translation>
+    </message>
+    <message>
+        <source>p99 latency, last 5 minutes</source>
+        <translation>p99 延迟（最近 5 分钟）</translation>
+    </message>
+    <message>
+        <source>ms</source>
+        <translation>毫秒</translation>
+    </message>
+    <message>
+        <source>Pool:</source>
+        <translation>池：</translation>
+    </message>
+    <message>
+        <source>Node:</source>
+        <translation>节点：</translation>
+    </message>
+    <message>
+        <source>seconds ago</source>
+        <translation>秒前</translation>
+    </message>
+    <message>
+        <source>All nodes</source>
+        <translation>所有节点</translation>
+    </message>
+    <message>
+        <source>the %1 busiest of %2 backends</source>
+        <translation>%2 个后端中最繁忙的 %1 个</translation>
     </message>
 </context>
 <context>
@@ -407,28 +960,44 @@
         <source>Ready %1</source>
         <translation>%1 就绪</translation>
     </message>
+    <message>
+        <source>Host key of %1 has CHANGED</source>
+        <translation>%1 的主机密钥已改变</translation>
+    </message>
+    <message>
+        <source>The SSH host key of %1 (%2) is not the one recorded in known_hosts; it is now
+%3
+
+hafront will not connect: someone may be intercepting the connection, or the host was reinstalled. If the change is expected, remove the old key with ssh-keygen -R %2 and reopen the cluster.</source>
+        <translation>%1（%2）的 SSH 主机密钥与 known_hosts 中记录的不同，现在是
+%3
+
+hafront 不会连接：可能有人在拦截连接，或该主机已重装。如果这一变化在预期之内，请用 ssh-keygen -R %2 删除旧密钥，然后重新打开集群。</translation>
+    </message>
 </context>
 <context>
-    <name>QObject</name>
+    <name>hafront::views::Notifier</name>
     <message>
-        <source>node %1 sent no status within %2 s: %3</source>
-        <translation>节点 %1 在 %2 秒内没有发送状态：%3</translation>
+        <source>hafront console</source>
+        <translation>hafront 控制台</translation>
+    </message>
+</context>
+<context>
+    <name>hafront::views::ShareBar</name>
+    <message>
+        <source>Traffic share of pool %1; drag a boundary to move weight between neighbours</source>
+        <translation>池 %1 的流量份额；拖动分界线可在相邻后端之间移动权重</translation>
     </message>
     <message>
-        <source>cannot write %1</source>
-        <translation>无法写入 %1</translation>
+        <source>pool %1: no backend takes traffic</source>
+        <translation>池 %1：没有后端承接流量</translation>
     </message>
+</context>
+<context>
+    <name>hafront::views::SharePanel</name>
     <message>
-        <source>Cluster config to open.</source>
-        <translation>要打开的集群配置。</translation>
-    </message>
-    <message>
-        <source>UI language, e.g. zh_CN.</source>
-        <translation>界面语言，例如 zh_CN。</translation>
-    </message>
-    <message>
-        <source>Render the window to OUT.png and exit.</source>
-        <translation>将窗口渲染到 OUT.png 后退出。</translation>
+        <source>pool %1</source>
+        <translation>池 %1</translation>
     </message>
 </context>
 <context>
@@ -465,75 +1034,33 @@
         <source>%1 backends · %2 req/s</source>
         <translation>%1 个后端 · %2 请求/秒</translation>
     </message>
-</context>
-<context>
-    <name>hafront::model::VipsTableModel</name>
     <message>
-        <source>master</source>
-        <translation>主</translation>
+        <source>%1 (%2)
+%3 · %4 · w %5 · %6 req/s
+%7</source>
+        <translation>%1（%2）
+%3 · %4 · 权重 %5 · %6 请求/秒
+%7</translation>
     </message>
     <message>
-        <source>backup</source>
-        <translation>备</translation>
+        <source>%1 up</source>
+        <translation>%1 个正常</translation>
     </message>
     <message>
-        <source>fault</source>
-        <translation>故障</translation>
+        <source>%1 down</source>
+        <translation>%1 个故障</translation>
     </message>
     <message>
-        <source>init</source>
-        <translation>初始化</translation>
+        <source>%1 other</source>
+        <translation>%1 个其他</translation>
     </message>
     <message>
-        <source>no report</source>
-        <translation>无报告</translation>
+        <source>%1 req/s</source>
+        <translation>%1 请求/秒</translation>
     </message>
     <message>
-        <source>SPLIT BRAIN: %1</source>
-        <translation>脑裂：%1</translation>
-    </message>
-    <message>
-        <source>NO OWNER</source>
-        <translation>无归属</translation>
-    </message>
-    <message>
-        <source>ok</source>
-        <translation>正常</translation>
-    </message>
-    <message>
-        <source>%1 %2 (priority %3)</source>
-        <translation>%1 %2（优先级 %3）</translation>
-    </message>
-    <message>
-        <source>VIP</source>
-        <translation>VIP</translation>
-    </message>
-    <message>
-        <source>Address</source>
-        <translation>地址</translation>
-    </message>
-    <message>
-        <source>Owner</source>
-        <translation>归属</translation>
-    </message>
-    <message>
-        <source>Nodes</source>
-        <translation>节点</translation>
-    </message>
-    <message>
-        <source>Verdict</source>
-        <translation>结论</translation>
-    </message>
-</context>
-<context>
-    <name>WeightChange</name>
-    <message>
-        <source>weight of %1/%2 %3 → %4</source>
-        <translation>%1/%2 的权重 %3 → %4</translation>
-    </message>
-    <message>
-        <source>weight of %1/%2 set to %3</source>
-        <translation>%1/%2 的权重设为 %3</translation>
+        <source>pool %1 · %2 backends</source>
+        <translation>池 %1 · %2 个后端</translation>
     </message>
 </context>
 <context>
@@ -541,302 +1068,6 @@
     <message>
         <source>%1 → %2 (%3% of pool)</source>
         <translation>%1 → %2（占池 %3%）</translation>
-    </message>
-</context>
-<context>
-    <name>FailoverWatch</name>
-    <message>
-        <source>no owner</source>
-        <translation>无所有者</translation>
-    </message>
-    <message>
-        <source>%1 moved %2 → %3 in %4 ms</source>
-        <translation>%1 已从 %2 迁移到 %3，用时 %4 毫秒</translation>
-    </message>
-    <message>
-        <source>%1 moved %2 → %3 in %4 ms (console clock)</source>
-        <translation>%1 已从 %2 迁移到 %3，用时 %4 毫秒（控制台时钟）</translation>
-    </message>
-</context>
-<context>
-    <name>ChangeWatch</name>
-    <message>
-        <source>no owner</source>
-        <translation>无所有者</translation>
-    </message>
-    <message>
-        <source>VIP %1 owner changed</source>
-        <translation>VIP %1 所有者已变更</translation>
-    </message>
-    <message>
-        <source>VIP %1 (%2): %3 → %4</source>
-        <translation>VIP %1（%2）：%3 → %4</translation>
-    </message>
-    <message>
-        <source>Backend %1 down</source>
-        <translation>后端 %1 已宕机</translation>
-    </message>
-    <message>
-        <source>Backend %1 up</source>
-        <translation>后端 %1 已恢复</translation>
-    </message>
-    <message>
-        <source>%1 (%2) is down: %3</source>
-        <translation>%1（%2）已宕机：%3</translation>
-    </message>
-    <message>
-        <source>%1 (%2) is up again: %3</source>
-        <translation>%1（%2）已恢复：%3</translation>
-    </message>
-</context>
-<context>
-    <name>hafront::views::ChartsPanel</name>
-    <message>
-        <source>Pool whose backends are charted</source>
-        <translation>显示其后端图表的池</translation>
-    </message>
-    <message>
-        <source>All nodes added up, or one node</source>
-        <translation>所有节点合计，或单个节点</translation>
-    </message>
-    <message>
-        <source>Requests per second, last 5 minutes</source>
-        <translation>每秒请求数（最近 5 分钟）</translation>
-    </message>
-    <message>
-        <source>req/s</source>
-        <translation>请求/秒</translation>
-    </message>
-    <message>
-        <source>p99 latency, last 5 minutes</source>
-        <translation>p99 延迟（最近 5 分钟）</translation>
-    </message>
-    <message>
-        <source>ms</source>
-        <translation>毫秒</translation>
-    </message>
-    <message>
-        <source>Pool:</source>
-        <translation>池：</translation>
-    </message>
-    <message>
-        <source>Node:</source>
-        <translation>节点：</translation>
-    </message>
-    <message>
-        <source>seconds ago</source>
-        <translation>秒前</translation>
-    </message>
-    <message>
-        <source>All nodes</source>
-        <translation>所有节点</translation>
-    </message>
-    <message>
-        <source>the %1 busiest of %2 backends</source>
-        <translation>%2 个后端中最繁忙的 %1 个</translation>
-    </message>
-</context>
-<context>
-    <name>hafront::views::ShareBar</name>
-    <message>
-        <source>Traffic share of pool %1; drag a boundary to move weight between neighbours</source>
-        <translation>池 %1 的流量份额；拖动分界线可在相邻后端之间移动权重</translation>
-    </message>
-    <message>
-        <source>pool %1: no backend takes traffic</source>
-        <translation>池 %1：没有后端承接流量</translation>
-    </message>
-</context>
-<context>
-    <name>hafront::views::SharePanel</name>
-    <message>
-        <source>pool %1</source>
-        <translation>池 %1</translation>
-    </message>
-</context>
-<context>
-    <name>hafront::views::Notifier</name>
-    <message>
-        <source>hafront console</source>
-        <translation>hafront 控制台</translation>
-    </message>
-</context>
-<context>
-    <name>hafront::drill::DrillChart</name>
-    <message>
-        <source>failed probe</source>
-        <translation>失败的探测</translation>
-    </message>
-    <message>
-        <source>latency (ms)</source>
-        <translation>延迟（毫秒）</translation>
-    </message>
-    <message>
-        <source>ms</source>
-        <translation>毫秒</translation>
-    </message>
-    <message>
-        <source>operator action</source>
-        <translation>操作员动作</translation>
-    </message>
-    <message>
-        <source>seconds since probing started</source>
-        <translation>探测开始后的秒数</translation>
-    </message>
-</context>
-<context>
-    <name>hafront::drill::DrillDialog</name>
-    <message>
-        <source> probes/s</source>
-        <translation> 次探测/秒</translation>
-    </message>
-    <message>
-        <source> s</source>
-        <translation> 秒</translation>
-    </message>
-    <message>
-        <source>%1 ms</source>
-        <translation>%1 毫秒</translation>
-    </message>
-    <message>
-        <source>Abort</source>
-        <translation>中止</translation>
-    </message>
-    <message>
-        <source>Aborted (%8). Downtime %1 ms (predicted %2 ms), %3 of %4 probes failed; master %5 → %6 → %7.</source>
-        <translation>已中止（%8）。中断 %1 毫秒（预测 %2 毫秒），%4 次探测中 %3 次失败；主节点 %5 → %6 → %7。</translation>
-    </message>
-    <message>
-        <source>All pre-checks passed.</source>
-        <translation>所有预检查均已通过。</translation>
-    </message>
-    <message>
-        <source>Cannot write %1: %2</source>
-        <translation>无法写入 %1：%2</translation>
-    </message>
-    <message>
-        <source>Check</source>
-        <translation>检查</translation>
-    </message>
-    <message>
-        <source>Close</source>
-        <translation>关闭</translation>
-    </message>
-    <message>
-        <source>Crash (master goes silent)</source>
-        <translation>崩溃（主节点静默）</translation>
-    </message>
-    <message>
-        <source>Downtime %1 ms (predicted %2 ms), %3 of %4 probes failed; master %5 → %6 → %7.</source>
-        <translation>中断 %1 毫秒（预测 %2 毫秒），%4 次探测中 %3 次失败；主节点 %5 → %6 → %7。</translation>
-    </message>
-    <message>
-        <source>Downtime</source>
-        <translation>中断时间</translation>
-    </message>
-    <message>
-        <source>Duration</source>
-        <translation>时长</translation>
-    </message>
-    <message>
-        <source>Export HTML…</source>
-        <translation>导出 HTML…</translation>
-    </message>
-    <message>
-        <source>Export JSON…</source>
-        <translation>导出 JSON…</translation>
-    </message>
-    <message>
-        <source>Export drill report</source>
-        <translation>导出演练报告</translation>
-    </message>
-    <message>
-        <source>Fail back to the original master</source>
-        <translation>切回原主节点</translation>
-    </message>
-    <message>
-        <source>Failed</source>
-        <translation>失败</translation>
-    </message>
-    <message>
-        <source>Failover drill: VIP %1</source>
-        <translation>故障切换演练：VIP %1</translation>
-    </message>
-    <message>
-        <source>Graceful (planned handover)</source>
-        <translation>平滑（计划内切换）</translation>
-    </message>
-    <message>
-        <source>HTML (*.html)</source>
-        <translation>HTML (*.html)</translation>
-    </message>
-    <message>
-        <source>JSON (*.json)</source>
-        <translation>JSON (*.json)</translation>
-    </message>
-    <message>
-        <source>Mode</source>
-        <translation>模式</translation>
-    </message>
-    <message>
-        <source>Past drills</source>
-        <translation>历史演练</translation>
-    </message>
-    <message>
-        <source>Phase</source>
-        <translation>阶段</translation>
-    </message>
-    <message>
-        <source>Pre-check</source>
-        <translation>预检查</translation>
-    </message>
-    <message>
-        <source>Predicted</source>
-        <translation>预测</translation>
-    </message>
-    <message>
-        <source>Probe URL</source>
-        <translation>探测地址</translation>
-    </message>
-    <message>
-        <source>Probes</source>
-        <translation>探测次数</translation>
-    </message>
-    <message>
-        <source>Rate</source>
-        <translation>速率</translation>
-    </message>
-    <message>
-        <source>Ready.</source>
-        <translation>就绪。</translation>
-    </message>
-    <message>
-        <source>Refused: %1</source>
-        <translation>已拒绝：%1</translation>
-    </message>
-    <message>
-        <source>Result</source>
-        <translation>结果</translation>
-    </message>
-    <message>
-        <source>Run drill</source>
-        <translation>开始演练</translation>
-    </message>
-    <message>
-        <source>aborted by the operator</source>
-        <translation>被操作员中止</translation>
-    </message>
-    <message>
-        <source>dialog closed</source>
-        <translation>对话框已关闭</translation>
-    </message>
-    <message>
-        <source>http://A.B.C.D:PORT/path or tcp://A.B.C.D:PORT</source>
-        <translation>http://A.B.C.D:端口/路径 或 tcp://A.B.C.D:端口</translation>
-    </message>
-    <message>
-        <source>ok</source>
-        <translation>正常</translation>
     </message>
 </context>
 </TS>

@@ -5,14 +5,9 @@
 namespace hafront::model {
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("ChangeWatch", text);
-}
-
 QString ownersText(const QStringList &owners)
 {
-    return owners.isEmpty() ? tr("no owner") : owners.join(QStringLiteral(", "));
+    return owners.isEmpty() ? QCoreApplication::translate("ChangeWatch", "no owner") : owners.join(QStringLiteral(", "));
 }
 
 } // namespace
@@ -38,8 +33,8 @@ std::vector<Change> ChangeWatch::vipsChanged(const std::vector<VipView> &vips)
         }
         if (it->second == owners)
             continue;
-        changes.push_back({Change::Kind::VipOwner, tr("VIP %1 owner changed").arg(v.name),
-                           tr("VIP %1 (%2): %3 → %4").arg(v.name, v.address, ownersText(it->second), ownersText(owners))});
+        changes.push_back({Change::Kind::VipOwner, QCoreApplication::translate("ChangeWatch", "VIP %1 owner changed").arg(v.name),
+                           QCoreApplication::translate("ChangeWatch", "VIP %1 (%2): %3 → %4").arg(v.name, v.address, ownersText(it->second), ownersText(owners))});
         it->second = owners;
     }
     return changes;
@@ -64,8 +59,8 @@ std::vector<Change> ChangeWatch::backendsChanged(const std::vector<BackendView> 
         it->second = h;
         const bool down = h == v1::DOWN;
         changes.push_back({down ? Change::Kind::BackendDown : Change::Kind::BackendUp,
-                           down ? tr("Backend %1 down").arg(key) : tr("Backend %1 up").arg(key),
-                           (down ? tr("%1 (%2) is down: %3") : tr("%1 (%2) is up again: %3"))
+                           down ? QCoreApplication::translate("ChangeWatch", "Backend %1 down").arg(key) : QCoreApplication::translate("ChangeWatch", "Backend %1 up").arg(key),
+                           (down ? QCoreApplication::translate("ChangeWatch", "%1 (%2) is down: %3") : QCoreApplication::translate("ChangeWatch", "%1 (%2) is up again: %3"))
                                .arg(key, b.address, b.lastCheck())});
     }
     return changes;
