@@ -10,6 +10,7 @@
 #include "control/commandhandler.h"
 #include "control/controlserver.h"
 #include "control/statefile.h"
+#include "metrics/metricsserver.h"
 #include "proxy/proxyengine.h"
 #include "vip/vipmanager.h"
 
@@ -68,10 +69,18 @@ void reload(const AgentOptions &options, config::SnapshotStore &store, events::E
                       wallMicros(), monoMicros());
         return;
     }
+    const std::string metricsBefore = store.current()->self() ? store.current()->self()->metrics_listen() : "";
     const auto next = store.replaceCluster(std::make_shared<const v1::Cluster>(std::move(loaded.cluster)));
     fields["result"] = "ok";
     events.record(v1::CONFIG, "config", "reloaded " + config::summarize(*next->cluster), fields, wallMicros(),
                   monoMicros());
+    // Like the control socket, the metrics address is bound once, at start.
+    if (const std::string after = next->self() ? next->self()->metrics_listen() : ""; after != metricsBefore)
+        events.record(v1::CONFIG, "config",
+                      "metrics_listen changed from '" + metricsBefore + "' to '" + after +
+                          "': takes effect when the agent restarts",
+                      {{"file", options.configPath}, {"from", metricsBefore}, {"to", after}}, wallMicros(),
+                      monoMicros());
 }
 
 } // namespace
@@ -136,6 +145,7 @@ int runAgent(const AgentOptions &options)
         return 1;
     }
     const int64_t startedMono = monoMicros();
+    const double startedWallSeconds = double(wallMicros()) / 1e6;
     uint64_t statusSeq = 0;
     auto buildStatus = [&]() {
         v1::NodeStatus status;
@@ -172,8 +182,25 @@ int runAgent(const AgentOptions &options)
         proxy.stop(std::chrono::milliseconds(0));
         return 1;
     }
-    events.record(v1::AGENT, "agent", "agent started node=" + options.node + " socket=" + socketPath,
-                  {{"node", options.node}, {"socket", socketPath}}, wallMicros(), monoMicros());
+    // A metrics address that cannot be bound stops the start, as nginx and
+    // haproxy do for their listeners: a silently missing endpoint looks like a dead node.
+    metrics::MetricsServer metricsServer(buildStatus, startedWallSeconds);
+    const std::string metricsListen = self.metrics_listen();
+    if (!metricsListen.empty()) {
+        if (auto ok = metricsServer.listen(metricsListen); !ok) {
+            std::cerr << "hafront-agent: " << ok.error() << "\n";
+            vips.stop(false);
+            proxy.stop(std::chrono::milliseconds(0));
+            return 1;
+        }
+    }
+    std::map<std::string, std::string> startFields{{"node", options.node}, {"socket", socketPath}};
+    if (!metricsListen.empty())
+        startFields["metrics"] = metricsListen;
+    events.record(v1::AGENT, "agent",
+                  "agent started node=" + options.node + " socket=" + socketPath +
+                      (metricsListen.empty() ? "" : " metrics=" + metricsListen),
+                  startFields, wallMicros(), monoMicros());
 
     // systemd: READY once serving; a watchdog ping from the event loop, so a
     // wedged loop gets the agent restarted.

@@ -13,13 +13,15 @@ build_packages=(
   libssh-dev libmnl-dev libsystemd-dev
   node-llhttp
 )
-# What the tests and the demo drive: namespaces, real peers, sshd, capture.
+# What the tests and the demo drive: namespaces, real peers, sshd, capture,
+# promtool (from prometheus) to check the agent's /metrics.
 test_packages=(
   iproute2 procps psmisc curl ca-certificates python3
   nginx-light haproxy keepalived wrk
   openssh-server openssh-client tcpdump
   fonts-dejavu-core fonts-wqy-microhei
   systemd dpkg-dev file
+  prometheus
 )
 want=("${build_packages[@]}")
 [[ "${1:-}" == "--build-only" ]] || want+=("${test_packages[@]}")
@@ -39,7 +41,7 @@ echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # Debian starts the peers' services on install; the benchmarks start their own.
-for svc in nginx haproxy keepalived ssh; do
+for svc in nginx haproxy keepalived ssh prometheus; do
   if command -v systemctl >/dev/null && systemctl is-active --quiet "$svc" 2>/dev/null; then
     systemctl stop "$svc" || true
     systemctl disable "$svc" >/dev/null 2>&1 || true
