@@ -22,19 +22,30 @@ v1::CommandResult refused(std::string error)
 }
 } // namespace
 
-Status CommandHandler::editOverrides(const std::function<Status(const v1::Cluster &, v1::RuntimeState &)> &edit)
+Status CommandHandler::editOverrides(const std::function<Status(const v1::Cluster &, v1::RuntimeState &)> &edit,
+                                     const std::function<void()> &announce)
 {
-    // The state file is written inside the store's write section: the change
-    // is swapped in only once it is durable, so a crash never loses an ack'd command.
-    auto r = m_s.store.updateOverrides([&](const v1::Cluster &c, v1::RuntimeState &s) -> Status {
-        if (auto done = edit(c, s); !done)
-            return done;
-        if (auto saved = m_s.stateFile.save(s); !saved)
-            return fail("not applied: " + saved.error());
-        return {};
+    // Applied at once, so the data plane and the subscribers see the change
+    // now; acknowledged only once the state file holds it (the command's
+    // result waits for the fsync), and rolled back, saying so, if it cannot be
+    // saved. A crash before the save loses only a change nobody was told of.
+    v1::RuntimeState before;
+    auto applied = m_s.store.updateOverrides([&](const v1::Cluster &c, v1::RuntimeState &s) -> Status {
+        before = s;
+        return edit(c, s);
     });
-    if (!r)
-        return fail(r.error());
+    if (!applied)
+        return fail(applied.error());
+    announce();
+    if (auto saved = m_s.stateFile.save(applied.value()->overrides); !saved) {
+        [[maybe_unused]] auto restored = m_s.store.updateOverrides([&](const v1::Cluster &, v1::RuntimeState &s) -> Status {
+            s = before;
+            return {};
+        });
+        m_s.events.record(v1::COMMAND, "state", "change rolled back: cannot save the state file: " + saved.error(),
+                          {{"error", saved.error()}}, wallMicros(), monoMicros());
+        return fail("not applied: " + saved.error());
+    }
     return {};
 }
 
@@ -53,63 +64,77 @@ v1::CommandResult CommandHandler::run(const v1::Command &command, const Peer &pe
         const auto &c = command.set_weight();
         const v1::Backend *b = snap->backend(c.pool(), c.backend());
         const uint32_t before = b ? snap->weight(c.pool(), *b) : 0;
-        if (auto done = editOverrides([&](const v1::Cluster &cl, v1::RuntimeState &s) {
-                return config::setWeight(cl, s, c.pool(), c.backend(), c.weight());
-            });
-            !done)
-            return refused(done.error());
         const std::string what = "pool=" + c.pool() + " backend=" + c.backend() + " weight=" +
                                  std::to_string(c.weight()) + " was=" + std::to_string(before);
-        record(v1::BACKEND_CHANGE, "pool " + c.pool() + " backend " + c.backend(), "weight set " + what,
-               {{"pool", c.pool()}, {"backend", c.backend()}, {"weight", std::to_string(c.weight())},
-                {"was", std::to_string(before)}});
+        if (auto done = editOverrides(
+                [&](const v1::Cluster &cl, v1::RuntimeState &s) {
+                    return config::setWeight(cl, s, c.pool(), c.backend(), c.weight());
+                },
+                [&] {
+                    record(v1::BACKEND_CHANGE, "pool " + c.pool() + " backend " + c.backend(), "weight set " + what,
+                           {{"pool", c.pool()}, {"backend", c.backend()}, {"weight", std::to_string(c.weight())},
+                            {"was", std::to_string(before)}});
+                });
+            !done)
+            return refused(done.error());
         return ok("weight of " + c.pool() + "/" + c.backend() + " set to " + std::to_string(c.weight()) + " (was " +
                   std::to_string(before) + ")");
     }
     case v1::Command::kSetBackendState: {
         const auto &c = command.set_backend_state();
-        if (auto done = editOverrides([&](const v1::Cluster &cl, v1::RuntimeState &s) {
-                return config::setBackendState(cl, s, c.pool(), c.backend(), c.state());
-            });
+        const std::string state = config::stateName(c.state());
+        if (auto done = editOverrides(
+                [&](const v1::Cluster &cl, v1::RuntimeState &s) {
+                    return config::setBackendState(cl, s, c.pool(), c.backend(), c.state());
+                },
+                [&] {
+                    record(v1::BACKEND_CHANGE, "pool " + c.pool() + " backend " + c.backend(),
+                           "state set pool=" + c.pool() + " backend=" + c.backend() + " state=" + state,
+                           {{"pool", c.pool()}, {"backend", c.backend()}, {"state", state}});
+                });
             !done)
             return refused(done.error());
-        const std::string state = config::stateName(c.state());
-        record(v1::BACKEND_CHANGE, "pool " + c.pool() + " backend " + c.backend(),
-               "state set pool=" + c.pool() + " backend=" + c.backend() + " state=" + state,
-               {{"pool", c.pool()}, {"backend", c.backend()}, {"state", state}});
         return ok("state of " + c.pool() + "/" + c.backend() + " set to " + state);
     }
     case v1::Command::kVipMaintenance: {
         const auto &c = command.vip_maintenance();
-        if (auto done = editOverrides([&](const v1::Cluster &cl, v1::RuntimeState &s) {
-                return config::setVipMaintenance(cl, node, s, c.vip(), c.on());
-            });
+        const std::string on = c.on() ? "on" : "off";
+        if (auto done = editOverrides(
+                [&](const v1::Cluster &cl, v1::RuntimeState &s) {
+                    return config::setVipMaintenance(cl, node, s, c.vip(), c.on());
+                },
+                [&] {
+                    record(v1::VIP_OVERRIDE, "vip " + c.vip(), "maintenance " + on + " vip=" + c.vip(),
+                           {{"vip", c.vip()}, {"maintenance", on}});
+                });
             !done)
             return refused(done.error());
-        const std::string on = c.on() ? "on" : "off";
-        record(v1::VIP_OVERRIDE, "vip " + c.vip(), "maintenance " + on + " vip=" + c.vip(),
-               {{"vip", c.vip()}, {"maintenance", on}});
         return ok("VIP " + c.vip() + " maintenance " + on + " on " + node);
     }
     case v1::Command::kVipForceMaster: {
         const auto &c = command.vip_force_master();
-        if (auto done = editOverrides([&](const v1::Cluster &cl, v1::RuntimeState &s) {
-                return config::setVipForceMaster(cl, node, s, c.vip());
-            });
+        if (auto done = editOverrides(
+                [&](const v1::Cluster &cl, v1::RuntimeState &s) {
+                    return config::setVipForceMaster(cl, node, s, c.vip());
+                },
+                [&] {
+                    record(v1::VIP_OVERRIDE, "vip " + c.vip(), "force-master vip=" + c.vip(),
+                           {{"vip", c.vip()}, {"force_master", "on"}});
+                });
             !done)
             return refused(done.error());
-        record(v1::VIP_OVERRIDE, "vip " + c.vip(), "force-master vip=" + c.vip(),
-               {{"vip", c.vip()}, {"force_master", "on"}});
         return ok("VIP " + c.vip() + " forced master on " + node);
     }
     case v1::Command::kVipRelease: {
         const auto &c = command.vip_release();
-        if (auto done = editOverrides([&](const v1::Cluster &cl, v1::RuntimeState &s) {
-                return config::releaseVip(cl, node, s, c.vip());
-            });
+        if (auto done = editOverrides(
+                [&](const v1::Cluster &cl, v1::RuntimeState &s) { return config::releaseVip(cl, node, s, c.vip()); },
+                [&] {
+                    record(v1::VIP_OVERRIDE, "vip " + c.vip(), "release vip=" + c.vip(),
+                           {{"vip", c.vip()}, {"release", "on"}});
+                });
             !done)
             return refused(done.error());
-        record(v1::VIP_OVERRIDE, "vip " + c.vip(), "release vip=" + c.vip(), {{"vip", c.vip()}, {"release", "on"}});
         return ok("VIP " + c.vip() + " released on " + node + ": configured priorities apply");
     }
     case v1::Command::kVipSimulateCrash: {

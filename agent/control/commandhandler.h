@@ -35,7 +35,10 @@ public:
 
 private:
     v1::CommandResult run(const v1::Command &command, const Peer &peer);
-    Status editOverrides(const std::function<Status(const v1::Cluster &, v1::RuntimeState &)> &edit);
+    // Applies `edit`, then `announce` (the event), then makes it durable;
+    // rolls it back if the state file cannot be written.
+    Status editOverrides(const std::function<Status(const v1::Cluster &, v1::RuntimeState &)> &edit,
+                         const std::function<void()> &announce);
 
     Services m_s;
 };

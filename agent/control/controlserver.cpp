@@ -1,5 +1,7 @@
 #include "control/controlserver.h"
 
+#include <QThread>
+
 #include "base/clock.h"
 #include "base/log.h"
 
@@ -55,9 +57,20 @@ ControlServer::ControlServer(CommandHandler &commands, events::EventLog &events,
     m_timer.setInterval(10);
     m_timer.setTimerType(Qt::PreciseTimer);
     connect(&m_timer, &QTimer::timeout, this, &ControlServer::publishStatus);
-    // Events arrive on any thread; hop onto ours.
+    // Events arrive on any thread, in seq order. Recorded on our own thread
+    // (a command, a VIP transition) with nothing queued before them, they go
+    // out at once — before the command's audit line is fsynced; otherwise they
+    // hop onto our thread behind the ones already queued, keeping the order.
     m_listenerId = m_events.addListener([this](const v1::Event &e) {
-        QMetaObject::invokeMethod(this, [this, e] { publishEvent(e); }, Qt::QueuedConnection);
+        if (QThread::currentThread() == thread() && m_eventsQueued.load() == 0) {
+            publishEvent(e, true);
+            return;
+        }
+        ++m_eventsQueued;
+        QMetaObject::invokeMethod(this, [this, e] {
+            publishEvent(e, false);
+            --m_eventsQueued;
+        }, Qt::QueuedConnection);
     });
 }
 
@@ -198,7 +211,7 @@ void ControlServer::publishStatus()
     }
 }
 
-void ControlServer::publishEvent(const v1::Event &event)
+void ControlServer::publishEvent(const v1::Event &event, bool flushNow)
 {
     v1::AgentMessage message;
     *message.mutable_event() = event;
@@ -212,9 +225,22 @@ void ControlServer::publishEvent(const v1::Event &event)
             continue;
         }
         socket->write(frame.data(), static_cast<qint64>(frame.size()));
+        if (flushNow)
+            socket->flush();
     }
-    for (Client *c : slow)
-        drop(*c, "subscriber too slow: over " + std::to_string(kMaxQueuedBytes) + " bytes unread");
+    const std::string why = "subscriber too slow: over " + std::to_string(kMaxQueuedBytes) + " bytes unread";
+    for (Client *c : slow) {
+        if (!flushNow) {
+            drop(*c, why);
+            continue;
+        }
+        // Called from inside a command or a transition: drop from the event
+        // loop, where no caller still holds the client.
+        QMetaObject::invokeMethod(this, [this, socket = c->socket, why] {
+            if (auto it = m_clients.find(socket); it != m_clients.end())
+                drop(*it->second, why);
+        }, Qt::QueuedConnection);
+    }
 }
 
 } // namespace hafront::control

@@ -12,6 +12,7 @@
 #include <QObject>
 #include <QTimer>
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -43,7 +44,7 @@ private:
     void send(Client &client, const v1::AgentMessage &message);
     void drop(Client &client, const std::string &reason);
     void publishStatus();
-    void publishEvent(const v1::Event &event);
+    void publishEvent(const v1::Event &event, bool flushNow);
 
     CommandHandler &m_commands;
     events::EventLog &m_events;
@@ -54,6 +55,7 @@ private:
     QTimer m_timer;
     std::map<QLocalSocket *, std::unique_ptr<Client>> m_clients;
     int m_listenerId = 0;
+    std::atomic<int> m_eventsQueued{0}; // events posted to our thread, not yet published
 };
 
 } // namespace hafront::control

@@ -19,6 +19,9 @@ v1::Event EventLog::record(v1::EventKind kind, std::string subject, std::string 
     for (auto &[k, v] : fields)
         (*event.mutable_fields())[k] = v;
 
+    // Listeners see events in seq order, whichever threads record them: the
+    // delivery lock spans numbering and delivery (listeners must not record).
+    std::lock_guard delivery(m_deliveryMutex);
     std::vector<Listener> listeners;
     {
         std::lock_guard lock(m_mutex);

@@ -37,6 +37,7 @@ private:
     std::string m_node;
     size_t m_capacity;
     mutable std::mutex m_mutex;
+    std::mutex m_deliveryMutex;
     std::deque<v1::Event> m_ring;
     uint64_t m_seq = 0;
     int m_nextListenerId = 1;

@@ -221,6 +221,38 @@ def test_commands(ctl, state_dir):
     check("status_unreachable_exit_3", p.returncode == 3, f"exit {p.returncode} {p.stderr.strip()!r}")
 
 
+def weight_of(ctl, backend):
+    rc, st, _ = status(ctl)
+    for p in (st or {}).get("pools", []):
+        for b in p.get("backends", []):
+            if b.get("name") == backend:
+                return b.get("weight")
+    return None
+
+
+def test_unsaveable_change_rolled_back(ctl, state_dir):
+    """The state dir refuses new files (chattr +i): a change is applied, cannot
+    be made durable, and is rolled back: exit 1, the old weight, an event and
+    an audit line that say so."""
+    if subprocess.run(["chattr", "+i", state_dir], capture_output=True).returncode != 0:
+        print("SKIP unsaveable_change_rolled_back: chattr +i is not supported on this file system")
+        return
+    try:
+        before = weight_of(ctl, "a")
+        p = subprocess.run(ctl + ["set-weight", "app", "a", "9"], capture_output=True, text=True, timeout=10)
+        check("unsaveable_change_refused_exit_1", p.returncode == 1 and "not applied" in p.stderr,
+              f"exit {p.returncode} {p.stderr.strip()!r}")
+        check("unsaveable_change_rolled_back_to_old_weight", weight_of(ctl, "a") == before,
+              f"weight {weight_of(ctl, 'a')} (want {before})")
+        ev = subprocess.run(ctl + ["events", "--last", "5"], capture_output=True, text=True, timeout=10).stdout
+        check("unsaveable_change_rollback_event", "rolled back" in ev, ev[-400:])
+        last = audit_lines(state_dir)[-1]
+        check("unsaveable_change_audited_as_refused", last.get("ok") is False and "not applied" in last.get("result", ""),
+              str(last))
+    finally:
+        subprocess.run(["chattr", "-i", state_dir])
+
+
 def start_agent(agent, conf, state_dir, sock):
     return subprocess.Popen([agent, "--config", conf, "--node", "n1", "--state-dir", state_dir, "--socket", sock],
                             stderr=open(os.path.join(state_dir, "agent.log"), "a"))
@@ -264,6 +296,7 @@ def main():
         test_status_once(ctl)
         test_subscribers(ctl, sock)
         test_commands(ctl, tmp)
+        test_unsaveable_change_rolled_back(ctl, tmp)
         agent = test_restart(args, ctl, conf, tmp, sock, agent)
     finally:
         if agent.poll() is None:
