@@ -196,7 +196,9 @@ wait_for() {
 
 if ((has_display)); then
   say "opening hafront-console (close it or press Ctrl-C to end the demo)"
-  "$console" --cluster "$cfg" &
+  # A first start has no saved window geometry and would open at the bare size
+  # hint (~560x640, every panel cramped); -qwindowgeometry is Qt's own option.
+  "$console" --cluster "$cfg" -qwindowgeometry 1280x800 &
   track_root_pid $!
   wait_for $!
   exit 0

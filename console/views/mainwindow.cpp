@@ -176,7 +176,10 @@ MainWindow::MainWindow(QWidget *parent)
     watchChanges();
 
     QSettings settings;
-    restoreGeometry(settings.value(settings::kGeometry).toByteArray());
+    // A first start has no saved geometry: open at a size where every panel
+    // fits instead of the bare size hint.
+    if (!restoreGeometry(settings.value(settings::kGeometry).toByteArray()))
+        resize(1280, 800);
     restoreState(settings.value(settings::kWindowState).toByteArray());
     refreshTotals();
 }
