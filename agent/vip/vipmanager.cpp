@@ -39,6 +39,11 @@ namespace {
 constexpr int kGarpBurst = 3;
 constexpr int64_t kGarpRepeatsMicros[] = {50'000, 200'000, 500'000, 1'000'000, 2'000'000};
 constexpr int64_t kSplitBrainEventEveryMicros = 10'000'000;
+// A VIP address the kernel refused: the node gives the VIP up (FAULT, so a
+// backup takes it) and tries again after 5 s, doubling up to 5 min: each try
+// preempts the backup for a moment, so a lasting fault must not flap the VIP.
+constexpr int64_t kAddressRetryFirstMicros = 5'000'000;
+constexpr int64_t kAddressRetryMaxMicros = 300'000'000;
 
 std::string errnoText(const std::string &what) { return what + ": " + std::strerror(errno); }
 
@@ -113,6 +118,8 @@ struct Router {
     bool installed = false;
     bool forced = false;
     bool fault = false;
+    int64_t addressFaultUntil = 0;       // the address could not be added; 0 = none
+    int64_t addressRetryMicros = kAddressRetryFirstMicros;
     int64_t silentUntil = 0;             // crash drill
     int64_t garpRepeatAt = 0;            // next repeat; 0 = none
     int64_t garpStartedAt = 0;
@@ -303,7 +310,7 @@ void VipManager::Impl::buildRouters()
 void VipManager::Impl::applyPriority(Router &r, int64_t now)
 {
     const v1::VipOverride ov = snapshot->vipOverride(r.config.name());
-    r.fault = anyFault(r.trackers);
+    r.fault = anyFault(r.trackers) || r.addressFaultUntil != 0;
     const bool maintenance = ov.maintenance() || r.fault;
     const bool started = r.machine.state() != vrrp::State::Initialize;
     if (ov.force_master() && !maintenance) {
@@ -359,6 +366,7 @@ void VipManager::Impl::sendAdvert(Router &r, uint8_t priority)
 void VipManager::Impl::carryOut(Router &r, int64_t now)
 {
     const std::string vipText = config::formatIPv4(r.vipIp) + "/" + std::to_string(r.prefixLength);
+    bool addressFailed = false;
     for (auto &a : r.machine.takeActions()) {
         switch (a.kind) {
         case vrrp::Action::Kind::SendAdvert:
@@ -366,10 +374,20 @@ void VipManager::Impl::carryOut(Router &r, int64_t now)
             break;
         case vrrp::Action::Kind::AddAddress:
             if (auto ok = addAddress(r.ifindex, r.vipIp, r.prefixLength, markerLabel(r.config.interface())); !ok) {
+                // Master without the address would hold the VIP and serve
+                // nothing: give it up so a backup takes it, and retry later.
                 log::error("vip", "vip " + r.config.name() + ": " + ok.error());
-                record(v1::VIP_ADDRESS, r, "cannot add " + vipText + ": " + ok.error(), {{"error", ok.error()}});
+                record(v1::VIP_ADDRESS, r,
+                       "cannot add " + vipText + ": " + ok.error() + "; giving the VIP up (FAULT), retry in " +
+                           std::to_string(r.addressRetryMicros / 1'000'000) + " s",
+                       {{"error", ok.error()}, {"action", "add"}});
+                r.addressFaultUntil = now + r.addressRetryMicros;
+                r.addressRetryMicros = std::min(r.addressRetryMicros * 2, kAddressRetryMaxMicros);
+                r.lastTransitionReason = "cannot add the VIP address: " + ok.error();
+                addressFailed = true;
             } else {
                 r.installed = true;
+                r.addressRetryMicros = kAddressRetryFirstMicros;
                 record(v1::VIP_ADDRESS, r, "added " + vipText + " on " + r.config.interface(),
                        {{"address", vipText}, {"interface", r.config.interface()}, {"action", "add"}});
             }
@@ -411,6 +429,10 @@ void VipManager::Impl::carryOut(Router &r, int64_t now)
             }
             break;
         }
+    }
+    if (addressFailed) {
+        applyPriority(r, now); // fault: maintenance, priority 0 advert, back to backup
+        carryOut(r, now);
     }
 }
 
@@ -549,6 +571,11 @@ void VipManager::Impl::run()
                            {{"tracker", t->name()}, {"ok", t->ok() ? "true" : "false"},
                             {"delta", std::to_string(t->delta())}});
                 }
+            if (r->addressFaultUntil && now >= r->addressFaultUntil) {
+                r->addressFaultUntil = 0;
+                record(v1::VIP_ADDRESS, *r, "retrying the VIP address", {{"action", "retry"}});
+                trackerChanged = true;
+            }
             if (trackerChanged)
                 applyPriority(*r, now);
             if (r->garpRepeatAt && now >= r->garpRepeatAt) {
@@ -576,6 +603,7 @@ void VipManager::Impl::run()
             };
             consider(r->silentUntil);
             consider(r->garpRepeatAt);
+            consider(r->addressFaultUntil);
             if (!r->silentUntil)
                 consider(r->machine.nextDeadline());
             for (const auto &t : r->trackers)

@@ -229,6 +229,27 @@ lab_exec "$lab" fe1 "$agent" --cleanup --config "$work/cluster.conf" --node fe1 
 ! has_vip fe1; check "cleanup_removes_stale_vip" $?
 ip -n "$lab-fe1" -br addr show eth0 | grep -q 192.0.2.77; check "cleanup_keeps_foreign_addresses" $?
 
+# The kernel refuses the VIP address (fe1 runs without CAP_NET_ADMIN): fe1,
+# preferred, must not sit as a master without the address; it reports FAULT
+# and fe2 keeps serving.
+if command -v setpriv >/dev/null; then
+  mkdir -p "$work/state-fe1"
+  ip netns exec "$lab-fe1" setpriv --bounding-set -net_admin "$agent" --config "$work/cluster.conf" --node fe1 \
+    --state-dir "$work/state-fe1" >>"$work/fe1.log" 2>&1 &
+  agent_pid[fe1]=$!
+  pids+=($!)
+  for _ in $(seq 40); do grep -q 'cannot add 192.0.2.100/24' "$work/fe1.log" && break; sleep 0.1; done
+  grep -q 'cannot add 192.0.2.100/24.*giving the VIP up (FAULT)' "$work/fe1.log"; check "address_refused_is_reported" $?
+  for _ in $(seq 30); do read -r state1 _ <<<"$(vip_json fe1)"; [[ $state1 == FAULT ]] && break; sleep 0.1; done
+  [[ $state1 == FAULT ]]; check "address_refused_node_reports_fault" $? "($state1)"
+  ms=$(wait_vip fe2 2000); check "address_refused_backup_holds_the_vip" $? "(${ms} ms)"
+  code=$(lab_exec "$lab" client curl -s -m 3 -o /dev/null -w '%{http_code}' http://192.0.2.100/)
+  [[ $code == 200 ]]; check "address_refused_vip_still_serves" $? "(HTTP $code)"
+  kill "${agent_pid[fe1]}"; wait "${agent_pid[fe1]}" 2>/dev/null
+else
+  echo "SKIP address_refused: setpriv (util-linux) is not installed"
+fi
+
 echo
 if (( failures )); then
   keep=${TMPDIR:-/tmp}/hafront-vrrp-test-logs; mkdir -p "$keep"; cp "$work"/*.log "$keep"/
