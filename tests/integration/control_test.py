@@ -2,12 +2,15 @@
 """Integration test of hafront's control plane on loopback: a real hafront-agent
 with a unix control socket. Status once and as a stream to 20 subscribers while
 one more subscriber never reads (the others and the data plane unaffected);
-every command through hafrontctl with its exit code and audit line; kill -9 and
-restart re-applies the operator's overrides. Exits 1 when any case fails."""
+every command through hafrontctl with its exit code and audit line; a change
+that cannot be saved is rolled back; SIGHUP with a broken config keeps serving;
+kill -9 and restart re-applies the operator's overrides. Exits 1 when any case fails."""
 import argparse
 import http.client
 import json
 import os
+import re
+import signal
 import socket
 import statistics
 import struct
@@ -253,6 +256,28 @@ def test_unsaveable_change_rolled_back(ctl, state_dir):
         subprocess.run(["chattr", "-i", state_dir])
 
 
+def test_broken_reload_keeps_serving(ctl, conf, proc):
+    """SIGHUP with a broken config: refused with FILE:LINE:COL, the running
+    config stays, the proxy and the control socket keep answering."""
+    with open(conf) as f:
+        good = f.read()
+    try:
+        with open(conf, "w") as f:
+            f.write(good + "\npool { name: \"app\" balance: NO_SUCH_POLICY }\n")
+        proc.send_signal(signal.SIGHUP)
+        time.sleep(0.5)
+        ev = subprocess.run(ctl + ["events", "--last", "5"], capture_output=True, text=True, timeout=10).stdout
+        check("broken_reload_refused_with_file_line_col", re.search(re.escape(conf) + r":\d+:\d+", ev) is not None,
+              ev[-500:])
+        check("broken_reload_agent_still_running", proc.poll() is None)
+        check("broken_reload_proxy_still_serves", sum(http_ok() for _ in range(10)) == 10)
+        rc, st, err = status(ctl)
+        check("broken_reload_running_config_kept", rc == 0 and backend(st, "app", "a") != {}, err)
+    finally:
+        with open(conf, "w") as f:
+            f.write(good)
+
+
 def start_agent(agent, conf, state_dir, sock):
     return subprocess.Popen([agent, "--config", conf, "--node", "n1", "--state-dir", state_dir, "--socket", sock],
                             stderr=open(os.path.join(state_dir, "agent.log"), "a"))
@@ -297,6 +322,7 @@ def main():
         test_subscribers(ctl, sock)
         test_commands(ctl, tmp)
         test_unsaveable_change_rolled_back(ctl, tmp)
+        test_broken_reload_keeps_serving(ctl, conf, agent)
         agent = test_restart(args, ctl, conf, tmp, sock, agent)
     finally:
         if agent.poll() is None:
