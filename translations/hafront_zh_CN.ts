@@ -58,6 +58,10 @@
         <source>unreachable: %1</source>
         <translation>不可达：%1</translation>
     </message>
+    <message>
+        <source>connected over %1</source>
+        <translation>已通过 %1 连接</translation>
+    </message>
 </context>
 <context>
     <name>ClusterSession</name>

@@ -341,6 +341,8 @@ QString linkText(const NodeView &node)
     case LinkState::Connecting:
         return QCoreApplication::translate("ClusterModel", "connecting");
     case LinkState::Connected:
+        if (!node.reason.isEmpty()) // how, when not the local socket
+            return QCoreApplication::translate("ClusterModel", "connected over %1").arg(node.reason);
         return QCoreApplication::translate("ClusterModel", "connected");
     case LinkState::Reconnecting:
         if (node.secondsUntilRetry >= 0)

@@ -24,7 +24,7 @@ struct NodeView {
     QString name;
     QString address;
     LinkState link = LinkState::Idle;
-    QString reason; // why the link is down, verbatim
+    QString reason; // why the link is down, verbatim; when up: the transport if not the local socket
     int secondsUntilRetry = -1;
     std::optional<v1::NodeStatus> status;
 };

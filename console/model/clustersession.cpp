@@ -124,7 +124,9 @@ void ClusterSession::refreshLink(link::AgentLink *l)
 {
     const auto state = l->state();
     const int retry = state == link::AgentLink::State::Reconnecting ? l->secondsUntilRetry() : -1;
-    m_model->setLink(l->options().node, linkState(state), l->reason(), retry);
+    // Connected over SSH: say so ("connected over SSH (streamlocal)").
+    const bool viaSsh = state == link::AgentLink::State::Connected && l->options().ssh;
+    m_model->setLink(l->options().node, linkState(state), viaSsh ? l->transport() : l->reason(), retry);
 }
 
 void ClusterSession::send(const QStringList &nodes, const v1::Command &command, Done done)

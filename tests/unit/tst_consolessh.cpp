@@ -59,6 +59,7 @@ private slots:
             return n && n->link == model::LinkState::Connected;
         };
         QTRY_VERIFY_WITH_TIMEOUT(connected(), 15000);
+        QCOMPARE(model::linkText(*window.clusterModel()->node("n1")), QString("connected over SSH (streamlocal)"));
         QTRY_VERIFY_WITH_TIMEOUT(window.clusterModel()->backendRow("app", "a") >= 0 &&
                                      window.clusterModel()->backends()[static_cast<size_t>(
                                          window.clusterModel()->backendRow("app", "a"))].weight() > 0,
