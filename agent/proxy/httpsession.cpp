@@ -9,6 +9,10 @@
 #include "proxy/worker.h"
 
 #include <cerrno>
+#include <charconv>
+#include <optional>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -38,10 +42,37 @@ const llhttp_settings_t kRequestSettings = requestSettings();
 // Status chosen by a callback that refused the request (431, 413, 400).
 constexpr int kRejectShift = 1000;
 
+// The retry copy keeps its buffer between requests up to this size.
+constexpr size_t kKeptRequestCopy = 16u << 10;
+// A response head and a small body fit without growing the output buffer.
+constexpr size_t kOutReserve = 2048;
+
+// The Connection header for isHopByHop(). "Connection: keep-alive" (one name
+// that is hop-by-hop anyway) names nothing more: then null, so the common
+// case skips the token scan for every other header.
+const std::string *connectionTokens(const ParsedHead &head)
+{
+    const std::string *connection = head.find("connection");
+    return connection && isHopByHop(*connection, nullptr) ? nullptr : connection;
+}
+
+// "HTTP/1.1 200 OK\r\n" without a temporary string.
+void appendStatusLine(OutBuffer &out, int status, std::string_view reason)
+{
+    char code[16];
+    const auto [end, ec] = std::to_chars(code, code + sizeof code, status);
+    out.append("HTTP/1.1 ");
+    out.append(std::string_view(code, static_cast<size_t>(end - code)));
+    out.append(" ");
+    out.append(reason);
+    out.append("\r\n");
+}
+
 } // namespace
 
 HttpSession::HttpSession(Worker &worker, int fd_, size_t listenerIndex, uint32_t clientIp)
-    : m_worker(worker), m_listenerIndex(listenerIndex), m_clientIp(clientIp), m_clientIpText(config::formatIPv4(clientIp))
+    : m_worker(worker), m_listenerIndex(listenerIndex), m_clientIp(clientIp), m_clientIpText(config::formatIPv4(clientIp)),
+      m_interest(kInitialInterest)
 {
     fd = fd_;
     llhttp_init(&m_parser, HTTP_REQUEST, &kRequestSettings);
@@ -194,12 +225,16 @@ int HttpSession::onMessageBegin()
     m_responseBodyBytes = 0;
     m_requestStartMicros = 0;
     m_tried.clear();
-    m_requestCopy.clear();
+    if (m_requestCopy.capacity() > kKeptRequestCopy)
+        std::string().swap(m_requestCopy);   // a big body's buffer is not kept for the connection's life
+    else
+        m_requestCopy.clear();
     m_retryable = true;
     m_backendIndex = -1;
     m_pool = nullptr;
     m_dispatched = false;
-    m_view = m_worker.view();   // the newest snapshot applies from this request on
+    if (m_view != m_worker.view())
+        m_view = m_worker.view();   // the newest snapshot applies from this request on
     return 0;
 }
 
@@ -290,9 +325,11 @@ int HttpSession::onHeadersComplete()
         m_rejectStatus = 400;
         return -1;
     }
-    std::string target = m_head.url;
-    std::string host = hosts ? *m_head.find("host") : std::string();
-    if (auto absolute = splitAbsoluteForm(m_head.url)) {
+    // Views into m_head, which stays put until the next request begins.
+    std::string_view target = m_head.url;
+    const std::string_view host = hosts ? std::string_view(*m_head.find("host")) : std::string_view();
+    std::optional<std::pair<std::string, std::string>> absolute;
+    if ((absolute = splitAbsoluteForm(m_head.url))) {
         if (!hosts || !equalsLower(absolute->first, lowerCopy(host))) {
             m_rejectStatus = 400;   // absolute-form with a conflicting Host
             return -1;
@@ -312,19 +349,18 @@ int HttpSession::onHeadersComplete()
         m_rejectStatus = 405;
         return -1;
     }
-    const std::string path = target.substr(0, target.find('?'));
+    const std::string_view path = target.substr(0, target.find('?'));
     const RouteView *route = matchRoute(listener.routes, hostWithoutPort(host), path);
     if (!route) {
-        respond(404, "no route for " + path + "\n", false);
+        respond(404, "no route for " + std::string(path) + "\n", false);
         return m_keepAlive ? 0 : -1;
     }
     if (!route->staticRoot.empty()) {
-        serveStatic(*route, target);
+        serveStatic(*route, std::string(target));
         return 0;
     }
     m_pool = route->pool;
-    m_upstreamTarget = target;
-    m_requestCopy = buildUpstreamHead(target);
+    buildUpstreamHead(target);
     // Like nginx's request buffering: a body up to 64 KiB is read whole before
     // any backend sees the request, so a malformed body is refused, never
     // half-forwarded. Larger bodies, and Expect: 100-continue, stream.
@@ -335,11 +371,16 @@ int HttpSession::onHeadersComplete()
     return 0;
 }
 
-std::string HttpSession::buildUpstreamHead(const std::string &target)
+void HttpSession::buildUpstreamHead(std::string_view target)
 {
-    std::string head = m_head.method + " " + target + " HTTP/1.1\r\n";
-    const std::string *connection = m_head.find("connection");
-    std::string xff;
+    // Written straight into the retry copy, which keeps its capacity from
+    // request to request: no allocation once the connection is warm.
+    std::string &head = m_requestCopy;
+    head.clear();
+    head.reserve(m_head.bytes + 256);   // one allocation on a new connection, not one per doubling
+    head.append(m_head.method).append(" ").append(target).append(" HTTP/1.1\r\n");
+    const std::string *connection = connectionTokens(m_head);
+    std::string_view xff;
     for (const auto &[k, v] : m_head.headers) {
         if (isHopByHop(k, connection) || equalsLower(k, "x-real-ip") || equalsLower(k, "x-forwarded-proto"))
             continue;
@@ -349,7 +390,10 @@ std::string HttpSession::buildUpstreamHead(const std::string &target)
         }
         head.append(k).append(": ").append(v).append("\r\n");
     }
-    head.append("X-Forwarded-For: ").append(xff.empty() ? m_clientIpText : xff + ", " + m_clientIpText).append("\r\n");
+    head.append("X-Forwarded-For: ");
+    if (!xff.empty())
+        head.append(xff).append(", ");
+    head.append(m_clientIpText).append("\r\n");
     head.append("X-Real-IP: ").append(m_clientIpText).append("\r\n");
     head.append("X-Forwarded-Proto: http\r\n");
     if (m_chunked)
@@ -360,7 +404,7 @@ std::string HttpSession::buildUpstreamHead(const std::string &target)
     } else {
         head.append("Connection: keep-alive\r\n");
     }
-    return head + "\r\n";
+    head.append("\r\n");
 }
 
 void HttpSession::startUpstream()
@@ -471,21 +515,33 @@ void HttpSession::upstreamHead(int status, const ParsedHead &head, bool chunked,
                                bool keepAlive)
 {
     if (status >= 100 && status < 200 && status != 101) {
-        m_out.append("HTTP/1.1 " + std::to_string(status) + " " + head.reason + "\r\n\r\n");
+        appendStatusLine(m_out, status, head.reason);
+        m_out.append("\r\n");
         return flushClient();
     }
     m_responseStarted = true;
     m_status = status;
-    const std::string *connection = head.find("connection");
-    std::string out = "HTTP/1.1 " + std::to_string(status) + " " + head.reason + "\r\n";
+    const std::string *connection = connectionTokens(head);
+    // Straight into the output buffer (it keeps its capacity); the head goes
+    // out with the first body bytes in one send, see flushFromUpstream().
+    OutBuffer &out = m_out;
+    if (out.data.capacity() < kOutReserve)
+        out.data.reserve(kOutReserve);   // one allocation on a new connection, not one per doubling
+    appendStatusLine(out, status, head.reason);
     for (const auto &[k, v] : head.headers)
-        if (!isHopByHop(k, connection) || (status == 101 && equalsLower(k, "upgrade")))
-            out.append(k).append(": ").append(v).append("\r\n");
-    if (m_view->listeners[m_listenerIndex].config->served_by_header())
-        out.append("X-Served-By: ").append(m_worker.node()).append("\r\n");
+        if (!isHopByHop(k, connection) || (status == 101 && equalsLower(k, "upgrade"))) {
+            out.append(k);
+            out.append(": ");
+            out.append(v);
+            out.append("\r\n");
+        }
+    if (m_view->listeners[m_listenerIndex].config->served_by_header()) {
+        out.append("X-Served-By: ");
+        out.append(m_worker.node());
+        out.append("\r\n");
+    }
     if (status == 101) {
         out.append("Connection: upgrade\r\n\r\n");
-        m_out.append(out);
         m_phase = Phase::Tunnel;
         m_upstream->setTunnel();
         llhttp_resume_after_upgrade(&m_parser);
@@ -501,8 +557,6 @@ void HttpSession::upstreamHead(int status, const ParsedHead &head, bool chunked,
     if (!keepAlive && !noBody && !chunked && !hasLength)
         m_closeAfter = true;
     out.append(m_keepAlive && !m_closeAfter ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n");
-    m_out.append(out);
-    flushClient();
 }
 
 void HttpSession::upstreamBody(const char *data, size_t size)
@@ -515,7 +569,6 @@ void HttpSession::upstreamBody(const char *data, size_t size)
     } else {
         m_out.append(std::string_view(data, size));
     }
-    flushClient();
 }
 
 void HttpSession::upstreamTunnelData(const char *data, size_t size)
@@ -593,17 +646,28 @@ void HttpSession::finishResponse()
     m_phase = m_requestDone ? Phase::ReadHead : Phase::Body;
     m_pool = nullptr;
     deadlineMicros = m_worker.now() + int64_t(config::idleTimeoutMs(*m_view->listeners[m_listenerIndex].config)) * 1000;
-    if (m_requestDone) {
-        flushClient();
-        if (!dead)
-            parse();   // a pipelined request may already be buffered
-    }
+    flushClient();
+    if (m_requestDone && !dead)
+        parse();   // a pipelined request may already be buffered
 }
 
 void HttpSession::flushClient()
 {
     if (dead)
         return;
+    if (!m_noDelay && (m_out.pending() || m_static)) {
+        // Nagle can only hold back a send made while earlier bytes are in
+        // flight: the first send on a connection goes out at once without
+        // TCP_NODELAY. So set it before the second (as nginx does for
+        // keep-alive), which spares a one-response connection the syscall.
+        // A static file is a head then sendfile: two sends at once.
+        if (m_sentBefore || m_static) {
+            int one = 1;
+            ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+            m_noDelay = true;
+        }
+        m_sentBefore = true;
+    }
     if (!m_out.flushTo(fd))
         return close();
     if (m_out.pending() == 0 && m_static) {

@@ -8,6 +8,7 @@
 #include "proxy/poolview.h"
 
 #include <llhttp.h>
+#include <sys/epoll.h>
 
 #include <memory>
 
@@ -20,9 +21,41 @@ namespace hafront::proxy {
 class UpstreamConnection;
 class StaticFile;
 
+// The header fields of one message. clear() keeps the strings and their
+// capacity, so a connection that carries request after request allocates
+// nothing for its heads once warm.
+class HeaderList {
+public:
+    using Field = std::pair<std::string, std::string>;
+    using const_iterator = std::vector<Field>::const_iterator;
+
+    Field &emplace_back()
+    {
+        if (m_used == m_fields.size()) {
+            if (m_fields.empty())
+                m_fields.reserve(16);   // one allocation for a usual head, not one per doubling
+            m_fields.emplace_back();
+        }
+        Field &f = m_fields[m_used++];
+        f.first.clear();
+        f.second.clear();
+        return f;
+    }
+    Field &back() { return m_fields[m_used - 1]; }
+    bool empty() const { return m_used == 0; }
+    size_t size() const { return m_used; }
+    void clear() { m_used = 0; }
+    const_iterator begin() const { return m_fields.begin(); }
+    const_iterator end() const { return m_fields.begin() + static_cast<std::ptrdiff_t>(m_used); }
+
+private:
+    std::vector<Field> m_fields;
+    size_t m_used = 0;
+};
+
 struct ParsedHead {
     std::string method, url, reason;
-    std::vector<std::pair<std::string, std::string>> headers;
+    HeaderList headers;
     bool inValue = false;
     size_t bytes = 0;
     void clear()
@@ -40,6 +73,9 @@ struct ParsedHead {
 
 class HttpSession : public IoHandle {
 public:
+    // The worker registers a new session with these events.
+    static constexpr uint32_t kInitialInterest = EPOLLIN | EPOLLRDHUP;
+
     HttpSession(Worker &worker, int fd, size_t listenerIndex, uint32_t clientIp);
     ~HttpSession() override;
 
@@ -49,6 +85,9 @@ public:
     // From the upstream side.
     void upstreamHead(int status, const ParsedHead &head, bool chunked, bool hasLength, bool noBody, bool keepAlive);
     void upstreamBody(const char *data, size_t size);
+    // upstreamHead and upstreamBody only queue: the upstream calls this once
+    // per buffer it parsed, so a head and its body leave in one send.
+    void flushFromUpstream() { flushClient(); }
     void upstreamComplete(UpstreamConnection &up, bool reusable);
     void upstreamFailed(UpstreamConnection &up, const std::string &why, bool timeout, bool responseStarted);
     void upstreamTunnelData(const char *data, size_t size);
@@ -85,7 +124,7 @@ private:
     void serveStatic(const RouteView &route, const std::string &path);
     void finishResponse();
     void updateInterest();
-    std::string buildUpstreamHead(const std::string &target);
+    void buildUpstreamHead(std::string_view target);   // into m_requestCopy
 
     Worker &m_worker;
     size_t m_listenerIndex;
@@ -117,7 +156,7 @@ private:
     std::vector<int> m_tried;
     std::string m_requestCopy;       // for a retry; cleared when it grows too big
     bool m_retryable = true;
-    uint32_t m_interest = 0;
+    uint32_t m_interest;             // as registered with epoll
     int m_rejectStatus = 0;
     int m_status = 0;
     bool m_clientEof = false;
@@ -125,8 +164,9 @@ private:
     bool m_reparse = false;
     bool m_parserPaused = false;
     bool m_dispatched = false;
-    bool m_inMessage = false;        // a request has begun and not ended       // the request went (or is going) to a backend
-    std::string m_upstreamTarget;
+    bool m_inMessage = false;        // a request has begun and not ended
+    bool m_sentBefore = false;       // something was sent to the client: see flushClient()
+    bool m_noDelay = false;          // TCP_NODELAY is on
     StaticFile *m_static = nullptr;
 };
 

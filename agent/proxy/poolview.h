@@ -28,6 +28,7 @@ struct PoolView {
     balance::LeastConnections leastConn;
     balance::ConsistentHashRing ring;
     uint32_t slowStartMs = 0;
+    std::vector<balance::Choice> scratch;   // pick()'s working set; a PoolView is one worker's
 
     // Picks a backend for a new request; `excluded` are those already tried.
     // Backups only when no primary is usable. Returns -1 when none.

@@ -179,6 +179,10 @@ void UpstreamConnection::readable()
             }
             if (err != HPE_OK && err != HPE_PAUSED) {
                 m_backend.errProtocol.fetch_add(1, std::memory_order_relaxed);
+                if (m_session)
+                    m_session->flushFromUpstream();   // what was good goes out before the cut
+                if (dead)
+                    return;
                 return fail(std::string("bad response: ") + llhttp_errno_name(err), false);
             }
             if (m_complete) {
@@ -190,6 +194,10 @@ void UpstreamConnection::readable()
                 return;
             }
             if (!m_session)
+                return;
+            // The head and the body bytes of this buffer leave in one send.
+            m_session->flushFromUpstream();
+            if (dead || !m_session)
                 return;
             continue;
         }

@@ -218,13 +218,13 @@ void Worker::acceptFrom(Listener &l)
         const int fd = ::accept4(l.fd, reinterpret_cast<sockaddr *>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0)
             return;
-        setNoDelay(fd);
         m_view->listeners[l.index].rt->accepted.fetch_add(1, std::memory_order_relaxed);
         if (l.tcp) {
+            setNoDelay(fd);   // an HTTP session sets it at its second send (HttpSession::flushClient)
             TcpSession::start(*this, fd, l.index);
         } else {
             auto *s = new HttpSession(*this, fd, l.index, ntohl(peer.sin_addr.s_addr));
-            add(s, EPOLLIN | EPOLLRDHUP);
+            add(s, HttpSession::kInitialInterest);
             s->onEvent(EPOLLIN);   // the request is often here already: read it now
         }
     }

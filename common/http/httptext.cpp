@@ -1,16 +1,31 @@
 #include "http/httptext.h"
 
-#include <cctype>
 #include <cstdio>
+#include <cstring>
 
 namespace hafront::http {
+
+namespace {
+// ASCII only, whatever the process locale: HTTP names and tokens are ASCII.
+constexpr char asciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
+
+bool equalsIgnoreCase(std::string_view a, std::string_view b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (size_t i = 0; i < a.size(); ++i)
+        if (asciiLower(a[i]) != asciiLower(b[i]))
+            return false;
+    return true;
+}
+} // namespace
 
 bool equalsLower(std::string_view name, std::string_view lower)
 {
     if (name.size() != lower.size())
         return false;
     for (size_t i = 0; i < name.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(name[i])) != lower[i])
+        if (asciiLower(name[i]) != lower[i])
             return false;
     return true;
 }
@@ -19,7 +34,7 @@ std::string lowerCopy(std::string_view s)
 {
     std::string out(s);
     for (auto &c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        c = asciiLower(c);
     return out;
 }
 
@@ -45,11 +60,33 @@ std::optional<std::pair<std::string, std::string>> splitAbsoluteForm(std::string
 
 bool isHopByHop(std::string_view name, const std::string *connection)
 {
-    static const char *const fixed[] = {"connection", "keep-alive", "proxy-connection", "te", "trailer",
-                                        "transfer-encoding", "upgrade"};
-    for (const char *f : fixed)
-        if (equalsLower(name, f))
+    // Connection, Keep-Alive, Proxy-Connection, TE, Trailer, Transfer-Encoding,
+    // Upgrade: told apart by length first, as this runs for every header of
+    // every request and response.
+    switch (name.size()) {
+    case 2:
+        if (equalsLower(name, "te"))
             return true;
+        break;
+    case 7:
+        if (equalsLower(name, "trailer") || equalsLower(name, "upgrade"))
+            return true;
+        break;
+    case 10:
+        if (equalsLower(name, "connection") || equalsLower(name, "keep-alive"))
+            return true;
+        break;
+    case 16:
+        if (equalsLower(name, "proxy-connection"))
+            return true;
+        break;
+    case 17:
+        if (equalsLower(name, "transfer-encoding"))
+            return true;
+        break;
+    default:
+        break;
+    }
     if (!connection)
         return false;
     // Tokens named in Connection are hop-by-hop too.
@@ -61,7 +98,7 @@ bool isHopByHop(std::string_view name, const std::string *connection)
             token.remove_prefix(1);
         while (!token.empty() && (token.back() == ' ' || token.back() == '\t'))
             token.remove_suffix(1);
-        if (!token.empty() && equalsLower(name, lowerCopy(token)))
+        if (!token.empty() && equalsIgnoreCase(name, token))
             return true;
         if (comma == std::string_view::npos)
             break;
@@ -109,16 +146,23 @@ bool isIdempotent(int m)
            m == HTTP_TRACE;
 }
 
+// Both scans jump from one CR or LF to the next (memchr) instead of testing
+// every byte: they run on every request head.
 bool hasBareLineEnding(std::string_view head)
 {
     const auto end = head.find("\r\n\r\n");
     const size_t limit = end == std::string_view::npos ? head.size() : end + 2;
-    for (size_t i = 0; i < limit; ++i) {
-        if (head[i] == '\n' && (i == 0 || head[i - 1] != '\r'))
+    if (limit == 0)
+        return false;
+    const char *const begin = head.data();
+    for (const char *p = begin; (p = static_cast<const char *>(std::memchr(p, '\n', limit - size_t(p - begin))));
+         ++p)
+        if (p == begin || p[-1] != '\r')
             return true;
-        if (head[i] == '\r' && i + 1 < head.size() && head[i + 1] != '\n')
+    for (const char *p = begin; (p = static_cast<const char *>(std::memchr(p, '\r', limit - size_t(p - begin))));
+         ++p)
+        if (size_t(p - begin) + 1 < head.size() && p[1] != '\n')
             return true;
-    }
     return false;
 }
 
@@ -126,8 +170,13 @@ bool hasObsFold(std::string_view head)
 {
     const auto end = head.find("\r\n\r\n");
     const size_t limit = end == std::string_view::npos ? head.size() : end + 2;
-    for (size_t i = 0; i + 1 < limit; ++i)
-        if (head[i] == '\n' && (head[i + 1] == ' ' || head[i + 1] == '\t'))
+    if (limit < 2)
+        return false;
+    const char *const begin = head.data();
+    const size_t last = limit - 1;   // the LF of an obs-fold is before the last byte
+    for (const char *p = begin; (p = static_cast<const char *>(std::memchr(p, '\n', last - size_t(p - begin))));
+         ++p)
+        if (p[1] == ' ' || p[1] == '\t')
             return true;
     return false;
 }
@@ -154,7 +203,7 @@ int hexValue(char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    c = asciiLower(c);
     return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 } // namespace

@@ -91,6 +91,22 @@ private slots:
                                              << "keep-alive, x-secret" << true;
         QTest::newRow("not named by Connection") << "X-Other"
                                                  << "keep-alive, x-secret" << false;
+        QTest::newRow("te") << "TE"
+                            << "" << true;
+        QTest::newRow("trailer") << "Trailer"
+                                 << "" << true;
+        QTest::newRow("proxy-connection") << "Proxy-Connection"
+                                          << "" << true;
+        QTest::newRow("upper case") << "TRANSFER-ENCODING"
+                                    << "" << true;
+        QTest::newRow("same length, other name") << "Keep-Alivx"
+                                                 << "" << false;
+        QTest::newRow("longer than a hop-by-hop name") << "Upgrade-Insecure-Requests"
+                                                       << "" << false;
+        QTest::newRow("named by Connection, any case") << "X-Secret"
+                                                       << "Keep-Alive,\tX-SECRET " << true;
+        QTest::newRow("prefix of a Connection token") << "X-Sec"
+                                                      << "x-secret" << false;
     }
     void classifiesHopByHopHeaders()
     {
@@ -122,6 +138,11 @@ private slots:
         QTest::newRow("bare LF") << QByteArray("GET / HTTP/1.1\nHost: x\r\n\r\n") << true;
         QTest::newRow("bare CR") << QByteArray("GET / HTTP/1.1\r\nHost: x\rY: 1\r\n\r\n") << true;
         QTest::newRow("LF in body ignored") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\n\r\na\nb") << false;
+        QTest::newRow("empty") << QByteArray() << false;
+        QTest::newRow("LF first") << QByteArray("\nGET / HTTP/1.1\r\n\r\n") << true;
+        QTest::newRow("bare LF ends the last field") << QByteArray("GET / HTTP/1.1\r\nHost: x\n\r\n") << true;
+        QTest::newRow("CR last of a partial head") << QByteArray("GET / HTTP/1.1\r") << false;
+        QTest::newRow("partial head, bare CR") << QByteArray("GET / HTTP/1.1\rX") << true;
     }
     void detectsBareLineEndings()
     {
@@ -138,6 +159,10 @@ private slots:
         QTest::newRow("space fold") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\nA: 1\r\n  more\r\n\r\n") << true;
         QTest::newRow("tab fold") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\nA:\r\n\tchunked\r\n\r\n") << true;
         QTest::newRow("space in body ignored") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\n\r\na\r\n b") << false;
+        QTest::newRow("empty") << QByteArray() << false;
+        QTest::newRow("shortest fold") << QByteArray("\n ") << true;
+        QTest::newRow("partial head ends at a line") << QByteArray("GET / HTTP/1.1\r\nA: 1\r\n") << false;
+        QTest::newRow("fold after the request line") << QByteArray("GET / HTTP/1.1\r\n A: 1\r\n\r\n") << true;
     }
     void detectsObsFold()
     {

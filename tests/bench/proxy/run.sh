@@ -4,7 +4,8 @@
 # rounds. Runs: keep-alive (small body), keep-alive off, 1 MiB body.
 # Usage: tests/bench/proxy/run.sh [--agent PATH] [--rounds N] [--duration S]
 #                                 [--connections N] [--threads N]
-# Prints a table: req/s, p50, p99, errors and the ratio to nginx (median of rounds).
+# Prints a table: req/s, p50, p99, errors, the ratio to nginx (median of rounds)
+# and each proxy's CPU time per request.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -97,10 +98,10 @@ listener { name: "web" bind: "127.0.0.1:$P_HF" route { path_prefix: "/" pool: "a
 EOF
 
 nginx -c "$WORK/backend.conf" -p "$WORK" & PIDS+=($!)
-nginx -c "$WORK/nginx.conf" -p "$WORK" & PIDS+=($!)
-haproxy -f "$WORK/haproxy.cfg" > "$WORK/logs/haproxy.log" 2>&1 & PIDS+=($!)
+nginx -c "$WORK/nginx.conf" -p "$WORK" & PIDS+=($!); PID_NG=$!
+haproxy -f "$WORK/haproxy.cfg" > "$WORK/logs/haproxy.log" 2>&1 & PIDS+=($!); PID_HA=$!
 "$AGENT" --config "$WORK/hafront.conf" --node b --state-dir "$WORK" --socket "$WORK/agent.sock" \
-  > "$WORK/logs/agent.log" 2>&1 & PIDS+=($!)
+  > "$WORK/logs/agent.log" 2>&1 & PIDS+=($!); PID_HF=$!
 
 wait_port() {
   for _ in $(seq 1 50); do
@@ -112,11 +113,25 @@ wait_port() {
 for p in $B1 $B2 $P_HF $P_NG $P_HA; do wait_port "$p"; done
 sleep 1.2   # hafront: first health checks marked both backends up
 
-# One wrk run -> "reqs p50_ms p99_ms errors"
+# CPU time (user + system, clock ticks) of a proxy: the process and its
+# children (nginx's workers). Per request, it is what the proxy itself costs,
+# which a busy shared machine disturbs far less than req/s.
+cpu_ticks() {
+  local total=0 p f
+  for p in "$1" $(pgrep -P "$1"); do
+    read -r -a f < "/proc/$p/stat" || continue
+    total=$((total + f[13] + f[14]))
+  done
+  echo "$total"
+}
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
+
+# One wrk run -> "reqs p50_ms p99_ms errors cpu_us_per_request"
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.3f", v}'; }
-run_wrk() {  # port path extra-args...
-  local port=$1 path=$2; shift 2
-  local out
+run_wrk() {  # pid port path extra-args...
+  local pid=$1 port=$2 path=$3; shift 3
+  local out t0 t1 total
+  t0=$(cpu_ticks "$pid")
   out=$(wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --timeout 5s --latency "$@" "http://127.0.0.1:$port$path" 2>&1)
   local rps p50 p99 err non2xx
   rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
@@ -124,7 +139,10 @@ run_wrk() {  # port path extra-args...
   p99=$(awk '$1=="99%" {print $2}' <<<"$out" | to_ms)
   err=$(awk '/Socket errors/ {gsub(",",""); print $4+$6+$8+$10}' <<<"$out")
   non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out")
-  echo "${rps:-0} ${p50:-0} ${p99:-0} $(( ${err:-0} + ${non2xx:-0} ))"
+  t1=$(cpu_ticks "$pid")
+  total=$(awk '/requests in/ {print $1}' <<<"$out")
+  echo "${rps:-0} ${p50:-0} ${p99:-0} $(( ${err:-0} + ${non2xx:-0} ))" \
+    "$(awk -v t=$((t1 - t0)) -v us="$TICK_US" -v n="${total:-0}" 'BEGIN {printf "%.1f", (n > 0 ? t * us / n : 0)}')"
 }
 
 declare -A RESULTS
@@ -139,27 +157,28 @@ for round in $(seq 1 "$ROUNDS"); do
     order=(hafront nginx haproxy)
     for ((i = 0; i < round - 1; i++)); do order=("${order[@]:1}" "${order[0]}"); done
     for px in "${order[@]}"; do
-      case $px in hafront) port=$P_HF ;; nginx) port=$P_NG ;; haproxy) port=$P_HA ;; esac
-      RESULTS[$sc.$px.$round]=$(run_wrk "$port" "$path" "${extra[@]}")
+      case $px in hafront) port=$P_HF pid=$PID_HF ;; nginx) port=$P_NG pid=$PID_NG ;; haproxy) port=$P_HA pid=$PID_HA ;; esac
+      RESULTS[$sc.$px.$round]=$(run_wrk "$pid" "$port" "$path" "${extra[@]}")
       echo "round $round $sc $px: ${RESULTS[$sc.$px.$round]}" >&2
     done
   done
 done
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-printf '\n%-10s %-8s %10s %9s %9s %7s %9s %9s\n' scenario proxy "req/s" "p50 ms" "p99 ms" errors "rps/ngx" "p99/ngx"
+printf '\n%-10s %-8s %10s %9s %9s %7s %9s %9s %11s\n' scenario proxy "req/s" "p50 ms" "p99 ms" errors "rps/ngx" "p99/ngx" "cpu us/req"
 for sc in keepalive close 1MiB; do
   declare -A M=()
   for px in hafront nginx haproxy; do
-    for k in 1 2 3 4; do
+    for k in 1 2 3 4 5; do
       M[$px.$k]=$(for r in $(seq 1 "$ROUNDS"); do echo "${RESULTS[$sc.$px.$r]}" | cut -d' ' -f$k; done | median)
     done
     M[$px.4]=$(for r in $(seq 1 "$ROUNDS"); do echo "${RESULTS[$sc.$px.$r]}" | cut -d' ' -f4; done | awk '{s+=$1} END {print s}')
   done
   for px in hafront nginx haproxy; do
-    printf '%-10s %-8s %10.0f %9.3f %9.3f %7d %9.2f %9.2f\n' "$sc" "$px" "${M[$px.1]}" "${M[$px.2]}" "${M[$px.3]}" \
+    printf '%-10s %-8s %10.0f %9.3f %9.3f %7d %9.2f %9.2f %11.1f\n' "$sc" "$px" "${M[$px.1]}" "${M[$px.2]}" "${M[$px.3]}" \
       "${M[$px.4]}" "$(awk -v a="${M[$px.1]}" -v b="${M[nginx.1]}" 'BEGIN {print (b > 0 ? a / b : 0)}')" \
-      "$(awk -v a="${M[$px.3]}" -v b="${M[nginx.3]}" 'BEGIN {print (b > 0 ? a / b : 0)}')"
+      "$(awk -v a="${M[$px.3]}" -v b="${M[nginx.3]}" 'BEGIN {print (b > 0 ? a / b : 0)}')" "${M[$px.5]}"
   done
 done
-echo "(median of $ROUNDS rounds, ${DURATION}s each, wrk -t$THREADS -c$CONNS; errors = socket errors + non-2xx, summed)"
+echo "(median of $ROUNDS rounds, ${DURATION}s each, wrk -t$THREADS -c$CONNS; errors = socket errors + non-2xx, summed;"
+echo " cpu us/req = the proxy's user+system CPU time per request, all its processes and threads)"
