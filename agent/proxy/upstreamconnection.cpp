@@ -8,6 +8,11 @@
 #include <unistd.h>
 
 namespace hafront::proxy {
+
+// A response head over this is refused (502), as nginx refuses one bigger
+// than proxy_buffer_size: a backend must not make the proxy hold megabytes.
+constexpr size_t kMaxResponseHeadBytes = 64u << 10;
+
 namespace {
 
 UpstreamConnection *up(llhttp_t *p) { return static_cast<UpstreamConnection *>(p->data); }
@@ -183,7 +188,10 @@ void UpstreamConnection::readable()
                     m_session->flushFromUpstream();   // what was good goes out before the cut
                 if (dead)
                     return;
-                return fail(std::string("bad response: ") + llhttp_errno_name(err), false);
+                return fail(m_head.bytes > kMaxResponseHeadBytes
+                                ? "bad response: head over " + std::to_string(kMaxResponseHeadBytes >> 10) + " KiB"
+                                : std::string("bad response: ") + llhttp_errno_name(err),
+                            false);
             }
             if (m_complete) {
                 // Completed outside the parser's callback: the session may reuse us at once.
@@ -256,10 +264,16 @@ void UpstreamConnection::close()
     m_worker.destroy(this);
 }
 
+int UpstreamConnection::countHeadBytes(size_t len)
+{
+    m_head.bytes += len;
+    return m_head.bytes > kMaxResponseHeadBytes ? -1 : 0;
+}
+
 int UpstreamConnection::onStatus(const char *at, size_t len)
 {
     m_head.reason.append(at, len);
-    return 0;
+    return countHeadBytes(len);
 }
 
 int UpstreamConnection::onHeaderField(const char *at, size_t len)
@@ -269,14 +283,14 @@ int UpstreamConnection::onHeaderField(const char *at, size_t len)
         m_head.inValue = false;
     }
     m_head.headers.back().first.append(at, len);
-    return 0;
+    return countHeadBytes(len + 4);
 }
 
 int UpstreamConnection::onHeaderValue(const char *at, size_t len)
 {
     m_head.inValue = true;
     m_head.headers.back().second.append(at, len);
-    return 0;
+    return countHeadBytes(len);
 }
 
 int UpstreamConnection::onHeadersComplete()

@@ -32,6 +32,7 @@ public:
     void pauseReading(bool paused);
 
     int onStatus(const char *at, size_t len);
+    int countHeadBytes(size_t len);
     int onHeaderField(const char *at, size_t len);
     int onHeaderValue(const char *at, size_t len);
     int onHeadersComplete();

@@ -211,6 +211,10 @@ def test_limits(backend_s):
     check("upstream_timeout_504", st == 504, st)
     st, _, _ = get(P_DOWN, "/")
     check("no_backend_503", st in (502, 503) and st == 503, st)
+    st, hdr, _ = get(P_SMUG, "/bighead?kb=32")
+    check("response_head_32k_passes", st == 200 and len(hdr.get("x-big", "")) == 32 * 1024, st)
+    st, _, _ = get(P_SMUG, "/bighead?kb=100")
+    check("response_head_over_64k_502", st == 502, st)
     st, _, body = get(P_SMUG, "/ok", method="POST", body=b"abc")
     check("legit_request_forwarded", st == 200 and body.strip() == b"s", (st, body))
     req = backend_s.requests[-1][2]

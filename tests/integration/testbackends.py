@@ -9,7 +9,8 @@ import urllib.parse
 
 
 class RecordingBackend:
-    """HTTP/1.1 keep-alive backend on 127.0.0.1; answers its name; /slow?ms=N waits."""
+    """HTTP/1.1 keep-alive backend on 127.0.0.1; answers its name; /slow?ms=N waits;
+    /bighead?kb=N adds a header of N KiB."""
 
     def __init__(self, name, port):
         self.name = name
@@ -43,6 +44,9 @@ class RecordingBackend:
                     time.sleep(ms / 1000.0)
                 payload = (outer.name + "\n").encode()
                 self.send_response(200)
+                if url.path == "/bighead":   # a response head of about kb KiB
+                    kb = int(urllib.parse.parse_qs(url.query).get("kb", ["1"])[0])
+                    self.send_header("X-Big", "b" * (kb * 1024))
                 self.send_header("Content-Type", "text/plain")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()

@@ -221,19 +221,23 @@ void TestClusterModel::linkTextSaysWhy_data()
 {
     QTest::addColumn<int>("state");
     QTest::addColumn<int>("retry");
+    QTest::addColumn<QString>("reason");
     QTest::addColumn<QString>("text");
-    QTest::newRow("connected") << int(LinkState::Connected) << -1 << "connected";
-    QTest::newRow("reconnecting") << int(LinkState::Reconnecting) << 3 << "reconnecting in 3 s: refused";
-    QTest::newRow("unreachable") << int(LinkState::Unreachable) << -1 << "unreachable: refused";
+    QTest::newRow("connected") << int(LinkState::Connected) << -1 << "" << "connected";
+    QTest::newRow("connected over SSH") << int(LinkState::Connected) << -1 << "SSH (streamlocal)"
+                                        << "connected over SSH (streamlocal)";
+    QTest::newRow("reconnecting") << int(LinkState::Reconnecting) << 3 << "refused" << "reconnecting in 3 s: refused";
+    QTest::newRow("unreachable") << int(LinkState::Unreachable) << -1 << "refused" << "unreachable: refused";
 }
 
 void TestClusterModel::linkTextSaysWhy()
 {
     QFETCH(int, state);
     QFETCH(int, retry);
+    QFETCH(QString, reason);
     NodeView n;
     n.link = LinkState(state);
-    n.reason = QStringLiteral("refused");
+    n.reason = reason;
     n.secondsUntilRetry = retry;
     QTEST(linkText(n), "text");
 }
