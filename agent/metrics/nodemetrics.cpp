@@ -163,6 +163,7 @@ void renderLatency(Exposition &out, const Labels &backend, const v1::LatencyHist
     Labels labels = backend;
     labels.emplace_back("le", "+Inf");
     out.sample(name, labels, total, "_bucket");
+    out.sample(name, backend, histogram.sum_ms() / 1000.0, "_sum");
     out.sample(name, backend, total, "_count");
 }
 

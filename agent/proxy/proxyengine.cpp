@@ -177,6 +177,7 @@ void ProxyEngine::fillStatus(v1::NodeStatus &status) const
                     total += counts[size_t(i)];
                 }
             hist->set_total(total);
+            hist->set_sum_ms(double(rt.latency.sumMicros()) / 1000.0);
         }
         ps->set_backends_up(up);
         ps->set_requests_per_second(poolRate);

@@ -28,6 +28,7 @@ uint64_t LatencyHistogram::upperBoundMicros(int bucket)
 void LatencyHistogram::record(uint64_t micros)
 {
     m_counts[static_cast<size_t>(bucketOf(micros))].fetch_add(1, std::memory_order_relaxed);
+    m_sumMicros.fetch_add(micros, std::memory_order_relaxed);
 }
 
 uint64_t LatencyHistogram::total() const

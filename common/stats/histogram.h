@@ -18,6 +18,7 @@ public:
 
     void record(uint64_t micros);
     uint64_t total() const;
+    uint64_t sumMicros() const { return m_sumMicros.load(std::memory_order_relaxed); }
     // Upper bound in µs of the bucket holding the q-quantile (0 < q <= 1); 0 when empty.
     double quantileMicros(double q) const;
     std::vector<uint64_t> snapshot() const;
@@ -27,6 +28,7 @@ public:
 
 private:
     std::array<std::atomic<uint64_t>, kBuckets> m_counts{};
+    std::atomic<uint64_t> m_sumMicros{0}; // exact, for Prometheus' _sum (rate(_sum)/rate(_count) = mean)
 };
 
 } // namespace hafront::stats

@@ -117,6 +117,10 @@ def latency_count(samples):
     return sum(value(samples, "hafront_backend_latency_seconds_count", pool="app", backend=b) or 0 for b in ("a", "b"))
 
 
+def latency_sum(samples):
+    return sum(value(samples, "hafront_backend_latency_seconds_sum", pool="app", backend=b) or 0 for b in ("a", "b"))
+
+
 def wait_ready(deadline=10.0):
     end = time.time() + deadline
     while time.time() < end:
@@ -187,6 +191,10 @@ def test_counters_follow_traffic(before):
               (value(before, "hafront_backend_requests_total", pool="app", backend=b) or 0) for b in "ab"))
     check("latency_count_grows_with_requests", latency_count(after) - latency_count(before) == grew,
           f"{latency_count(before)} -> {latency_count(after)}")
+    # _sum: the mean of the new requests, loopback to a local backend, is well under a second.
+    added = latency_sum(after) - latency_sum(before)
+    mean = added / grew if grew else -1
+    check("latency_sum_gives_a_plausible_mean", 0 < mean < 1.0, f"sum grew by {added} s over {grew} requests")
     two = sum(value(after, "hafront_backend_responses_total", pool="app", backend=b, code="2xx") or 0 for b in "ab")
     check("2xx_responses_count_the_traffic", two >= TRAFFIC, two)
     lreq = value(after, "hafront_listener_requests_total", listener="web") or 0

@@ -43,6 +43,7 @@ void fillHistogram(v1::LatencyHistogram &out, const std::vector<uint64_t> &micro
             total += counts[size_t(i)];
         }
     out.set_total(total);
+    out.set_sum_ms(double(h.sumMicros()) / 1000.0);
 }
 
 v1::NodeStatus sampleStatus()
@@ -335,6 +336,8 @@ private slots:
         QVERIFY2(samples.count(key), key.c_str());
         QCOMPARE(samples.at(key), count);
         QCOMPARE(samples.at("hafront_backend_latency_seconds_count{pool=\"app\",backend=\"a\"}"), std::string("7"));
+        // The exact sum of the 7 recorded times: 10+31+32+1000+1023+1024+60,000,000 µs.
+        QCOMPARE(std::stod(samples.at("hafront_backend_latency_seconds_sum{pool=\"app\",backend=\"a\"}")), 60.00312);
     }
 
     void latencyBucketsNeverDecrease()
