@@ -144,6 +144,20 @@ def pct(values, p):
     return v[min(len(v) - 1, int(round(p / 100.0 * (len(v) - 1))))]
 
 
+def set_weight_confirmed(ctl, cid, backend, weight):
+    """Sends SetWeight on the control connection and waits for its result; False (said why) if refused."""
+    ctl.send(set_weight(cid, "app", backend, weight))
+    result = None
+    while result is None:
+        for num, body in ctl.frames():
+            if num == 4:
+                result = body
+    if not any(n == 2 and v == 1 for n, _, v in fields(result)):
+        print("refused:", result, file=sys.stderr)
+        return False
+    return True
+
+
 def cmd_latency(a):
     if a.subscriber_cmd:
         return cmd_latency_via(a)
@@ -189,15 +203,7 @@ def cmd_latency(a):
         if with_status:
             time.sleep(random.uniform(0, a.period_ms / 1000.0))  # de-phase from the status ticks
         t0 = time.perf_counter()
-        ctl.send(set_weight(i + 1, "app", backend, weight))
-        result = None
-        while result is None:
-            for num, body in ctl.frames():
-                if num == 4:
-                    result = body
-        ok = any(n == 2 and v == 1 for n, _, v in fields(result))
-        if not ok:
-            print("refused:", result, file=sys.stderr)
+        if not set_weight_confirmed(ctl, i + 1, backend, weight):
             return 1
         with lock:
             deadline = time.perf_counter() + 5
@@ -257,14 +263,7 @@ def cmd_latency_via(a):
             with cond:
                 lines.clear()
             t0 = time.perf_counter()
-            ctl.send(set_weight(i + 2, "app", backend, weight))
-            result = None
-            while result is None:
-                for num, body in ctl.frames():
-                    if num == 4:
-                        result = body
-            if not any(n == 2 and v == 1 for n, _, v in fields(result)):
-                print("refused:", result, file=sys.stderr)
+            if not set_weight_confirmed(ctl, i + 2, backend, weight):
                 return 1
             seen = None
             deadline = ready_deadline if i < 0 else time.perf_counter() + 5
