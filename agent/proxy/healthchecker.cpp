@@ -1,6 +1,7 @@
 #include "proxy/healthchecker.h"
 
 #include "base/clock.h"
+#include "base/threadname.h"
 #include "config/defaults.h"
 #include "health/healthcounter.h"
 
@@ -49,7 +50,13 @@ HealthChecker::HealthChecker(config::SnapshotStore &store, RuntimeRegistry &regi
 
 HealthChecker::~HealthChecker() { stop(); }
 
-void HealthChecker::start() { m_thread = std::thread([this] { run(); }); }
+void HealthChecker::start()
+{
+    m_thread = std::thread([this] {
+        nameThisThread("hf-health");
+        run();
+    });
+}
 
 void HealthChecker::stop()
 {

@@ -57,6 +57,7 @@ struct ClusterView {
     std::shared_ptr<const config::Snapshot> snapshot;
     std::vector<std::unique_ptr<PoolView>> pools;
     std::vector<ListenerView> listeners;
+    bool yieldWhenBusy = true;   // settings.yield_when_busy
 
     static std::unique_ptr<ClusterView> build(std::shared_ptr<const config::Snapshot> snapshot,
                                               RuntimeRegistry &registry);

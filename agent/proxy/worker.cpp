@@ -1,6 +1,7 @@
 #include "proxy/worker.h"
 
 #include "base/clock.h"
+#include "base/threadname.h"
 #include "base/log.h"
 #include "config/address.h"
 #include "config/defaults.h"
@@ -13,6 +14,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <netinet/tcp.h>
+#include <sched.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -120,7 +122,10 @@ void Worker::start()
         ev.data.ptr = l.get();
         ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, l->fd, &ev);
     }
-    m_thread = std::thread([this] { run(); });
+    m_thread = std::thread([this] {
+        nameThisThread("hf-proxy-" + std::to_string(m_index));
+        run();
+    });
 }
 
 void Worker::requestStop(int64_t deadlineMicros)
@@ -257,9 +262,19 @@ void Worker::run()
 {
     epoll_event events[256];
     bool draining = false;
+    int handled = 0;
     while (true) {
         refreshView();
-        const int n = ::epoll_wait(m_epoll, events, 256, 20);
+        m_yield.setEnabled(m_view->yieldWhenBusy);
+        int n = 0;
+        if (m_yield.shouldYield(handled)) {
+            ::sched_yield();
+            n = ::epoll_wait(m_epoll, events, 256, 0);
+            m_yield.polled(n);
+        }
+        if (n == 0)
+            n = ::epoll_wait(m_epoll, events, 256, 20);
+        handled = n;
         refreshNow();
         for (int i = 0; i < n; ++i) {
             auto *h = static_cast<IoHandle *>(events[i].data.ptr);

@@ -3,6 +3,7 @@
 // view of the snapshot (rebuilt when the generation changes: no lock per request).
 #pragma once
 
+#include "base/busyyield.h"
 #include "base/result.h"
 #include "config/snapshotstore.h"
 #include "proxy/iohandle.h"
@@ -67,6 +68,7 @@ private:
     int64_t m_now = 0;
     int64_t m_lastLogFlush = 0;
     int64_t m_lastSweep = 0;
+    BusyYield m_yield;
 };
 
 } // namespace hafront::proxy

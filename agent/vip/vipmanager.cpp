@@ -5,6 +5,7 @@
 #include "vip/vipmanager.h"
 
 #include "base/clock.h"
+#include "base/threadname.h"
 #include "base/log.h"
 #include "config/address.h"
 #include "config/defaults.h"
@@ -677,7 +678,10 @@ Status VipManager::start()
         }
         impl->wake();
     });
-    d.thread = std::thread([impl = m_impl.get()] { impl->run(); });
+    d.thread = std::thread([impl = m_impl.get()] {
+        nameThisThread("hf-vrrp");
+        impl->run();
+    });
     return {};
 }
 

@@ -55,6 +55,11 @@ inline uint32_t statusPeriodMs(const v1::Cluster &c)
 {
     return c.settings().status_period_ms() ? c.settings().status_period_ms() : 250;
 }
+inline bool yieldWhenBusy(const v1::Cluster &c)
+{
+    return !c.settings().has_yield_when_busy() || c.settings().yield_when_busy();
+}
+
 inline uint32_t drainTimeoutMs(const v1::Cluster &c)
 {
     return c.settings().drain_timeout_ms() ? c.settings().drain_timeout_ms() : 10000;

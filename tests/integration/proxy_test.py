@@ -34,7 +34,7 @@ def check(name, ok, detail=""):
 def config(root):
     return f"""
 name: "itest"
-node {{ name: "n1" address: "127.0.0.1" }}
+node {{ name: "n1" address: "127.0.0.1" workers: 2 }}
 pool {{ name: "app" balance: ROUND_ROBIN
   backend {{ name: "a" address: "127.0.0.1:{P_A}" weight: 3 }}
   backend {{ name: "b" address: "127.0.0.1:{P_B}" weight: 1 }}
@@ -335,6 +335,14 @@ def test_access_log(agent, root):
     check("access_log_reopened_on_sigusr1", after == ["/after-rotate"], after)
 
 
+def test_thread_names(agent):
+    # top -H / ps -L / perf name the agent's threads: one per proxy worker, the health checker
+    names = sorted(open(f"/proc/{agent.pid}/task/{t}/comm").read().strip()
+                   for t in os.listdir(f"/proc/{agent.pid}/task"))
+    want = ["hf-health", "hf-proxy-0", "hf-proxy-1"]
+    check("thread_names", all(n in names for n in want) and "hf-proxy-2" not in names, f"threads {names}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--agent", required=True)
@@ -365,6 +373,7 @@ def main():
         if not wait_ready():
             check("agent_ready", False, "listener never answered 200")
             return 1
+        test_thread_names(agent)
         test_shares(ctl)
         test_smuggling(smug)
         test_limits(smug)

@@ -1,6 +1,7 @@
 // Cluster config loading: every invalid config is reported at the field that
 // is wrong, as LINE:COL: message, and every error is reported.
 #include "config/configloader.h"
+#include "config/defaults.h"
 
 #include <google/protobuf/text_format.h>
 #include <google/protobuf/util/json_util.h>
@@ -239,6 +240,21 @@ private slots:
         const auto r = loadClusterText(json, "c.json", "");
         QCOMPARE(r.errors.size(), size_t(1));
         QCOMPARE(QString::fromStdString(r.errors[0].format()), QStringLiteral("c.json:2:24: vrid 300 is outside 1-255"));
+    }
+
+    void yieldWhenBusyIsOnUnlessTurnedOff()
+    {
+        const auto on = loadClusterText(build(0, {}).join('\n').toStdString(), "base.conf", "");
+        QVERIFY(on.ok());
+        QVERIFY(hafront::config::yieldWhenBusy(on.cluster));
+        const auto off = loadClusterText(build(99, "settings { yield_when_busy: false }").join('\n').toStdString(),
+                                         "off.conf", "");
+        QVERIFY(off.ok());
+        QVERIFY(!hafront::config::yieldWhenBusy(off.cluster));
+        const auto explicitOn = loadClusterText(
+            build(99, "settings { yield_when_busy: true }").join('\n').toStdString(), "on.conf", "");
+        QVERIFY(explicitOn.ok());
+        QVERIFY(hafront::config::yieldWhenBusy(explicitOn.cluster));
     }
 
     void missingFileSaysWhy()

@@ -2,7 +2,7 @@
 # Benchmark: hafront vs nginx vs HAProxy as reverse proxies in front of the same
 # two nginx backends on loopback, 2 workers each, measured by wrk in interleaved
 # rounds. Runs: keep-alive (small body), keep-alive off, 1 MiB body.
-# Usage: tests/bench/proxy/run.sh [--agent PATH] [--rounds N] [--duration S]
+# Usage: tests/bench/proxy/run.sh [--agent PATH] [--rounds N] [--duration S] [--perf]
 #                                 [--connections N] [--threads N]
 # Prints a table: req/s, p50, p99, errors, the ratio to nginx (median of rounds)
 # and each proxy's CPU time per request.
@@ -15,6 +15,7 @@ ROUNDS=3
 DURATION=5
 CONNS=64
 THREADS=2
+PERF=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --agent) AGENT=$2; shift 2 ;;
@@ -22,6 +23,7 @@ while [ $# -gt 0 ]; do
     --duration) DURATION=$2; shift 2 ;;
     --connections) CONNS=$2; shift 2 ;;
     --threads) THREADS=$2; shift 2 ;;
+    --perf) PERF=1; shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -130,8 +132,13 @@ TICK_US=$((1000000 / $(getconf CLK_TCK)))
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.3f", v}'; }
 run_wrk() {  # pid port path extra-args...
   local pid=$1 port=$2 path=$3; shift 3
-  local out t0 t1 total
+  local out t0 t1 total perfpid=
   t0=$(cpu_ticks "$pid")
+  if [ "$PERF" = 1 ]; then
+    perf stat -x, -e raw_syscalls:sys_enter,context-switches,cpu-migrations \
+      -p "$(echo "$pid" $(pgrep -P "$pid") | tr ' ' ,)" -o "$WORK/perf.$port" -- sleep "$DURATION" &
+    perfpid=$!
+  fi
   out=$(wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --timeout 5s --latency "$@" "http://127.0.0.1:$port$path" 2>&1)
   local rps p50 p99 err non2xx
   rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
@@ -141,6 +148,12 @@ run_wrk() {  # pid port path extra-args...
   non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out")
   t1=$(cpu_ticks "$pid")
   total=$(awk '/requests in/ {print $1}' <<<"$out")
+  if [ -n "$perfpid" ]; then
+    wait "$perfpid" || true
+    # per request: syscalls, context switches, migrations of the proxy's threads
+    awk -F, -v n="${total:-0}" '$3 ~ /sys_enter|context-switches|cpu-migrations/ && n > 0 {
+        printf "  %s/req %.2f", $3, $1 / n } END {print ""}' "$WORK/perf.$port" >&2
+  fi
   echo "${rps:-0} ${p50:-0} ${p99:-0} $(( ${err:-0} + ${non2xx:-0} ))" \
     "$(awk -v t=$((t1 - t0)) -v us="$TICK_US" -v n="${total:-0}" 'BEGIN {printf "%.1f", (n > 0 ? t * us / n : 0)}')"
 }
@@ -175,7 +188,7 @@ for sc in keepalive close 1MiB; do
     M[$px.4]=$(for r in $(seq 1 "$ROUNDS"); do echo "${RESULTS[$sc.$px.$r]}" | cut -d' ' -f4; done | awk '{s+=$1} END {print s}')
   done
   for px in hafront nginx haproxy; do
-    printf '%-10s %-8s %10.0f %9.3f %9.3f %7d %9.2f %9.2f %11.1f\n' "$sc" "$px" "${M[$px.1]}" "${M[$px.2]}" "${M[$px.3]}" \
+    printf '%-10s %-8s %10.0f %9.3f %9.3f %7d %9.3f %9.3f %11.1f\n' "$sc" "$px" "${M[$px.1]}" "${M[$px.2]}" "${M[$px.3]}" \
       "${M[$px.4]}" "$(awk -v a="${M[$px.1]}" -v b="${M[nginx.1]}" 'BEGIN {print (b > 0 ? a / b : 0)}')" \
       "$(awk -v a="${M[$px.3]}" -v b="${M[nginx.3]}" 'BEGIN {print (b > 0 ? a / b : 0)}')" "${M[$px.5]}"
   done
