@@ -234,6 +234,8 @@ void renderListeners(Exposition &out, const v1::NodeStatus &status)
     out.family("hafront_listener_info", T::Gauge, "Always 1; labelled with the listener's bind address and protocol.");
     out.family("hafront_listener_up", T::Gauge, "1 while the listener's socket is open.");
     out.family("hafront_listener_accepted_connections_total", T::Counter, "Client connections accepted.");
+    out.family("hafront_listener_handed_over_connections_total", T::Counter,
+               "Connections accepted by one proxy worker and handed to a less loaded one.");
     out.family("hafront_listener_active_connections", T::Gauge, "Client connections open now.");
     out.family("hafront_listener_requests_total", T::Counter, "Client requests received.");
     out.family("hafront_listener_rejected_requests_total", T::Counter,
@@ -245,6 +247,7 @@ void renderListeners(Exposition &out, const v1::NodeStatus &status)
                    uint64_t(1));
         out.sample("hafront_listener_up", listener, flag(l.listening()));
         out.sample("hafront_listener_accepted_connections_total", listener, l.accepted_total());
+        out.sample("hafront_listener_handed_over_connections_total", listener, l.handed_over_total());
         out.sample("hafront_listener_active_connections", listener, uint64_t(l.active_connections()));
         out.sample("hafront_listener_requests_total", listener, l.requests_total());
         counterSet(out, "hafront_listener_rejected_requests_total", listener, "code", kRejectCodes, l.rejected());

@@ -51,7 +51,7 @@ struct BackendRuntime {
 struct ListenerRuntime {
     std::string name, bind;
     std::atomic<bool> listening{false};
-    std::atomic<uint64_t> accepted{0}, requests{0};
+    std::atomic<uint64_t> accepted{0}, requests{0}, handedOver{0};
     std::atomic<uint32_t> active{0};
     // Rejections the proxy answered itself, by status.
     std::atomic<uint64_t> r400{0}, r403{0}, r404{0}, r408{0}, r413{0}, r431{0}, r502{0}, r503{0}, r504{0};

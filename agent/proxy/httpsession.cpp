@@ -75,6 +75,7 @@ HttpSession::HttpSession(Worker &worker, int fd_, size_t listenerIndex, uint32_t
       m_interest(kInitialInterest)
 {
     fd = fd_;
+    clientConnection = true;
     llhttp_init(&m_parser, HTTP_REQUEST, &kRequestSettings);
     m_parser.data = this;
     m_view = worker.view();

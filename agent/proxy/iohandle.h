@@ -18,6 +18,7 @@ public:
 
     int fd = -1;
     bool dead = false;
+    bool clientConnection = false;   // counted in the worker's load (connection balance)
     int64_t deadlineMicros = 0;   // 0 = none
 };
 

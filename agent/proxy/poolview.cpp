@@ -61,6 +61,7 @@ std::unique_ptr<ClusterView> ClusterView::build(std::shared_ptr<const config::Sn
     auto view = std::make_unique<ClusterView>();
     view->snapshot = snapshot;
     view->yieldWhenBusy = config::yieldWhenBusy(*snapshot->cluster);
+    view->balanceConnections = config::balanceConnections(*snapshot->cluster);
     for (const auto &p : snapshot->cluster->pool()) {
         auto pv = std::make_unique<PoolView>();
         pv->config = &p;

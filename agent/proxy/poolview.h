@@ -57,7 +57,8 @@ struct ClusterView {
     std::shared_ptr<const config::Snapshot> snapshot;
     std::vector<std::unique_ptr<PoolView>> pools;
     std::vector<ListenerView> listeners;
-    bool yieldWhenBusy = true;   // settings.yield_when_busy
+    bool yieldWhenBusy = false;   // settings.yield_when_busy
+    bool balanceConnections = true;   // settings.balance_connections
 
     static std::unique_ptr<ClusterView> build(std::shared_ptr<const config::Snapshot> snapshot,
                                               RuntimeRegistry &registry);

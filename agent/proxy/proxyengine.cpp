@@ -78,6 +78,11 @@ Status ProxyEngine::start()
         }
         m_impl->workers.push_back(std::move(w));
     }
+    std::vector<Worker *> siblings;
+    for (auto &w : m_impl->workers)
+        siblings.push_back(w.get());
+    for (auto &w : m_impl->workers)
+        w->setSiblings(siblings);
     for (auto &w : m_impl->workers)
         w->start();
     m_impl->health = std::make_unique<HealthChecker>(m_impl->store, m_impl->registry, m_impl->events);
@@ -190,6 +195,7 @@ void ProxyEngine::fillStatus(v1::NodeStatus &status) const
         ls->set_protocol(l.protocol());
         ls->set_listening(rt.listening.load());
         ls->set_accepted_total(rt.accepted.load());
+        ls->set_handed_over_total(rt.handedOver.load());
         ls->set_active_connections(rt.active.load());
         ls->set_requests_total(rt.requests.load());
         ls->set_requests_per_second(m_impl->rate(&rt, rt.requests.load()));

@@ -172,6 +172,7 @@ void TcpSession::start(Worker &worker, int clientFd, size_t listenerIndex)
         auto *c = new Side;
         c->fd = clientFd;
         c->client = true;
+        c->clientConnection = true;
         c->pair = pair;
         auto *u = new Side;
         u->fd = fd;

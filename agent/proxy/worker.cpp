@@ -1,5 +1,6 @@
 #include "proxy/worker.h"
 
+#include "balance/connectionbalance.h"
 #include "base/clock.h"
 #include "base/threadname.h"
 #include "base/log.h"
@@ -61,6 +62,8 @@ Worker::~Worker()
         }
     for (auto *h : m_graveyard)
         delete h;
+    for (const Accepted &a : m_mailbox)   // handed over after this worker stopped
+        ::close(a.fd);
     for (auto &l : m_listeners)
         if (l->fd >= 0)
             ::close(l->fd);
@@ -149,6 +152,8 @@ void Worker::add(IoHandle *h, uint32_t events)
     ev.data.ptr = h;
     ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, h->fd, &ev);
     m_handles.push_back(h);
+    if (h->clientConnection)
+        m_clients.fetch_add(1, std::memory_order_relaxed);
 }
 
 void Worker::modify(IoHandle *h, uint32_t events)
@@ -164,6 +169,8 @@ void Worker::destroy(IoHandle *h)
     if (h->dead)
         return;
     h->dead = true;
+    if (h->clientConnection)
+        m_clients.fetch_sub(1, std::memory_order_relaxed);
     ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, h->fd, nullptr);
     ::close(h->fd);
     m_graveyard.push_back(h);
@@ -224,15 +231,79 @@ void Worker::acceptFrom(Listener &l)
         if (fd < 0)
             return;
         m_view->listeners[l.index].rt->accepted.fetch_add(1, std::memory_order_relaxed);
-        if (l.tcp) {
-            setNoDelay(fd);   // an HTTP session sets it at its second send (HttpSession::flushClient)
-            TcpSession::start(*this, fd, l.index);
-        } else {
-            auto *s = new HttpSession(*this, fd, l.index, ntohl(peer.sin_addr.s_addr));
-            add(s, HttpSession::kInitialInterest);
-            s->onEvent(EPOLLIN);   // the request is often here already: read it now
+        const Accepted a{fd, l.index, m_view->listeners[l.index].rt, l.tcp, ntohl(peer.sin_addr.s_addr)};
+        int target = m_index;
+        if (m_view->balanceConnections && m_siblings.size() > 1) {
+            m_loadScratch.clear();
+            for (const Worker *w : m_siblings)
+                m_loadScratch.push_back(w->load());
+            target = balance::connectionTarget(m_index, m_loadScratch);
+        }
+        if (target == m_index)
+            startSession(a);
+        else {
+            m_view->listeners[l.index].rt->handedOver.fetch_add(1, std::memory_order_relaxed);
+            m_siblings[size_t(target)]->handOver(a);
         }
     }
+}
+
+void Worker::startSession(const Accepted &a)
+{
+    if (a.tcp) {
+        setNoDelay(a.fd);   // an HTTP session sets it at its second send (HttpSession::flushClient)
+        TcpSession::start(*this, a.fd, a.listener);
+    } else {
+        auto *s = new HttpSession(*this, a.fd, a.listener, a.peer);
+        add(s, HttpSession::kInitialInterest);
+        s->onEvent(EPOLLIN);   // the request is often here already: read it now
+    }
+}
+
+int Worker::load() const
+{
+    if (m_stopping.load(std::memory_order_relaxed))
+        return -1;
+    return m_clients.load(std::memory_order_relaxed) + m_incoming.load(std::memory_order_relaxed);
+}
+
+void Worker::handOver(const Accepted &a)
+{
+    m_incoming.fetch_add(1, std::memory_order_relaxed);
+    bool wasEmpty;
+    {
+        std::lock_guard lock(m_mailboxMutex);
+        wasEmpty = m_mailbox.empty();
+        m_mailbox.push_back(a);
+    }
+    if (wasEmpty) {
+        uint64_t one = 1;
+        [[maybe_unused]] auto n = ::write(m_wake, &one, sizeof one);
+    }
+}
+
+void Worker::takeHandovers()
+{
+    {
+        std::lock_guard lock(m_mailboxMutex);
+        m_mailboxTaken.swap(m_mailbox);
+    }
+    for (Accepted &a : m_mailboxTaken) {
+        // The sender's view may be of another config generation: find the listener by its runtime.
+        size_t i = a.listener;
+        const auto &ls = m_view->listeners;
+        if (i >= ls.size() || ls[i].rt != a.listenerRt)
+            for (i = 0; i < ls.size() && ls[i].rt != a.listenerRt; ++i) {
+            }
+        if (i < ls.size()) {
+            a.listener = i;
+            startSession(a);
+        } else {
+            ::close(a.fd);
+        }
+        m_incoming.fetch_sub(1, std::memory_order_relaxed);
+    }
+    m_mailboxTaken.clear();
 }
 
 void Worker::sweep()
@@ -281,6 +352,7 @@ void Worker::run()
             if (!h) {
                 uint64_t v;
                 [[maybe_unused]] auto r = ::read(m_wake, &v, sizeof v);
+                takeHandovers();
                 continue;
             }
             if (!h->dead)

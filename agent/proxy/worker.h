@@ -13,6 +13,7 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -39,12 +40,26 @@ public:
     void releaseUpstream(UpstreamConnection *connection);   // to the idle pool
     void noteBackendFailure(BackendRuntime &backend);      // passive health
     const std::shared_ptr<ClusterView> &view() const { return m_view; }
+    // Connection balance: every worker, this one included, in index order.
+    void setSiblings(std::vector<Worker *> siblings) { m_siblings = std::move(siblings); }
+    // Client connections held plus those handed over and not yet taken; -1 once stopping.
+    int load() const;
     const std::string &node() const { return m_node; }
     int64_t now() const { return m_now; }
     int64_t refreshNow();
 
 private:
     struct Listener;
+    struct Accepted {
+        int fd;
+        size_t listener;
+        const void *listenerRt;   // the listener's runtime, to check the index on the taking side
+        bool tcp;
+        uint32_t peer;
+    };
+    void startSession(const Accepted &a);
+    void handOver(const Accepted &a);   // called by a sibling's thread
+    void takeHandovers();
     void run();
     void refreshView();
     void sweep();
@@ -69,6 +84,13 @@ private:
     int64_t m_lastLogFlush = 0;
     int64_t m_lastSweep = 0;
     BusyYield m_yield;
+    std::vector<Worker *> m_siblings;
+    std::vector<int> m_loadScratch;
+    std::atomic<int> m_clients{0};
+    std::atomic<int> m_incoming{0};
+    std::mutex m_mailboxMutex;
+    std::vector<Accepted> m_mailbox;
+    std::vector<Accepted> m_mailboxTaken;
 };
 
 } // namespace hafront::proxy

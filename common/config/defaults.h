@@ -57,7 +57,12 @@ inline uint32_t statusPeriodMs(const v1::Cluster &c)
 }
 inline bool yieldWhenBusy(const v1::Cluster &c)
 {
-    return !c.settings().has_yield_when_busy() || c.settings().yield_when_busy();
+    return c.settings().yield_when_busy();
+}
+
+inline bool balanceConnections(const v1::Cluster &c)
+{
+    return !c.settings().has_balance_connections() || c.settings().balance_connections();
 }
 
 inline uint32_t drainTimeoutMs(const v1::Cluster &c)

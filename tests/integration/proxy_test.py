@@ -343,6 +343,34 @@ def test_thread_names(agent):
     check("thread_names", all(n in names for n in want) and "hf-proxy-2" not in names, f"threads {names}")
 
 
+def test_connection_balance(ctl):
+    # 40 keep-alive connections held open at once: SO_REUSEPORT hashes them onto
+    # the 2 workers; the worker holding more hands new ones over, so some are
+    # handed over (none only if the hash alternated perfectly: 2^-39) and every
+    # handed-over connection is served.
+    def handed_over():
+        p = subprocess.run(ctl + ["status", "--json"], capture_output=True, text=True, timeout=10)
+        for l in json.loads(p.stdout).get("listeners", []) if p.returncode == 0 else []:
+            if l.get("name") == "web":
+                return int(l.get("handed_over_total", 0))
+        return -1
+    before = handed_over()
+    conns = [http.client.HTTPConnection("127.0.0.1", P_WEB, timeout=5) for _ in range(40)]
+    for c in conns:
+        c.connect()
+    statuses = []
+    for c in conns:
+        try:
+            statuses.append(get(P_WEB, "/x", conn=c)[0])
+        except OSError as e:
+            statuses.append(str(e))
+    after = handed_over()
+    for c in conns:
+        c.close()
+    check("balanced_connections_all_served", statuses == [200] * 40, statuses)
+    check("balanced_connections_some_handed_over", before >= 0 and after > before, f"handed over {before} -> {after}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--agent", required=True)
@@ -374,6 +402,7 @@ def main():
             check("agent_ready", False, "listener never answered 200")
             return 1
         test_thread_names(agent)
+        test_connection_balance(ctl)
         test_shares(ctl)
         test_smuggling(smug)
         test_limits(smug)

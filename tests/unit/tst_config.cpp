@@ -242,11 +242,16 @@ private slots:
         QCOMPARE(QString::fromStdString(r.errors[0].format()), QStringLiteral("c.json:2:24: vrid 300 is outside 1-255"));
     }
 
-    void yieldWhenBusyIsOnUnlessTurnedOff()
+    void yieldIsOffAndBalanceIsOnUnlessSet()
     {
-        const auto on = loadClusterText(build(0, {}).join('\n').toStdString(), "base.conf", "");
-        QVERIFY(on.ok());
-        QVERIFY(hafront::config::yieldWhenBusy(on.cluster));
+        const auto base = loadClusterText(build(0, {}).join('\n').toStdString(), "base.conf", "");
+        QVERIFY(base.ok());
+        QVERIFY(!hafront::config::yieldWhenBusy(base.cluster));
+        QVERIFY(hafront::config::balanceConnections(base.cluster));
+        const auto noBalance = loadClusterText(
+            build(99, "settings { balance_connections: false }").join('\n').toStdString(), "nb.conf", "");
+        QVERIFY(noBalance.ok());
+        QVERIFY(!hafront::config::balanceConnections(noBalance.cluster));
         const auto off = loadClusterText(build(99, "settings { yield_when_busy: false }").join('\n').toStdString(),
                                          "off.conf", "");
         QVERIFY(off.ok());

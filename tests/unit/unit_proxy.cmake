@@ -4,3 +4,4 @@ hafront_add_test(tst_pathnorm SOURCES tst_pathnorm.cpp LIBS hafront_common LABEL
 hafront_add_test(tst_route SOURCES tst_route.cpp LIBS hafront_agent_lib LABELS unit)
 hafront_add_test(tst_accesslog SOURCES tst_accesslog.cpp LIBS hafront_agent_lib LABELS unit)
 hafront_add_test(tst_busyyield SOURCES tst_busyyield.cpp LIBS hafront_common LABELS unit)
+hafront_add_test(tst_connectionbalance SOURCES tst_connectionbalance.cpp LIBS hafront_common LABELS unit)

@@ -33,7 +33,7 @@ for tool in wrk nginx haproxy "$AGENT"; do
 done
 
 BASE=$((30000 + ($$ % 300) * 10))
-B1=$((BASE)) B2=$((BASE + 1)) P_HF=$((BASE + 2)) P_NG=$((BASE + 3)) P_HA=$((BASE + 4))
+B1=$((BASE)) B2=$((BASE + 1)) P_HF=$((BASE + 2)) P_NG=$((BASE + 3)) P_HA=$((BASE + 4)) P_HY=$((BASE + 5))
 WORK=$(mktemp -d /tmp/hfbench.XXXXXX)
 PIDS=()
 cleanup() {
@@ -104,6 +104,13 @@ nginx -c "$WORK/nginx.conf" -p "$WORK" & PIDS+=($!); PID_NG=$!
 haproxy -f "$WORK/haproxy.cfg" > "$WORK/logs/haproxy.log" 2>&1 & PIDS+=($!); PID_HA=$!
 "$AGENT" --config "$WORK/hafront.conf" --node b --state-dir "$WORK" --socket "$WORK/agent.sock" \
   > "$WORK/logs/agent.log" 2>&1 & PIDS+=($!); PID_HF=$!
+# The same agent with settings { yield_when_busy: true } (off by default: it
+# trades p99 below saturation for throughput on shared cores), as its own row.
+mkdir -p "$WORK/hy"
+sed "s/:$P_HF\"/:$P_HY\"/" "$WORK/hafront.conf" > "$WORK/hy/hafront.conf"
+echo 'settings { yield_when_busy: true }' >> "$WORK/hy/hafront.conf"
+"$AGENT" --config "$WORK/hy/hafront.conf" --node b --state-dir "$WORK/hy" --socket "$WORK/hy/agent.sock" \
+  > "$WORK/logs/agent-yield.log" 2>&1 & PIDS+=($!); PID_HY=$!
 
 wait_port() {
   for _ in $(seq 1 50); do
@@ -112,7 +119,7 @@ wait_port() {
   done
   echo "port $1 never answered" >&2; exit 1
 }
-for p in $B1 $B2 $P_HF $P_NG $P_HA; do wait_port "$p"; done
+for p in $B1 $B2 $P_HF $P_NG $P_HA $P_HY; do wait_port "$p"; done
 sleep 1.2   # hafront: first health checks marked both backends up
 
 # CPU time (user + system, clock ticks) of a proxy: the process and its
@@ -167,10 +174,10 @@ for round in $(seq 1 "$ROUNDS"); do
       1MiB) path=/1m; extra=() ;;
     esac
     # rotate the order each round so no proxy always runs first
-    order=(hafront nginx haproxy)
+    order=(hafront nginx haproxy hf-yield)
     for ((i = 0; i < round - 1; i++)); do order=("${order[@]:1}" "${order[0]}"); done
     for px in "${order[@]}"; do
-      case $px in hafront) port=$P_HF pid=$PID_HF ;; nginx) port=$P_NG pid=$PID_NG ;; haproxy) port=$P_HA pid=$PID_HA ;; esac
+      case $px in hafront) port=$P_HF pid=$PID_HF ;; hf-yield) port=$P_HY pid=$PID_HY ;; nginx) port=$P_NG pid=$PID_NG ;; haproxy) port=$P_HA pid=$PID_HA ;; esac
       RESULTS[$sc.$px.$round]=$(run_wrk "$pid" "$port" "$path" "${extra[@]}")
       echo "round $round $sc $px: ${RESULTS[$sc.$px.$round]}" >&2
     done
@@ -181,13 +188,13 @@ median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 printf '\n%-10s %-8s %10s %9s %9s %7s %9s %9s %11s\n' scenario proxy "req/s" "p50 ms" "p99 ms" errors "rps/ngx" "p99/ngx" "cpu us/req"
 for sc in keepalive close 1MiB; do
   declare -A M=()
-  for px in hafront nginx haproxy; do
+  for px in hafront nginx haproxy hf-yield; do
     for k in 1 2 3 4 5; do
       M[$px.$k]=$(for r in $(seq 1 "$ROUNDS"); do echo "${RESULTS[$sc.$px.$r]}" | cut -d' ' -f$k; done | median)
     done
     M[$px.4]=$(for r in $(seq 1 "$ROUNDS"); do echo "${RESULTS[$sc.$px.$r]}" | cut -d' ' -f4; done | awk '{s+=$1} END {print s}')
   done
-  for px in hafront nginx haproxy; do
+  for px in hafront nginx haproxy hf-yield; do
     printf '%-10s %-8s %10.0f %9.3f %9.3f %7d %9.3f %9.3f %11.1f\n' "$sc" "$px" "${M[$px.1]}" "${M[$px.2]}" "${M[$px.3]}" \
       "${M[$px.4]}" "$(awk -v a="${M[$px.1]}" -v b="${M[nginx.1]}" 'BEGIN {print (b > 0 ? a / b : 0)}')" \
       "$(awk -v a="${M[$px.3]}" -v b="${M[nginx.3]}" 'BEGIN {print (b > 0 ? a / b : 0)}')" "${M[$px.5]}"
