@@ -2,14 +2,15 @@
 
 #include "balance/connectionbalance.h"
 #include "base/clock.h"
-#include "base/threadname.h"
 #include "base/log.h"
+#include "base/threadname.h"
 #include "config/address.h"
 #include "config/defaults.h"
 #include "proxy/httpsession.h"
 #include "proxy/tcpsession.h"
 #include "proxy/upstreamconnection.h"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
@@ -84,6 +85,7 @@ void Worker::refreshView()
         return;
     m_view = ClusterView::build(m_store.current(), m_registry);
     m_viewGeneration = m_view->snapshot->generation;
+    m_yield.setEnabled(m_view->yieldWhenBusy);
 }
 
 Status Worker::bindListeners()
@@ -290,17 +292,14 @@ void Worker::takeHandovers()
     }
     for (Accepted &a : m_mailboxTaken) {
         // The sender's view may be of another config generation: find the listener by its runtime.
-        size_t i = a.listener;
         const auto &ls = m_view->listeners;
-        if (i >= ls.size() || ls[i].rt != a.listenerRt)
-            for (i = 0; i < ls.size() && ls[i].rt != a.listenerRt; ++i) {
-            }
-        if (i < ls.size()) {
-            a.listener = i;
+        if (a.listener >= ls.size() || ls[a.listener].rt != a.listenerRt)
+            a.listener = size_t(std::find_if(ls.begin(), ls.end(), [&](const ListenerView &l) { return l.rt == a.listenerRt; }) -
+                                ls.begin());
+        if (a.listener < ls.size())
             startSession(a);
-        } else {
-            ::close(a.fd);
-        }
+        else
+            ::close(a.fd);   // the listener is gone from this worker's config
         m_incoming.fetch_sub(1, std::memory_order_relaxed);
     }
     m_mailboxTaken.clear();
@@ -336,7 +335,6 @@ void Worker::run()
     int handled = 0;
     while (true) {
         refreshView();
-        m_yield.setEnabled(m_view->yieldWhenBusy);
         int n = 0;
         if (m_yield.shouldYield(handled)) {
             ::sched_yield();

@@ -53,7 +53,7 @@ private:
     struct Accepted {
         int fd;
         size_t listener;
-        const void *listenerRt;   // the listener's runtime, to check the index on the taking side
+        const ListenerRuntime *listenerRt;   // to check the index on the taking side
         bool tcp;
         uint32_t peer;
     };

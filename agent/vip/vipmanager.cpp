@@ -5,8 +5,8 @@
 #include "vip/vipmanager.h"
 
 #include "base/clock.h"
-#include "base/threadname.h"
 #include "base/log.h"
+#include "base/threadname.h"
 #include "config/address.h"
 #include "config/defaults.h"
 #include "vip/addresses.h"
