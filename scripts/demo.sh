@@ -38,10 +38,8 @@ while (($#)); do
   shift
 done
 [[ -z $duration || $duration =~ ^[0-9]+$ ]] || { echo "demo: --duration takes whole seconds" >&2; exit 2; }
-if [[ $EUID -ne 0 ]]; then
-  echo "demo: needs root (network namespaces, VRRP raw sockets); try: sudo $0 $*" >&2
-  exit 1
-fi
+source scripts/lib/needroot.sh
+need_root "network namespaces, VRRP raw sockets" "$0" "$@"
 
 lab=hfdemo
 run=/run/hafront-demo          # control sockets and state; named in resources/demo/cluster.conf

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # README command 2: install what is needed, build, and run every test with CTest;
 # then the unit tests again in an ASan+UBSan build.
-# Tests that need root (network namespaces) skip with the reason when not root.
+# Needs root (packages, network namespaces, raw sockets): re-runs itself with
+# sudo when there is sudo, else says so and exits 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/needroot.sh
+need_root "packages, network namespaces, raw sockets" "$0" "$@"
 export QT_QPA_PLATFORM=offscreen
 start=$(date +%s)
 

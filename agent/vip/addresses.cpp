@@ -3,12 +3,8 @@
 #include <arpa/inet.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
-#include <linux/if_ether.h>
-#include <linux/if_packet.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
-#include <net/if_arp.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -170,47 +166,6 @@ Result<std::vector<InstalledAddress>> listAddresses()
     if (auto ok = nl.exchange(nlh, collectAddress, &out); !ok)
         return fail("list addresses: " + ok.error());
     return out;
-}
-
-Status sendGratuitousArp(int ifindex, uint32_t ip)
-{
-    const int fd = ::socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ARP));
-    if (fd < 0)
-        return fail(errnoText("packet socket"));
-    ifreq ifr{};
-    if (!if_indextoname(unsigned(ifindex), ifr.ifr_name) || ::ioctl(fd, SIOCGIFHWADDR, &ifr) < 0) {
-        const std::string why = errnoText("interface MAC");
-        ::close(fd);
-        return fail(why);
-    }
-    struct __attribute__((packed)) {
-        uint16_t htype, ptype;
-        uint8_t hlen, plen;
-        uint16_t op;
-        uint8_t sha[6];
-        uint32_t spa;
-        uint8_t tha[6];
-        uint32_t tpa;
-    } arp{};
-    arp.htype = htons(ARPHRD_ETHER);
-    arp.ptype = htons(ETH_P_IP);
-    arp.hlen = 6;
-    arp.plen = 4;
-    arp.op = htons(ARPOP_REQUEST);
-    std::memcpy(arp.sha, ifr.ifr_hwaddr.sa_data, 6);
-    arp.spa = arp.tpa = htonl(ip);
-    sockaddr_ll to{};
-    to.sll_family = AF_PACKET;
-    to.sll_protocol = htons(ETH_P_ARP);
-    to.sll_ifindex = ifindex;
-    to.sll_halen = 6;
-    std::memset(to.sll_addr, 0xff, 6);
-    const ssize_t sent = ::sendto(fd, &arp, sizeof arp, 0, reinterpret_cast<sockaddr *>(&to), sizeof to);
-    const std::string why = sent < 0 ? errnoText("send GARP") : std::string();
-    ::close(fd);
-    if (sent < 0)
-        return fail(why);
-    return {};
 }
 
 } // namespace hafront::vip

@@ -30,7 +30,4 @@ Result<std::vector<InstalledAddress>> listAddresses();
 std::string markerLabel(const std::string &interface);
 bool isOurs(const InstalledAddress &address, const std::string &interface);
 
-// Gratuitous ARP (request form, sender = target = VIP) from the interface's MAC.
-Status sendGratuitousArp(int ifindex, uint32_t ip);
-
 } // namespace hafront::vip

@@ -10,9 +10,11 @@
 #include "config/address.h"
 #include "config/defaults.h"
 #include "vip/addresses.h"
+#include "vip/garpsocket.h"
 #include "vip/trackers.h"
 #include "vrrp/packet.h"
 #include "vrrp/statemachine.h"
+#include "vrrp/viptiming.h"
 
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -68,28 +70,13 @@ uint32_t nodeIp(const v1::Cluster &cluster, const std::string &node)
 }
 
 // The senders whose priority-0 advert makes this node take over at once: those
-// for which this node is the best remaining candidate (highest priority, then
-// highest address, as RFC 5798 ties go).
+// whose successor (vrrp/viptiming.h) this node is.
 std::set<uint32_t> successorOf(const v1::Cluster &cluster, const v1::Vip &vip, const std::string &self)
 {
     std::set<uint32_t> out;
-    for (const auto &sender : vip.priority()) {
-        if (sender.node() == self)
-            continue;
-        std::string best;
-        std::pair<uint32_t, uint32_t> bestKey{0, 0};
-        for (const auto &p : vip.priority()) {
-            if (p.node() == sender.node())
-                continue;
-            const std::pair<uint32_t, uint32_t> key{p.value(), nodeIp(cluster, p.node())};
-            if (best.empty() || key > bestKey) {
-                best = p.node();
-                bestKey = key;
-            }
-        }
-        if (best == self)
-            out.insert(nodeIp(cluster, sender.node()));
-    }
+    for (const auto &sender : vrrp::vipTiming(cluster, vip).nodes)
+        if (sender.node != self && sender.successor == self)
+            out.insert(sender.address);
     return out;
 }
 
@@ -147,6 +134,7 @@ struct VipManager::Impl {
 
     std::shared_ptr<const config::Snapshot> snapshot;
     std::vector<std::unique_ptr<Router>> routers;
+    std::unique_ptr<GarpSocket> garp;   // opened at start, never per event: see garpsocket.h
     std::thread thread;
     int wakeFd = -1;
 
@@ -405,7 +393,7 @@ void VipManager::Impl::carryOut(Router &r, int64_t now)
             break;
         case vrrp::Action::Kind::SendGarp:
             for (int i = 0; i < kGarpBurst; ++i)
-                if (auto ok = sendGratuitousArp(r.ifindex, r.vipIp); !ok)
+                if (auto ok = garp->send(r.ifindex, r.vipIp); !ok)
                     log::warning("vip", "vip " + r.config.name() + ": " + ok.error());
             r.garpStartedAt = now;
             r.garpRepeatIndex = 0;
@@ -583,7 +571,7 @@ void VipManager::Impl::run()
                 const size_t next = ++r->garpRepeatIndex;
                 r->garpRepeatAt = next < std::size(kGarpRepeatsMicros) ? r->garpStartedAt + kGarpRepeatsMicros[next] : 0;
                 if (r->machine.state() == vrrp::State::Master)
-                    (void)sendGratuitousArp(r->ifindex, r->vipIp);
+                    (void)garp->send(r->ifindex, r->vipIp);
                 else
                     r->garpRepeatAt = 0;
             }
@@ -656,6 +644,10 @@ Status VipManager::start()
     d.wakeFd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (d.wakeFd < 0)
         return fail(errnoText("eventfd"));
+    auto garp = GarpSocket::open();
+    if (!garp)
+        return fail(garp.error());
+    d.garp = std::move(garp.value());
     for (const auto &vip : d.snapshot->cluster->vip()) {
         if (d.snapshot->priority(vip) == 0)
             continue;

@@ -4,6 +4,7 @@
 #include "config/defaults.h"
 #include "ctl/nodefanout.h"
 #include "ctl/statustable.h"
+#include "ctl/viptimers.h"
 
 #if __has_include("drill/drillcli.h")
 #include "drill/drillcli.h"
@@ -31,7 +32,8 @@ const char *kUsage =
     "  vip maintenance VIP on|off              vip force-master VIP      vip release VIP\n"
     "  drill VIP [--mode graceful|crash] [--probe URL] [--rate N] [--duration S]\n"
     "            [--no-failback] [--json] [--html FILE]\n"
-    "  check-config FILE                       dial-stdio\n"
+    "  check-config FILE                       vip-timers FILE [--json]\n"
+    "  dial-stdio\n"
     "exit codes: 0 done, 1 refused, 2 usage, 3 unreachable\n";
 
 int usage(const std::string &why)
@@ -142,6 +144,8 @@ int main(int argc, char **argv)
 
     if (verb == "check-config")
         return cmd.size() == 2 ? checkConfig(cmd[1]) : usage("check-config takes one FILE");
+    if (verb == "vip-timers")
+        return cmd.size() == 2 ? ctl::printVipTimers(cmd[1], json) : usage("vip-timers takes one FILE");
     if (verb == "dial-stdio")
         return dialStdio(QString::fromStdString(targeting.socketPath.empty() ? std::string(config::kDefaultControlSocket)
                                                                              : targeting.socketPath));

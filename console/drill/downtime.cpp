@@ -1,5 +1,7 @@
 #include "drill/downtime.h"
 
+#include "vrrp/statemachine.h"
+
 #include <algorithm>
 
 namespace hafront::drill {
@@ -58,9 +60,8 @@ PhaseStats computePhase(const std::vector<ProbeResult> &probes, int64_t startUs,
 
 double masterDownIntervalMs(uint32_t advertMs, uint32_t backupPriority)
 {
-    const double advert = advertMs;
-    const double skew = (256.0 - std::min<uint32_t>(backupPriority, 255)) * advert / 256.0;
-    return 3.0 * advert + skew;
+    const auto priority = uint8_t(std::min<uint32_t>(backupPriority, 255));
+    return double(vrrp::StateMachine::masterDownMicros(priority, uint16_t(advertMs / 10))) / 1000.0;
 }
 
 double predictedMs(Mode mode, uint32_t advertMs, uint32_t backupPriority, double rateHz)

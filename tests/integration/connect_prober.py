@@ -2,7 +2,8 @@
 """Independent outage meter for the drill test: opens a new TCP connection to
 HOST:PORT every millisecond (non-blocking, each with its own timeout) for a
 bounded time and reports the longest gap between successful connects, by send
-time, the same definition the drill uses. Prints one JSON line at the end.
+time, the same definition the drill uses, and its own resolution: the longest
+gap between two sends (a loaded machine can starve it). Prints one JSON line.
 
 usage: connect_prober.py HOST PORT --duration S [--rate N] [--timeout-ms T]
 """
@@ -58,5 +59,8 @@ gap, at = 0.0, None
 for prev, cur in zip(oks, oks[1:]):
     if cur - prev > gap:
         gap, at = cur - prev, prev - start
+sends = [t for t, _ in results]
+send_gap = max((b - a for a, b in zip(sends, sends[1:])), default=0.0)
 print(json.dumps({"probes": len(results), "failed": sum(1 for _, ok in results if not ok),
-                  "downtime_ms": round(gap * 1000, 1), "at_s": round(at or 0, 3)}))
+                  "downtime_ms": round(gap * 1000, 1), "at_s": round(at or 0, 3),
+                  "max_send_gap_ms": round(send_gap * 1000, 1)}))

@@ -22,19 +22,13 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+from harness import check, exchange, summary, wait_until  # noqa: E402
 from testbackends import RecordingBackend  # noqa: E402
 
 BASE = 29000 + (os.getpid() % 400) * 10
 P_WEB, P_A, P_B = BASE, BASE + 1, BASE + 2
 PERIOD_MS = 200
 SUBSCRIBERS = 20
-failures = []
-
-
-def check(name, ok, detail=""):
-    print(("PASS " if ok else "FAIL ") + name + ("" if ok else "  -- " + str(detail)), flush=True)
-    if not ok:
-        failures.append(name)
 
 
 def config():
@@ -72,12 +66,7 @@ def http_ok():
 
 
 def wait_ready(sock, deadline=10.0):
-    end = time.time() + deadline
-    while time.time() < end:
-        if os.path.exists(sock) and http_ok():
-            return True
-        time.sleep(0.1)
-    return False
+    return wait_until(lambda: os.path.exists(sock) and http_ok(), deadline)
 
 
 def status(ctl):
@@ -330,8 +319,7 @@ def main():
             agent.wait()
         for b in backends:
             b.stop()
-    print(f"{len(failures)} failure(s)" + (": " + ", ".join(failures) if failures else ""))
-    return 1 if failures else 0
+    return summary()
 
 
 if __name__ == "__main__":

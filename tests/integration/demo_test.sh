@@ -12,10 +12,7 @@ if ! ip netns list >/dev/null 2>&1; then echo "SKIP: ip netns not usable here"; 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 png=$work/console.png
-failures=0
-check() {   # name, condition exit status, detail
-  if [[ $2 -eq 0 ]]; then echo "PASS $1 ${3:-}"; else echo "FAIL $1 ${3:-}"; failures=$((failures + 1)); fi
-}
+source "$src/tests/lab/agents.sh"   # check()
 
 t0=$SECONDS
 env -u DISPLAY -u WAYLAND_DISPLAY HAFRONT_DEMO_NO_BUILD=1 BUILD_DIR="$build" \

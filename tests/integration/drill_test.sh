@@ -2,24 +2,16 @@
 # Failover drill end to end in network namespaces: two agents share a VIP, a
 # client namespace runs `hafrontctl drill` and, alongside it, an independent
 # prober (its own process, a new TCP connect every millisecond). The drill's
-# downtime must agree with the independent one within 20 ms.
+# downtime must agree with the independent one within what the two meters can
+# resolve (tests/lab/agreement.py), and stay within the protocol's bounds.
 # Needs root (namespaces, raw sockets): exits 77 (CTest SKIP) otherwise.
 set -uo pipefail
 agent=$1 ctl=$2 dialog_test=${3:-} failover_test=${4:-}
 here=$(cd "$(dirname "$0")" && pwd)
 if [[ $EUID -ne 0 ]]; then echo "SKIP: needs root for network namespaces and raw sockets"; exit 77; fi
 source "$here/../lab/lab.sh"
-source "$here/../lab/labtest.sh"
-
-lab=hfd$$
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-  lab_down "$lab"
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$here/../lab/agents.sh"
+lab_begin hfd$$
 
 json_field() { python3 -c "import json,sys; print(json.load(open('$1'))$2)"; }
 
@@ -42,14 +34,6 @@ lab_up "$lab" fe1=192.0.2.11 fe2=192.0.2.12 app1=192.0.2.21 client=192.0.2.50
 mkdir -p "$work/www" && echo app1 > "$work/www/index.html"
 ip netns exec "$lab-app1" python3 -m http.server 8080 --bind 192.0.2.21 --directory "$work/www" >/dev/null 2>&1 &
 pids+=($!)
-declare -A agent_pid
-start_agent() {
-  mkdir -p "$work/state-$1"
-  ip netns exec "$lab-$1" "$agent" --config "$work/cluster.conf" --node "$1" --state-dir "$work/state-$1" \
-    >>"$work/$1.log" 2>&1 &
-  agent_pid[$1]=$!
-  pids+=($!)
-}
 drill() { ip netns exec "$lab-client" "$ctl" --cluster "$work/cluster.conf" drill www "$@"; }
 start_agent fe1
 start_agent fe2
@@ -64,33 +48,32 @@ run_drill() {   # mode
   local prober=$!
   pids+=($prober)
   sleep 0.5
-  drill --mode "$1" --probe http://192.0.2.100/ --rate 200 --json >"$work/drill-$1.json" 2>"$work/drill-$1.err"
+  drill --mode "$1" --probe http://192.0.2.100/ --rate 200 --json-probes >"$work/drill-$1.json" 2>"$work/drill-$1.err"
   local rc=$?
   wait "$prober"
   return $rc
 }
 
 for mode in graceful crash; do
-  # Two probers on a loaded 2-core box can each be starved for tens of ms; a
-  # disagreement is measured once more before it counts (both runs printed).
-  for attempt in 1 2; do
-    run_drill "$mode"; rc=$?
-    d=$(json_field "$work/drill-$mode.json" '["downtime_ms"]' 2>/dev/null || echo -1)
-    p=$(json_field "$work/probe-$mode.json" '["downtime_ms"]' 2>/dev/null || echo -1)
-    diff=$(python3 -c "print(round(abs($d - $p), 1))")
-    echo "  $mode attempt $attempt: drill ${d} ms, independent ${p} ms"
-    [[ $rc -eq 0 ]] && python3 -c "import sys; sys.exit(0 if $diff <= 20 else 1)" && break
-  done
+  run_drill "$mode"; rc=$?
   check "${mode}_drill_completes" $rc "(exit $rc $(tail -n 1 "$work/drill-$mode.err"))"
-  python3 -c "import sys; sys.exit(0 if $diff <= 20 else 1)"
-  check "${mode}_downtime_agrees_with_independent_prober" $? "(drill ${d} ms, independent ${p} ms, |diff| ${diff} ms <= 20)"
+  agreement=$(python3 "$here/../lab/agreement.py" "$work/drill-$mode.json" "$work/probe-$mode.json" 2>&1)
+  check "${mode}_downtime_agrees_with_independent_prober" $? "($agreement)"
+  d=$(json_field "$work/drill-$mode.json" '["downtime_ms"]' 2>/dev/null || echo -1)
+  d=${d%.*}
   if [[ $mode == graceful ]]; then
-    # The 20 ms target is the benchmark's (idle machine); here, on a loaded CI
-    # box, the check is that no master-down wait (361 ms) or skew (61 ms) happened.
-    python3 -c "import sys; sys.exit(0 if $d <= 150 else 1)"
-    check "graceful_downtime_far_below_master_down" $? "(${d} ms <= 150, master down 361 ms; target on an idle machine 20 ms)"
+    # A planned handover needs neither the master-down timer nor Skew_Time:
+    # the agents say why they moved, and the client saw less than Skew_Time
+    # plus the slack (tests/lab/agents.sh) of interruption.
+    grep -q 'planned handover' "$work/drill-$mode.json"
+    check "graceful_drill_is_a_planned_handover" $? "(the successor's reason in the drill's timeline)"
+    limit=$(bound skew www fe2)
+    within "$d" "$limit"
+    check "graceful_downtime_below_skew" $? "(${d} ms <= Skew_Time $(vip_timer www fe2 skew_ms) ms + slack = ${limit} ms; master down $(vip_timer www fe2 master_down_ms) ms)"
   else
-    python3 -c "import sys; sys.exit(0 if $d <= 401 else 1)"; check "crash_downtime_within_master_down_plus_40ms" $? "(${d} ms <= 361 + 40)"
+    limit=$(bound crash www fe2)
+    within "$d" "$limit"
+    check "crash_downtime_within_master_down" $? "(${d} ms <= master down $(vip_timer www fe2 master_down_ms) + advert + slack = ${limit} ms)"
   fi
   [[ $(json_field "$work/drill-$mode.json" '["final_master"]') == fe1 ]] && has_vip fe1 && ! has_vip fe2
   check "${mode}_failback_restores_fe1" $?
@@ -114,27 +97,19 @@ check "abort_restores_original_master" $restored "(drill exit $rc)"
 # The console's Drill button: the dialog runs a real drill from the client
 # namespace (QtTest, offscreen) beside the independent prober.
 if [[ -n $dialog_test ]]; then
-  for attempt in 1 2; do   # like the CLI drills: a disagreement is measured once more
-    rm -f "$work/dialog-downtime.txt"
-    ip netns exec "$lab-client" timeout 60 python3 "$here/connect_prober.py" 192.0.2.100 80 --duration 9 \
-      >"$work/probe-dialog.json" &
-    prober=$!
-    pids+=($prober)
-    sleep 0.5
-    ip netns exec "$lab-client" env QT_QPA_PLATFORM=offscreen HAFRONT_LAB_CLUSTER="$work/cluster.conf" \
-      HAFRONT_LAB_OUT="$work" "$dialog_test" >"$work/dialog.out" 2>&1
-    rc=$?
-    wait "$prober"
-    d=$(cat "$work/dialog-downtime.txt" 2>/dev/null || echo -1)
-    p=$(json_field "$work/probe-dialog.json" '["downtime_ms"]' 2>/dev/null || echo -1)
-    diff=$(python3 -c "print(round(abs($d - $p), 1))")
-    echo "  dialog attempt $attempt: dialog ${d} ms, independent ${p} ms"
-    for _ in $(seq 60); do if has_vip fe1 && ! has_vip fe2; then break; fi; sleep 0.05; done
-    [[ $rc -eq 0 ]] && python3 -c "import sys; sys.exit(0 if $diff <= 20 else 1)" && break
-  done
+  ip netns exec "$lab-client" timeout 60 python3 "$here/connect_prober.py" 192.0.2.100 80 --duration 9 \
+    >"$work/probe-dialog.json" &
+  prober=$!
+  pids+=($prober)
+  sleep 0.5
+  ip netns exec "$lab-client" env QT_QPA_PLATFORM=offscreen HAFRONT_LAB_CLUSTER="$work/cluster.conf" \
+    HAFRONT_LAB_OUT="$work" "$dialog_test" >"$work/dialog.out" 2>&1
+  rc=$?
+  wait "$prober"
+  for _ in $(seq 60); do if has_vip fe1 && ! has_vip fe2; then break; fi; sleep 0.05; done
   check "console_drill_dialog_runs_a_real_drill" $rc "(exit $rc)"
-  python3 -c "import sys; sys.exit(0 if $diff <= 20 else 1)"
-  check "console_drill_agrees_with_independent_prober" $? "(dialog ${d} ms, independent ${p} ms)"
+  agreement=$(python3 "$here/../lab/agreement.py" "$work/drill-dialog.json" "$work/probe-dialog.json" 2>&1)
+  check "console_drill_agrees_with_independent_prober" $? "($agreement)"
   cp "$work/drill-dialog-live.png" "${HAFRONT_BINARY_DIR:-${TMPDIR:-/tmp}}/drill-dialog-live.png" 2>/dev/null
 fi
 
@@ -166,8 +141,5 @@ check "precheck_refuses_unreachable_node" $? "(exit $rc)"
 has_vip fe1; check "refusals_changed_nothing" $?
 
 echo
-if (( failures )); then
-  keep=${TMPDIR:-/tmp}/hafront-drill-test-logs; mkdir -p "$keep"; cp "$work"/*.log "$work"/*.json "$work"/*.out "$work"/*.err "$keep"/ 2>/dev/null
-  echo "$failures failure(s); logs kept in $keep"; exit 1
-fi
+if (( failures )); then lab_keep_logs drill-test; exit 1; fi
 echo "all drill checks passed"

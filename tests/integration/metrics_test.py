@@ -21,21 +21,14 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+from harness import check, exchange, summary, wait_until  # noqa: E402
 from testbackends import RecordingBackend  # noqa: E402
 
 BASE = 13000 + (os.getpid() % 400) * 10
 P_WEB, P_METRICS, P_A, P_B, P_WEB2, P_TAKEN = BASE, BASE + 1, BASE + 2, BASE + 3, BASE + 4, BASE + 5
 TRAFFIC = 300
-failures = []
-
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*",?)*\})? '
                     r'(-?[0-9.e+-]+|\+Inf|-Inf|NaN)$')
-
-
-def check(name, ok, detail=""):
-    print(("PASS " if ok else "FAIL ") + name + ("" if ok else "  -- " + str(detail)), flush=True)
-    if not ok:
-        failures.append(name)
 
 
 def config(metrics_port, web_port):
@@ -62,23 +55,7 @@ def get(port, path, method="GET", timeout=5):
 
 def raw(data, timeout=5.0):
     """Sends raw bytes to the metrics port; returns (response bytes, closed by the agent)."""
-    s = socket.create_connection(("127.0.0.1", P_METRICS), timeout=timeout)
-    try:
-        s.sendall(data)
-    except OSError:
-        pass
-    out, closed = b"", False
-    try:
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                closed = True
-                break
-            out += chunk
-    except (socket.timeout, ConnectionResetError):
-        closed = isinstance(sys.exc_info()[1], ConnectionResetError)
-    s.close()
-    return out, closed
+    return exchange(P_METRICS, data, timeout=timeout)
 
 
 def parse(text):
@@ -122,15 +99,7 @@ def latency_sum(samples):
 
 
 def wait_ready(deadline=10.0):
-    end = time.time() + deadline
-    while time.time() < end:
-        try:
-            if get(P_WEB, "/x")[0] == 200 and get(P_METRICS, "/metrics")[0] == 200:
-                return True
-        except OSError:
-            pass
-        time.sleep(0.1)
-    return False
+    return wait_until(lambda: get(P_WEB, "/x")[0] == 200 and get(P_METRICS, "/metrics")[0] == 200, deadline)
 
 
 def test_format():
@@ -314,8 +283,7 @@ def main():
                 agent.wait()
         for b in backends:
             b.stop()
-    print(f"{len(failures)} failure(s)" + (": " + ", ".join(failures) if failures else ""))
-    return 1 if failures else 0
+    return summary()
 
 
 if __name__ == "__main__":

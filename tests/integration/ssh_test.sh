@@ -21,7 +21,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 source "$here/../lab/sshlab.sh"
 sshlab_enter "$0" "$@"
-source "$here/../lab/labtest.sh"
+source "$here/../lab/agents.sh"
 work=$(mktemp -d /tmp/hfssh.XXXXXX)
 pids=()
 cleanup() {

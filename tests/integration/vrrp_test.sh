@@ -9,43 +9,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 if [[ $EUID -ne 0 ]]; then echo "SKIP: needs root for network namespaces and raw sockets"; exit 77; fi
 if ! ip netns list >/dev/null 2>&1; then echo "SKIP: ip netns not usable here"; exit 77; fi
 source "$here/../lab/lab.sh"
-source "$here/../lab/labtest.sh"
-
-lab=hfv$$
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-  lab_down "$lab"
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# Waits until host $1 holds (or, with $3=not, does not hold) the VIP; prints ms waited.
-wait_vip() {
-  local host=$1 limit=$2 mode=${3:-has} t0; t0=$(now_ms)
-  while (( $(now_ms) - t0 < limit )); do
-    if [[ $mode == has ]] && has_vip "$host"; then echo $(( $(now_ms) - t0 )); return 0; fi
-    if [[ $mode == not ]] && ! has_vip "$host"; then echo $(( $(now_ms) - t0 )); return 0; fi
-    sleep 0.005
-  done
-  echo "timeout(${limit}ms)"; return 1
-}
-# Milliseconds from the last log line of $1 matching $2 to the last of $3
-# matching $4 (the agents log every transition with a millisecond timestamp).
-log_gap() {
-  python3 - "$@" <<'PY'
-import datetime, re, sys
-def last(path, pattern):
-    t = None
-    for line in open(path, errors="replace"):
-        if re.search(pattern, line):
-            t = datetime.datetime.strptime(line.split()[0], "%Y-%m-%dT%H:%M:%S.%fZ")
-    return t
-a, b = last(sys.argv[1], sys.argv[2]), last(sys.argv[3], sys.argv[4])
-print(int((b - a).total_seconds() * 1000) if a and b else "missing")
-PY
-}
+source "$here/../lab/agents.sh"
+lab_begin hfv$$
 
 cat > "$work/cluster.conf" <<EOF
 name: "vrrp-lab"
@@ -77,26 +42,9 @@ mkdir -p "$work/www" && echo app1 > "$work/www/index.html"
 ip netns exec "$lab-app1" python3 -m http.server 8080 --bind 192.0.2.21 --directory "$work/www" >/dev/null 2>&1 &
 pids+=($!)
 
-declare -A agent_pid
-start_agent() {
-  mkdir -p "$work/state-$1"
-  # ip netns exec execs the agent, so $! is the agent's own PID.
-  ip netns exec "$lab-$1" "$agent" --config "$work/cluster.conf" --node "$1" --state-dir "$work/state-$1" \
-    >>"$work/$1.log" 2>&1 &
-  agent_pid[$1]=$!
-  pids+=($!)
-}
-ctlc() { "$ctl" --cluster "$work/cluster.conf" "$@"; }
-vip_json() {   # node -> one line: state effective_priority dropped...
-  ctlc --node "$1" status --json 2>/dev/null | python3 -c '
-import json, sys
-v = json.load(sys.stdin)[0]["vips"][0]
-print(v.get("state"), v.get("effective_priority"), " ".join(d["name"] + "=" + d["value"] for d in v.get("dropped", [])))'
-}
-
 start_agent fe1
 start_agent fe2
-ms=$(wait_vip fe1 3000); check "fe1_becomes_master_at_start" $? "(${ms} ms)"
+ms=$(wait_vip fe1 5000); check "fe1_becomes_master_at_start" $? "(${ms} ms)"
 sleep 0.5
 only_holder fe1 fe2; check "only_fe1_holds_the_vip" $?
 for _ in $(seq 30); do
@@ -111,29 +59,34 @@ code=$(lab_exec "$lab" client curl -s -m 3 -o /dev/null -w '%{http_code}' http:/
 # Maintenance: fe1 gives the VIP away with a priority-0 advert; fe2 is the
 # designated successor and takes over without Skew_Time.
 ctlc --node fe1 vip maintenance www on >/dev/null
-ms=$(wait_vip fe2 1000); rc=$?
+planned=$(bound planned www fe2)
+[[ $(vip_timer www fe1 successor) == fe2 ]]; check "fe2_is_the_successor_of_fe1" $?
+ms=$(wait_vip fe2 5000); rc=$?
 gap=$(log_gap "$work/fe1.log" 'MASTER -> BACKUP: maintenance on' "$work/fe2.log" 'BACKUP -> MASTER: received priority 0.*planned handover')
-[[ $rc -eq 0 && $gap != missing && $gap -le 20 ]]
-check "maintenance_hands_over_to_successor_without_skew" $? "(${gap} ms from fe1 leaving to fe2 master; skew would be 61)"
+[[ $rc -eq 0 ]] && within "$gap" "$planned"
+check "maintenance_hands_over_to_successor_without_skew" $? "(${gap} ms from fe1 leaving to fe2 master, below Skew_Time ${planned} ms; reason: planned handover)"
+# The takeover does not wait for the GARP burst: a socket per GARP cost ~12 ms
+# each. Printed here; tst_garpsocket checks the mechanism.
+echo "  fe2: VIP added -> BACKUP -> MASTER event: $(event_gap_us fe2 'added 192.0.2.100/24' 'BACKUP -> MASTER') us"
 only_holder fe2 fe1; check "maintenance_leaves_one_holder" $?
 ctlc --node fe1 vip maintenance www off >/dev/null
-ms=$(wait_vip fe1 2000); check "maintenance_off_fe1_preempts_back" $? "(${ms} ms)"
+ms=$(wait_vip fe1 5000); check "maintenance_off_fe1_preempts_back" $? "(${ms} ms)"
 
 # Force-master on the lower-priority node, then release: configured priorities apply again.
 ctlc --node fe2 vip force-master www >/dev/null
-ms=$(wait_vip fe2 1000); check "force_master_moves_vip_to_fe2" $? "(${ms} ms)"
+ms=$(wait_vip fe2 5000); check "force_master_moves_vip_to_fe2" $? "(${ms} ms)"
 sleep 0.4
 only_holder fe2 fe1; check "force_master_is_stable" $?
 ctlc --node fe2 vip release www >/dev/null
-ms=$(wait_vip fe1 2000); check "release_returns_vip_to_fe1" $? "(${ms} ms)"
+ms=$(wait_vip fe1 5000); check "release_returns_vip_to_fe1" $? "(${ms} ms)"
 
 # Tracker: a failing script lowers fe1 below fe2; fe2 preempts. Then back.
 echo "192.0.2.11/" > "$work/demote"
-ms=$(wait_vip fe2 3000); check "tracker_file_lowers_priority_fe2_preempts" $? "(${ms} ms)"
+ms=$(wait_vip fe2 5000); check "tracker_file_lowers_priority_fe2_preempts" $? "(${ms} ms)"
 read -r _ prio1 _ <<<"$(vip_json fe1)"
 [[ $prio1 == 90 ]]; check "fe1_effective_priority_90" $? "($prio1)"
 : > "$work/demote"
-ms=$(wait_vip fe1 3000); check "tracker_cleared_fe1_back" $? "(${ms} ms)"
+ms=$(wait_vip fe1 5000); check "tracker_cleared_fe1_back" $? "(${ms} ms)"
 sleep 0.3
 
 # Malformed VRRP packets from the client are counted and dropped; nothing moves.
@@ -148,22 +101,26 @@ s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
 good_sum_bad_ttl = vrrp
 s.sendto(good_sum_bad_ttl, ("224.0.0.18", 0))
 EOF
-sleep 0.3
-read -r _ _ dropped <<<"$(vip_json fe1)"
+for _ in $(seq 50); do   # the status is published every 250 ms
+  read -r _ _ _ dropped <<<"$(vip_json fe1)"
+  [[ $dropped == *bad_checksum=3* ]] && break
+  sleep 0.1
+done
 [[ $dropped == *bad_checksum=3* ]]; check "malformed_adverts_counted_by_reason" $? "($dropped)"
 only_holder fe1 fe2; check "malformed_adverts_move_nothing" $?
 
 # Partition: fe1 cut off the bridge, both become master; heal: one master again.
 lab_link "$lab" fe1 down
-ms=$(wait_vip fe2 2000); check "partition_fe2_takes_over" $? "(${ms} ms)"
+ms=$(wait_vip fe2 5000); check "partition_fe2_takes_over" $? "(${ms} ms)"
 lab_link "$lab" fe1 up
 # After the heal the two masters hear each other; the lower one yields at once.
+heal=$(bound heal www fe1)
 t0=$(now_ms); one=1
-while (( $(now_ms) - t0 < 300 )); do
+while (( $(now_ms) - t0 < heal )); do
   if only_holder fe1 fe2 || only_holder fe2 fe1; then one=0; break; fi
   sleep 0.005
 done
-check "heal_resolves_to_one_master" $one
+check "heal_resolves_to_one_master" $one "(within $(( $(now_ms) - t0 )) ms, bound two adverts + slack = ${heal} ms)"
 # And it stays that way: fe1 holds the VIP alone for a whole second.
 t0=$(now_ms); stable_since=0; settled=1
 while (( $(now_ms) - t0 < 6000 )); do
@@ -182,31 +139,31 @@ check "heal_logs_split_brain_with_both_addresses" $?
 # Graceful stop: priority-0 advert, successor takes over at once.
 t0=$(now_ms)
 kill -TERM "${agent_pid[fe1]}"
-ms=$(wait_vip fe2 1000); rc=$?
+ms=$(wait_vip fe2 5000); rc=$?
 wait "${agent_pid[fe1]}" 2>/dev/null
-gap=$(log_gap "$work/fe1.log" 'MASTER -> INITIALIZE: shutdown' "$work/fe2.log" 'BACKUP -> MASTER: received priority 0')
-[[ $rc -eq 0 && $gap != missing && $gap -le 20 ]]
-check "graceful_stop_successor_takes_over_without_skew" $? "(${gap} ms; VIP seen on fe2 after ${ms} ms)"
+gap=$(log_gap "$work/fe1.log" 'MASTER -> INITIALIZE: shutdown' "$work/fe2.log" 'BACKUP -> MASTER: received priority 0.*planned handover')
+[[ $rc -eq 0 ]] && within "$gap" "$planned"
+check "graceful_stop_successor_takes_over_without_skew" $? "(${gap} ms, below Skew_Time ${planned} ms; VIP seen on fe2 after ${ms} ms)"
 ! has_vip fe1; check "graceful_stop_removes_vip" $?
 
-# Restart fe1: it preempts back. Then kill -9: fe2 takes over within the
-# master-down interval (3 x 100 ms + skew 61 ms); the dead node's stale VIP is
+# Restart fe1: it preempts back. Then kill -9: fe2 takes over within its
+# Master_Down_Interval of the last advert; the dead node's stale VIP is
 # removed when it starts again.
 start_agent fe1
-ms=$(wait_vip fe1 3000); check "restarted_fe1_preempts" $? "(${ms} ms)"
+ms=$(wait_vip fe1 5000); check "restarted_fe1_preempts" $? "(${ms} ms)"
 sleep 0.5
-date -u +'%Y-%m-%dT%H:%M:%S.%3NZ kill -9 fe1' >> "$work/test.log"
+mark "kill -9 fe1"
 kill -9 "${agent_pid[fe1]}"
-ms=$(wait_vip fe2 1500); rc=$?
-gap=$(log_gap "$work/test.log" 'kill -9 fe1' "$work/fe2.log" 'BACKUP -> MASTER: master down timer expired')
-# The last advert left up to one interval before the kill: <= 361 ms + 100 ms after it.
-[[ $rc -eq 0 && $gap != missing && $gap -le 480 ]]
-check "kill9_fe2_takes_over_within_master_down" $? "(${gap} ms after the kill; master down 361 ms; VIP seen after ${ms} ms)"
+crash=$(bound crash www fe2)
+ms=$(wait_vip fe2 5000); rc=$?
+gap=$(gap "$work/test.log" 'kill -9 fe1' "$work/fe2.log" 'BACKUP -> MASTER: master down timer expired')
+[[ $rc -eq 0 ]] && within "$gap" "$crash"
+check "kill9_fe2_takes_over_within_master_down" $? "(${gap} ms after the kill; bound master down $(vip_timer www fe2 master_down_ms) + advert + slack = ${crash} ms; VIP seen after ${ms} ms)"
 has_vip fe1; check "kill9_leaves_stale_vip_on_dead_node" $?
 start_agent fe1
-ms=$(wait_vip fe1 500 not); check "restart_removes_stale_vip" $? "(${ms} ms)"
+ms=$(wait_vip fe1 5000 not); check "restart_removes_stale_vip" $? "(${ms} ms)"
 grep -q 'left on eth0 by an earlier run' "$work/fe1.log"; check "restart_logs_the_cleanup" $?
-ms=$(wait_vip fe1 3000); check "fe1_back_as_master" $? "(${ms} ms)"
+ms=$(wait_vip fe1 5000); check "fe1_back_as_master" $? "(${ms} ms)"
 
 # Reload (SIGHUP) with fe2's priority raised above fe1's: applied in place,
 # fe2 preempts; fe1's VIP router is not rebuilt (no extra transition on fe1).
@@ -214,13 +171,13 @@ sleep 0.5
 before=$(grep -c 'vip_state' "$work/fe1.log")
 sed -i 's/priority { node: "fe2" value: 100 }/priority { node: "fe2" value: 200 }/' "$work/cluster.conf"
 kill -HUP "${agent_pid[fe1]}" "${agent_pid[fe2]}"
-ms=$(wait_vip fe2 3000); check "reload_with_higher_priority_fe2_preempts" $? "(${ms} ms)"
+ms=$(wait_vip fe2 5000); check "reload_with_higher_priority_fe2_preempts" $? "(${ms} ms)"
 sleep 0.3
 after=$(grep -c 'vip_state' "$work/fe1.log")
 (( after - before == 1 )); check "reload_changes_priority_in_place" $? "(fe1 transitions during reload: $((after - before)), expected 1: MASTER -> BACKUP)"
 sed -i 's/priority { node: "fe2" value: 200 }/priority { node: "fe2" value: 100 }/' "$work/cluster.conf"
 kill -HUP "${agent_pid[fe1]}" "${agent_pid[fe2]}"
-ms=$(wait_vip fe1 3000); check "reload_back_fe1_preempts" $? "(${ms} ms)"
+ms=$(wait_vip fe1 5000); check "reload_back_fe1_preempts" $? "(${ms} ms)"
 
 # --cleanup removes only our marked address.
 kill -9 "${agent_pid[fe1]}"; sleep 0.1
@@ -238,11 +195,11 @@ if command -v setpriv >/dev/null; then
     --state-dir "$work/state-fe1" >>"$work/fe1.log" 2>&1 &
   agent_pid[fe1]=$!
   pids+=($!)
-  for _ in $(seq 40); do grep -q 'cannot add 192.0.2.100/24' "$work/fe1.log" && break; sleep 0.1; done
+  for _ in $(seq 100); do grep -q 'cannot add 192.0.2.100/24' "$work/fe1.log" && break; sleep 0.1; done
   grep -q 'cannot add 192.0.2.100/24.*giving the VIP up (FAULT)' "$work/fe1.log"; check "address_refused_is_reported" $?
-  for _ in $(seq 30); do read -r state1 _ <<<"$(vip_json fe1)"; [[ $state1 == FAULT ]] && break; sleep 0.1; done
+  for _ in $(seq 100); do read -r state1 _ <<<"$(vip_json fe1)"; [[ $state1 == FAULT ]] && break; sleep 0.1; done
   [[ $state1 == FAULT ]]; check "address_refused_node_reports_fault" $? "($state1)"
-  ms=$(wait_vip fe2 2000); check "address_refused_backup_holds_the_vip" $? "(${ms} ms)"
+  ms=$(wait_vip fe2 5000); check "address_refused_backup_holds_the_vip" $? "(${ms} ms)"
   code=$(lab_exec "$lab" client curl -s -m 3 -o /dev/null -w '%{http_code}' http://192.0.2.100/)
   [[ $code == 200 ]]; check "address_refused_vip_still_serves" $? "(HTTP $code)"
   kill "${agent_pid[fe1]}"; wait "${agent_pid[fe1]}" 2>/dev/null
@@ -252,7 +209,6 @@ fi
 
 echo
 if (( failures )); then
-  keep=${TMPDIR:-/tmp}/hafront-vrrp-test-logs; mkdir -p "$keep"; cp "$work"/*.log "$keep"/
-  echo "$failures failure(s); agent logs kept in $keep"; tail -n 20 "$work/fe1.log" "$work/fe2.log"; exit 1
+  lab_keep_logs vrrp-test; tail -n 20 "$work/fe1.log" "$work/fe2.log"; exit 1
 fi
 echo "all VRRP checks passed"

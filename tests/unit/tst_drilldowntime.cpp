@@ -5,6 +5,8 @@
 
 #include <QtTest>
 
+#include <cmath>
+
 using namespace hafront;
 using namespace hafront::drill;
 
@@ -133,7 +135,9 @@ private slots:
         QFETCH(uint, priority);
         QFETCH(double, rate);
         QFETCH(double, expectedMs);
-        QVERIFY(qFuzzyCompare(predictedMs(mode ? Mode::Crash : Mode::Graceful, advertMs, priority, rate), expectedMs));
+        // The RFC timers are kept in whole microseconds (vrrp::StateMachine).
+        const double got = predictedMs(mode ? Mode::Crash : Mode::Graceful, advertMs, priority, rate);
+        QVERIFY2(std::abs(got - expectedMs) <= 0.001, qPrintable(QString("%1 vs %2").arg(got).arg(expectedMs)));
     }
 
     void precheckRefusesWithAReason_data()

@@ -6,9 +6,3 @@ hafront_add_test(tst_consolegui SOURCES tst_consolegui.cpp LIBS hafront_console_
 if(TARGET tst_consolegui)
   add_dependencies(tst_consolegui hafront-agent)
 endif()
-hafront_add_test(tst_consolefailoverlab SOURCES tst_consolefailoverlab.cpp LIBS hafront_console_views LABELS gui)
-# Standalone these only QSKIP (they need the lab drill_test.sh builds): show them as skipped.
-set_tests_properties(tst_consolefailoverlab PROPERTIES SKIP_REGULAR_EXPRESSION "SKIP   :")
-hafront_add_test(tst_consolessh SOURCES tst_consolessh.cpp LIBS hafront_console_views LABELS gui)
-# Standalone it only QSKIPs (it needs the sshd that ssh_test.sh starts): show it as skipped.
-set_tests_properties(tst_consolessh PROPERTIES SKIP_REGULAR_EXPRESSION "SKIP   :")

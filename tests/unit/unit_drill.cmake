@@ -6,9 +6,3 @@ hafront_add_test(tst_drilldialog LABELS gui
     ${HAFRONT_SOURCE_ROOT}/console/drill/widgets/drilldialog.cpp ${HAFRONT_SOURCE_ROOT}/console/drill/widgets/drilldialog.h
     ${HAFRONT_SOURCE_ROOT}/console/drill/widgets/drillchart.cpp ${HAFRONT_SOURCE_ROOT}/console/drill/widgets/drillchart.h
   LIBS hafront_client Qt6::Widgets Qt6::Charts)
-hafront_add_test(tst_drilldialoglab LABELS gui
-  SOURCES tst_drilldialoglab.cpp
-    ${HAFRONT_SOURCE_ROOT}/console/drill/widgets/drilldialog.cpp ${HAFRONT_SOURCE_ROOT}/console/drill/widgets/drilldialog.h
-    ${HAFRONT_SOURCE_ROOT}/console/drill/widgets/drillchart.cpp ${HAFRONT_SOURCE_ROOT}/console/drill/widgets/drillchart.h
-  LIBS hafront_client Qt6::Widgets Qt6::Charts)
-set_tests_properties(tst_drilldialoglab PROPERTIES SKIP_REGULAR_EXPRESSION "SKIP   :")

@@ -1,3 +1,5 @@
 hafront_add_test(tst_vrrpstatemachine SOURCES tst_vrrpstatemachine.cpp LIBS hafront_common LABELS unit)
 hafront_add_test(tst_vrrpcodec SOURCES tst_vrrpcodec.cpp LIBS hafront_common LABELS unit)
 hafront_add_test(tst_trackers SOURCES tst_trackers.cpp LIBS hafront_agent_lib LABELS unit)
+hafront_add_test(tst_garpsocket SOURCES tst_garpsocket.cpp LIBS hafront_agent_lib LABELS "unit;root")
+hafront_add_test(tst_viptiming SOURCES tst_viptiming.cpp LIBS hafront_common LABELS unit)

@@ -34,6 +34,8 @@ public:
     // Shows a finished drill's report (also used for recorded reports).
     void showReport(const DrillReport &report);
     void showPrechecks(const std::vector<Check> &checks);
+    bool hasReport() const { return m_haveReport; }
+    const DrillReport &report() const { return m_report; }
 
 private:
     void buildUi();

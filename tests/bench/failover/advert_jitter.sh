@@ -3,13 +3,13 @@
 # (master, 100 ms adverts) serves a static file on VIP:80, wrk in the client
 # namespace loads it; tcpdump on the backup fe2 stamps every advert from fe1.
 # Jitter = |gap between consecutive adverts - 100 ms|, idle and under load.
-#   sudo tests/bench/failover/advert_jitter.sh [AGENT] [SECONDS]   (default 15 s each)
+#   tests/bench/failover/advert_jitter.sh [AGENT] [SECONDS]   (default 15 s each)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 agent=${1:-$root/build/agent/hafront-agent}
 secs=${2:-15}
-[[ $EUID -eq 0 ]] || { echo "needs root"; exit 77; }
+[[ $EUID -eq 0 ]] || { echo "advert_jitter.sh: needs root (namespaces, raw sockets); run it as root" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "needs wrk"; exit 77; }
 (( secs <= 60 )) || { echo "at most 60 s per phase"; exit 2; }
 source "$root/tests/lab/lab.sh"

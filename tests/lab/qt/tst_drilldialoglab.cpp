@@ -1,12 +1,13 @@
 // The console's Drill button end to end: the dialog runs a real graceful drill
-// against real agents. Run by tests/integration/drill_dialog_test.sh inside the
-// client namespace of a lab it builds (HAFRONT_LAB_CLUSTER names the cluster);
-// standalone it skips. Writes the measured downtime for the script to compare
-// with an independent prober, and the dialog's screenshot.
+// against real agents. Run by tests/integration/drill_test.sh inside the
+// client namespace of the lab it builds (HAFRONT_LAB_CLUSTER names the cluster);
+// standalone it skips. Writes the drill's report with its probes, for the
+// script to compare with an independent prober, and the dialog's screenshot.
 #include "config/configloader.h"
 #include "drill/widgets/drilldialog.h"
 
 #include <QFile>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QPushButton>
 #include <QSettings>
@@ -24,7 +25,7 @@ private slots:
     {
         const QByteArray clusterFile = qgetenv("HAFRONT_LAB_CLUSTER");
         if (clusterFile.isEmpty())
-            QSKIP("needs the namespace lab: run by tests/integration/drill_dialog_test.sh (root)");
+            QSKIP("needs the namespace lab: run by tests/integration/drill_test.sh (root)");
         QTemporaryDir settingsDir;
         QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDir.path());
         const auto loaded = config::loadClusterFile(clusterFile.toStdString());
@@ -52,9 +53,10 @@ private slots:
             worst = std::max(worst, table->item(row, 1)->text().section(' ', 0, 0).toDouble());
         QVERIFY(worst > 0);
 
-        QFile out(qEnvironmentVariable("HAFRONT_LAB_OUT") + "/dialog-downtime.txt");
+        QVERIFY(dialog.hasReport());
+        QFile out(qEnvironmentVariable("HAFRONT_LAB_OUT") + "/drill-dialog.json");
         QVERIFY(out.open(QIODevice::WriteOnly));
-        out.write(QByteArray::number(worst, 'f', 1) + "\n");
+        out.write(QJsonDocument(drill::toJson(dialog.report(), true)).toJson());
         out.close();
         QTest::qWait(300);
         QVERIFY(dialog.grab().save(qEnvironmentVariable("HAFRONT_LAB_OUT") + "/drill-dialog-live.png"));
