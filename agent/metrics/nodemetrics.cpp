@@ -1,9 +1,11 @@
 #include "metrics/nodemetrics.h"
 
 #include "metrics/exposition.h"
+#include "stats/rejections.h"
 
 #include <cmath>
-#include <initializer_list>
+#include <string>
+#include <vector>
 
 namespace hafront::metrics {
 
@@ -14,9 +16,13 @@ using T = MetricType;
 // Classes and codes the proxy counts (proxy/proxyengine.cpp, fillStatus). The
 // status lists only those seen so far; the metrics show all of them from the
 // start, at 0, so that rate() sees the first increment.
-constexpr std::initializer_list<const char *> kErrorClasses = {"connect", "timeout", "reset", "protocol"};
-constexpr std::initializer_list<const char *> kRejectCodes = {"400", "403", "404", "408", "413",
-                                                              "431", "502", "503", "504"};
+const std::vector<std::string> kErrorClasses = {"connect", "timeout", "reset", "protocol"};
+const std::vector<std::string> kRejectCodes = [] {
+    std::vector<std::string> codes;
+    for (int status : stats::kRejectStatuses)
+        codes.push_back(std::to_string(status));
+    return codes;
+}();
 
 uint64_t counterValue(const google::protobuf::RepeatedPtrField<v1::Counter> &counters, const std::string &name)
 {
@@ -28,7 +34,7 @@ uint64_t counterValue(const google::protobuf::RepeatedPtrField<v1::Counter> &cou
 
 // Known names first (always present), then any other name the status carries.
 void counterSet(Exposition &out, const std::string &family, const Labels &base, const std::string &label,
-                std::initializer_list<const char *> known,
+                const std::vector<std::string> &known,
                 const google::protobuf::RepeatedPtrField<v1::Counter> &counters)
 {
     auto with = [&](const std::string &value) {
@@ -36,11 +42,11 @@ void counterSet(Exposition &out, const std::string &family, const Labels &base, 
         labels.emplace_back(label, value);
         return labels;
     };
-    for (const char *name : known)
+    for (const auto &name : known)
         out.sample(family, with(name), counterValue(counters, name));
     for (const auto &c : counters) {
         bool isKnown = false;
-        for (const char *name : known)
+        for (const auto &name : known)
             isKnown |= c.name() == name;
         if (!isKnown)
             out.sample(family, with(c.name()), c.value());

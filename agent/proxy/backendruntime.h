@@ -7,7 +7,9 @@
 
 #include "health/healthcounter.h"
 #include "stats/histogram.h"
+#include "stats/rejections.h"
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <map>
@@ -53,8 +55,13 @@ struct ListenerRuntime {
     std::atomic<bool> listening{false};
     std::atomic<uint64_t> accepted{0}, requests{0}, handedOver{0};
     std::atomic<uint32_t> active{0};
-    // Rejections the proxy answered itself, by status.
-    std::atomic<uint64_t> r400{0}, r403{0}, r404{0}, r408{0}, r413{0}, r431{0}, r502{0}, r503{0}, r504{0};
+    // Rejections the proxy answered itself, indexed like stats::kRejectStatuses.
+    std::array<std::atomic<uint64_t>, stats::kRejectKinds> rejected{};
+    void countReject(int status)
+    {
+        if (const size_t i = stats::rejectIndex(status); i < stats::kRejectKinds)
+            rejected[i].fetch_add(1, std::memory_order_relaxed);
+    }
 };
 
 // Find-or-create by key; entries are never removed while the engine runs, so

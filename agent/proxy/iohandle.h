@@ -7,7 +7,7 @@
 
 namespace hafront::proxy {
 
-class Worker;
+class Transport;
 
 class IoHandle {
 public:
@@ -29,8 +29,8 @@ struct OutBuffer {
     size_t offset = 0;
     size_t pending() const { return data.size() - offset; }
     void append(std::string_view s) { data.append(s.data(), s.size()); }
-    // Writes what it can; returns false on a fatal socket error.
-    bool flushTo(int fd);
+    // Writes what it can; returns false on a fatal error.
+    bool flushTo(Transport &transport);
 };
 
 } // namespace hafront::proxy

@@ -199,13 +199,10 @@ void ProxyEngine::fillStatus(v1::NodeStatus &status) const
         ls->set_active_connections(rt.active.load());
         ls->set_requests_total(rt.requests.load());
         ls->set_requests_per_second(m_impl->rate(&rt, rt.requests.load()));
-        for (const auto &[name, counter] :
-             {std::pair{"400", &rt.r400}, std::pair{"403", &rt.r403}, std::pair{"404", &rt.r404},
-              std::pair{"408", &rt.r408}, std::pair{"413", &rt.r413}, std::pair{"431", &rt.r431},
-              std::pair{"502", &rt.r502}, std::pair{"503", &rt.r503}, std::pair{"504", &rt.r504}})
-            if (const uint64_t v = counter->load()) {
+        for (size_t i = 0; i < stats::kRejectKinds; ++i)
+            if (const uint64_t v = rt.rejected[i].load()) {
                 auto *c = ls->add_rejected();
-                c->set_name(name);
+                c->set_name(std::to_string(stats::kRejectStatuses[i]));
                 c->set_value(v);
             }
     }

@@ -1,7 +1,7 @@
 #include "proxy/staticfile.h"
 
 #include "http/httptext.h"
-#include "proxy/httpsession.h"
+#include "proxy/transport.h"
 
 #include <cerrno>
 #include <climits>
@@ -74,7 +74,7 @@ std::string httpDate(time_t t)
 }
 
 StaticFile::Opened StaticFile::open(const std::string &root, const std::string &prefix, const std::string &target,
-                                    const std::string &index, const ParsedHead &head)
+                                    const std::string &index, const http::ParsedHead &head)
 {
     const auto path = http::normaliseStaticPath(target, prefix);
     if (path.status)
@@ -149,15 +149,13 @@ std::string StaticFile::head(bool keepAlive) const
            (keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n");
 }
 
-bool StaticFile::sendSome(int socketFd)
+bool StaticFile::sendSome(Transport &transport)
 {
     while (m_offset < m_end) {
-        const ssize_t n = ::sendfile(socketFd, m_fd, &m_offset, static_cast<size_t>(std::min<off_t>(m_end - m_offset, 1 << 20)));
-        if (n > 0)
+        const IoResult r = transport.sendFile(m_fd, m_offset, static_cast<size_t>(std::min<off_t>(m_end - m_offset, 1 << 20)));
+        if (r.status == Io::Done)
             continue;
-        if (n < 0 && (errno == EAGAIN || errno == EINTR))
-            return true;
-        return false;
+        return r.status == Io::Again;
     }
     return true;
 }

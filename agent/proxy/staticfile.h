@@ -3,13 +3,15 @@
 // index files, and no escape from the root (.., encoded slashes, symlinks).
 #pragma once
 
+#include "http/headers.h"
+
 #include <cstdint>
 #include <string>
 #include <sys/types.h>
 
 namespace hafront::proxy {
 
-struct ParsedHead;
+class Transport;
 
 class StaticFile {
 public:
@@ -18,11 +20,11 @@ public:
         int status = 0;               // the refusal when file is null
     };
     static Opened open(const std::string &root, const std::string &prefix, const std::string &target,
-                       const std::string &index, const ParsedHead &head);
+                       const std::string &index, const http::ParsedHead &head);
     ~StaticFile();
 
     std::string head(bool keepAlive) const;
-    bool sendSome(int socketFd);   // false on a socket error
+    bool sendSome(Transport &transport);   // false on an error
     bool done() const { return m_offset >= m_end; }
     bool empty() const { return m_offset >= m_end; }
     int status() const { return m_status; }

@@ -1,6 +1,7 @@
 #include "proxy/tcpsession.h"
 
 #include "config/defaults.h"
+#include "proxy/transport.h"
 #include "proxy/worker.h"
 
 #include <cerrno>
@@ -78,7 +79,8 @@ struct Pair {
     {
         if (s == upstream && connecting)
             return;
-        if (!outOf(s).flushTo(s->fd))
+        SocketTransport transport(s->fd);
+        if (!outOf(s).flushTo(transport))
             return close();
         // Half-close: once everything from an ended side is delivered, end the other way too.
         const bool srcEof = s == client ? upstreamEof : clientEof;
@@ -189,7 +191,7 @@ void TcpSession::start(Worker &worker, int clientFd, size_t listenerIndex)
         pair->interest();
         return;
     }
-    listener.rt->r503.fetch_add(1, std::memory_order_relaxed);
+    listener.rt->countReject(503);
     ::close(clientFd);   // no backend: refuse the connection
 }
 

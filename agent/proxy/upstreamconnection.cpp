@@ -1,11 +1,12 @@
 #include "proxy/upstreamconnection.h"
 
-#include "proxy/worker.h"
+#include "proxy/exchange.h"
+#include "proxy/sessionhost.h"
 
 #include <cerrno>
+#include <cstring>
 #include <sys/epoll.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 namespace hafront::proxy {
 
@@ -33,18 +34,16 @@ const llhttp_settings_t kResponseSettings = responseSettings();
 
 } // namespace
 
-bool OutBuffer::flushTo(int fd)
+bool OutBuffer::flushTo(Transport &transport)
 {
     while (pending()) {
-        const ssize_t n = ::send(fd, data.data() + offset, pending(), MSG_NOSIGNAL);
-        if (n > 0) {
-            offset += static_cast<size_t>(n);
+        const IoResult r = transport.write(data.data() + offset, pending());
+        if (r.status == Io::Done) {
+            offset += r.bytes;
             continue;
         }
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        if (r.status == Io::Again)
             break;
-        if (n < 0 && errno == EINTR)
-            continue;
         return false;
     }
     if (offset == data.size()) {
@@ -57,8 +56,10 @@ bool OutBuffer::flushTo(int fd)
     return true;
 }
 
-UpstreamConnection::UpstreamConnection(Worker &worker, BackendRuntime &backend, int fd_, bool connecting)
-    : m_worker(worker), m_backend(backend), m_connecting(connecting)
+UpstreamConnection::UpstreamConnection(SessionHost &host, BackendRuntime &backend, int fd_, bool connecting,
+                                       Transport *transport)
+    : m_host(host), m_backend(backend), m_socket(fd_), m_transport(transport ? transport : &m_socket),
+      m_connecting(connecting)
 {
     fd = fd_;
     m_backend.active.fetch_add(1, std::memory_order_relaxed);
@@ -66,7 +67,7 @@ UpstreamConnection::UpstreamConnection(Worker &worker, BackendRuntime &backend, 
 
 UpstreamConnection::~UpstreamConnection() = default;
 
-void UpstreamConnection::attach(HttpSession *session, bool headRequest, int64_t connectDeadline, int64_t readTimeout)
+void UpstreamConnection::attach(Exchange *session, bool headRequest, int64_t connectDeadline, int64_t readTimeout)
 {
     m_session = session;
     m_headRequest = headRequest;
@@ -82,7 +83,7 @@ void UpstreamConnection::attach(HttpSession *session, bool headRequest, int64_t 
 void UpstreamConnection::send(std::string_view bytes)
 {
     m_out.append(bytes);
-    if (!m_connecting && !m_out.flushTo(fd))
+    if (!m_connecting && !m_out.flushTo(*m_transport))
         return fail("send failed", false);
     updateInterest();
 }
@@ -90,7 +91,7 @@ void UpstreamConnection::send(std::string_view bytes)
 void UpstreamConnection::requestComplete()
 {
     if (!m_connecting && m_out.pending() == 0 && !deadlineMicros)
-        deadlineMicros = m_worker.now() + m_readTimeout;
+        deadlineMicros = m_host.now() + m_readTimeout;
     updateInterest();
 }
 
@@ -121,7 +122,7 @@ void UpstreamConnection::updateInterest()
         want |= EPOLLIN;
     if (want != m_interest) {
         m_interest = want;
-        m_worker.modify(this, want);
+        m_host.modify(this, want);
     }
 }
 
@@ -146,12 +147,12 @@ void UpstreamConnection::writable()
         m_connecting = false;
         deadlineMicros = 0;
     }
-    if (!m_out.flushTo(fd))
+    if (!m_out.flushTo(*m_transport))
         return fail("send failed", false);
     if (m_session && m_out.pending() < (256u << 10))
         m_session->resumeFromUpstream();
     if (m_out.pending() == 0 && m_session && !deadlineMicros)
-        deadlineMicros = m_worker.now() + m_readTimeout;
+        deadlineMicros = m_host.now() + m_readTimeout;
     updateInterest();
 }
 
@@ -161,13 +162,14 @@ void UpstreamConnection::readable()
         return;
     char buf[65536];
     for (int rounds = 0; rounds < 4 && !m_readPaused; ++rounds) {
-        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-        if (n > 0) {
+        const IoResult r = m_transport->read(buf, sizeof buf);
+        const ssize_t n = r.status == Io::Done ? ssize_t(r.bytes) : 0;
+        if (r.status == Io::Done) {
             m_backend.bytesIn.fetch_add(static_cast<uint64_t>(n), std::memory_order_relaxed);
             if (!m_session)
                 return close();   // an idle connection must not talk: drop it
             if (m_readTimeout)
-                deadlineMicros = m_worker.now() + m_readTimeout;
+                deadlineMicros = m_host.now() + m_readTimeout;
             if (m_tunnel) {
                 m_session->upstreamTunnelData(buf, static_cast<size_t>(n));
                 continue;
@@ -195,7 +197,7 @@ void UpstreamConnection::readable()
             }
             if (m_complete) {
                 // Completed outside the parser's callback: the session may reuse us at once.
-                HttpSession *session = m_session;
+                Exchange *session = m_session;
                 m_session = nullptr;
                 if (session)
                     session->upstreamComplete(*this, m_reusable);
@@ -209,10 +211,8 @@ void UpstreamConnection::readable()
                 return;
             continue;
         }
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        if (r.status == Io::Again)
             break;
-        if (n < 0 && errno == EINTR)
-            continue;
         // EOF: a close-delimited body ends here; anything else is a failure.
         if (m_tunnel) {
             if (m_session)
@@ -221,7 +221,7 @@ void UpstreamConnection::readable()
             return close();
         }
         if (m_responseStarted && llhttp_finish(&m_parser) == HPE_OK && m_complete) {
-            HttpSession *session = m_session;
+            Exchange *session = m_session;
             m_session = nullptr;
             if (session)
                 session->upstreamComplete(*this, false);
@@ -229,7 +229,8 @@ void UpstreamConnection::readable()
                 close();
             return;
         }
-        return fail(n == 0 ? "connection closed by backend" : std::string("recv: ") + std::strerror(errno), false);
+        return fail(r.status == Io::Closed ? "connection closed by backend" : std::string("recv: ") + std::strerror(r.error),
+                    false);
     }
     updateInterest();
 }
@@ -248,7 +249,7 @@ void UpstreamConnection::fail(const std::string &why, bool timeout)
 {
     if (dead)
         return;
-    HttpSession *session = m_session;
+    Exchange *session = m_session;
     m_session = nullptr;
     if (session)
         session->upstreamFailed(*this, why, timeout, m_responseStarted);
@@ -261,7 +262,7 @@ void UpstreamConnection::close()
     if (dead)
         return;
     m_backend.active.fetch_sub(1, std::memory_order_relaxed);
-    m_worker.destroy(this);
+    m_host.destroy(this);
 }
 
 int UpstreamConnection::countHeadBytes(size_t len)
@@ -302,8 +303,7 @@ int UpstreamConnection::onHeadersComplete()
         m_responseStarted = true;
     if (m_session)
         m_session->upstreamHead(status, m_head, (m_parser.flags & F_CHUNKED) != 0,
-                                (m_parser.flags & F_CONTENT_LENGTH) != 0, noBody,
-                                llhttp_should_keep_alive(&m_parser) != 0);
+                                (m_parser.flags & F_CONTENT_LENGTH) != 0, noBody);
     if (interim)
         m_head.clear();
     if (status == 101)

@@ -1,22 +1,27 @@
 // UpstreamConnection: one connection to a backend. Sends a request's bytes,
-// parses the response with llhttp and hands it to its HttpSession; kept in
-// the worker's idle pool between requests (keep-alive).
+// parses the response with llhttp and hands it to its Exchange; kept in the
+// worker's idle pool between requests (keep-alive).
 #pragma once
 
+#include "http/headers.h"
 #include "proxy/backendruntime.h"
-#include "proxy/httpsession.h"
 #include "proxy/iohandle.h"
+#include "proxy/transport.h"
 
 #include <llhttp.h>
 
 namespace hafront::proxy {
 
+class Exchange;
+class SessionHost;
+
 class UpstreamConnection : public IoHandle {
 public:
-    UpstreamConnection(Worker &worker, BackendRuntime &backend, int fd, bool connecting);
+    // `transport` replaces the socket (tests, fuzzing); not owned.
+    UpstreamConnection(SessionHost &host, BackendRuntime &backend, int fd, bool connecting, Transport *transport = nullptr);
     ~UpstreamConnection() override;
 
-    void attach(HttpSession *session, bool headRequest, int64_t connectDeadline, int64_t readTimeoutMicros);
+    void attach(Exchange *exchange, bool headRequest, int64_t connectDeadline, int64_t readTimeoutMicros);
     void send(std::string_view bytes);
     void requestComplete();          // the whole request is queued
     void detach();                   // session gone: drop
@@ -24,6 +29,7 @@ public:
     void onTimer(int64_t now) override;
     void close();
     void setTunnel() { m_tunnel = true; }
+    void shutdownWrite() { m_transport->shutdownWrite(); }
 
     BackendRuntime &backend() { return m_backend; }
     bool reused() const { return m_reused; }
@@ -45,11 +51,13 @@ private:
     void fail(const std::string &why, bool timeout);
     void updateInterest();
 
-    Worker &m_worker;
+    SessionHost &m_host;
     BackendRuntime &m_backend;
-    HttpSession *m_session = nullptr;
+    SocketTransport m_socket;
+    Transport *m_transport;
+    Exchange *m_session = nullptr;
     llhttp_t m_parser;
-    ParsedHead m_head;
+    http::ParsedHead m_head;
     OutBuffer m_out;
     bool m_connecting;
     bool m_reused = false;

@@ -6,7 +6,7 @@
 #include "base/threadname.h"
 #include "config/address.h"
 #include "config/defaults.h"
-#include "proxy/httpsession.h"
+#include "proxy/http1session.h"
 #include "proxy/tcpsession.h"
 #include "proxy/upstreamconnection.h"
 
@@ -253,11 +253,11 @@ void Worker::acceptFrom(Listener &l)
 void Worker::startSession(const Accepted &a)
 {
     if (a.tcp) {
-        setNoDelay(a.fd);   // an HTTP session sets it at its second send (HttpSession::flushClient)
+        setNoDelay(a.fd);   // an HTTP session sets it at its second send (Http1Session::flushClient)
         TcpSession::start(*this, a.fd, a.listener);
     } else {
-        auto *s = new HttpSession(*this, a.fd, a.listener, a.peer);
-        add(s, HttpSession::kInitialInterest);
+        auto *s = new Http1Session(*this, a.fd, a.listener, config::formatIPv4(a.peer));
+        add(s, Http1Session::kInitialInterest);
         s->onEvent(EPOLLIN);   // the request is often here already: read it now
     }
 }
@@ -389,7 +389,7 @@ void Worker::run()
             bool busy = false;
             for (auto *h : m_handles)
                 if (!h->dead)
-                    if (auto *s = dynamic_cast<HttpSession *>(h); s && s->busy())
+                    if (auto *s = dynamic_cast<Http1Session *>(h); s && s->busy())
                         busy = true;
             if (!busy || m_now >= m_stopDeadline.load())
                 break;

@@ -8,6 +8,7 @@
 #include "config/snapshotstore.h"
 #include "proxy/iohandle.h"
 #include "proxy/poolview.h"
+#include "proxy/sessionhost.h"
 
 #include <algorithm>
 #include <atomic>
@@ -21,10 +22,10 @@ namespace hafront::proxy {
 
 class UpstreamConnection;
 
-class Worker {
+class Worker final : public SessionHost {
 public:
     Worker(int index, config::SnapshotStore &store, RuntimeRegistry &registry);
-    ~Worker();
+    ~Worker() override;
 
     Status bindListeners();
     void start();
@@ -32,21 +33,21 @@ public:
     void requestStop(int64_t deadlineMicros);
     void join();
 
-    // For handles running on this worker's thread.
-    void add(IoHandle *handle, uint32_t events);
-    void modify(IoHandle *handle, uint32_t events);
-    void destroy(IoHandle *handle);   // closes the fd now, deletes after the batch
-    UpstreamConnection *acquireUpstream(BackendRuntime &backend, std::string &error);
-    void releaseUpstream(UpstreamConnection *connection);   // to the idle pool
-    void noteBackendFailure(BackendRuntime &backend);      // passive health
-    const std::shared_ptr<ClusterView> &view() const { return m_view; }
+    // SessionHost, for handles running on this worker's thread.
+    void add(IoHandle *handle, uint32_t events) override;
+    void modify(IoHandle *handle, uint32_t events) override;
+    void destroy(IoHandle *handle) override;   // closes the fd now, deletes after the batch
+    UpstreamConnection *acquireUpstream(BackendRuntime &backend, std::string &error) override;
+    void releaseUpstream(UpstreamConnection *connection) override;
+    void noteBackendFailure(BackendRuntime &backend) override;
+    const std::shared_ptr<ClusterView> &view() const override { return m_view; }
     // Connection balance: every worker, this one included, in index order.
     void setSiblings(std::vector<Worker *> siblings) { m_siblings = std::move(siblings); }
     // Client connections held plus those handed over and not yet taken; -1 once stopping.
     int load() const;
-    const std::string &node() const { return m_node; }
-    int64_t now() const { return m_now; }
-    int64_t refreshNow();
+    const std::string &node() const override { return m_node; }
+    int64_t now() const override { return m_now; }
+    int64_t refreshNow() override;
 
 private:
     struct Listener;

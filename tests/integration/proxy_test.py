@@ -158,7 +158,75 @@ SMUGGLING = [
     ("missing_host_http11", b"GET / HTTP/1.1\r\nX-A: 1\r\n\r\n"),
     ("duplicate_host", b"GET / HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n"),
     ("space_in_header_name", b"GET / HTTP/1.1\r\nHost: x\r\nX A: 1\r\n\r\n"),
+    # Classes a holdout conformance suite found forwarded (issue 15).
+    ("empty_field_name", b"GET / HTTP/1.1\r\nHost: x\r\n: x\r\n\r\n"),
+    ("empty_field_name_before_cl", b"POST / HTTP/1.1\r\nHost: x\r\n: x\r\nContent-Length: 3\r\n\r\nabc"),
+    ("bare_colon", b"GET / HTTP/1.1\r\nHost: x\r\n:\r\n\r\n"),
+    ("empty_host", b"GET / HTTP/1.1\r\nHost:\r\n\r\n"),
+    ("invalid_host", b"GET / HTTP/1.1\r\nHost: a/b\\c\r\n\r\n"),
+    ("host_with_userinfo", b"GET / HTTP/1.1\r\nHost: u@x\r\n\r\n"),
+    ("http09_request_line", b"GET /\r\n\r\n"),
+    ("bad_chunk_extension", b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3;=x\r\nabc\r\n0\r\n\r\n"),
+    ("bare_lf_in_chunk_size", b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\nabc\r\n0\r\n\r\n"),
 ]
+
+
+def test_conformance(backend_s):
+    """What must pass, and how: HTTP/2.0 lines get 505 as from nginx; valid
+    chunk extensions are ignored (RFC 9112 7.1.1); a field name with an
+    underscore is dropped (CGI backends read Transfer_Encoding as
+    Transfer-Encoding), like nginx's underscores_in_headers off."""
+    before = backend_s.count()
+    st = status_of(raw(P_SMUG, b"GET / HTTP/2.0\r\nHost: x\r\n\r\n"))
+    check("http20_request_line_505", st == 505 and backend_s.count() == before, st)
+    for name, ext in [("token", b"5;a=b;c"), ("quoted", b'5;name="x y";q=1'), ("spaces", b"5 ; a = b")]:
+        before = backend_s.count()
+        resp = raw(P_SMUG, b"POST /ext HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n" +
+                   ext + b"\r\nhello\r\n0\r\n\r\n")
+        time.sleep(0.05)
+        got = backend_s.requests[-1] if backend_s.count() > before else None
+        check("chunk_extension_ignored_" + name, status_of(resp) == 200 and got is not None and got[3] == b"hello",
+              (status_of(resp), got and got[3]))
+    resp = raw(P_SMUG, b"POST /u HTTP/1.1\r\nHost: x\r\nTransfer_Encoding: chunked\r\nContent-Length: 3\r\n"
+                       b"X_Other: 1\r\nConnection: close\r\n\r\nabc")
+    time.sleep(0.05)
+    got = backend_s.requests[-1]
+    names = {k.lower() for k in got[2]}
+    check("underscore_fields_dropped", status_of(resp) == 200 and got[3] == b"abc" and "transfer_encoding" not in names
+          and "x_other" not in names, (status_of(resp), got[2], got[3]))
+    # A trailer section is read and the body forwarded whole.
+    resp = raw(P_SMUG, b"POST /t HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                       b"3\r\nabc\r\n0\r\nX-Sum: 1\r\n\r\n")
+    time.sleep(0.05)
+    check("chunked_trailers_read", status_of(resp) == 200 and backend_s.requests[-1][3] == b"abc", status_of(resp))
+
+
+def cpu_seconds(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_declined_upgrade_does_not_stall(agent):
+    """An Upgrade the backend declines (200, not 101), pipelined with a GET,
+    once pinned a worker at 100% CPU forever. Now the 200 comes back with
+    Connection: close, and every worker keeps serving."""
+    req = (b"GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+           b"GET /after HTTP/1.1\r\nHost: x\r\n\r\n")
+    outcomes = [exchange(P_SMUG, req, timeout=5.0) for _ in range(4)]   # more connections than workers
+    ok = all(status_of(r) == 200 and closed and b"connection: close" in r.lower() for r, closed in outcomes)
+    check("declined_upgrade_answered_and_closed", ok, [(status_of(r), c) for r, c in outcomes])
+    def status_or_error(path):
+        try:
+            return get(P_SMUG, path)[0]
+        except OSError as e:   # a stalled worker never answers: the client times out
+            return type(e).__name__
+    served = [status_or_error("/later") for _ in range(8)]
+    check("workers_serve_after_declined_upgrades", served == [200] * 8, served)
+    # A spinning worker burns a core: idle, the agent uses a few ms per second.
+    t0, c0 = time.monotonic(), cpu_seconds(agent.pid)
+    time.sleep(1.0)
+    share = (cpu_seconds(agent.pid) - c0) / (time.monotonic() - t0)
+    check("no_worker_spins_after_declined_upgrades", share < 0.5, f"{share:.2f} of a core while idle")
 
 
 def test_smuggling(backend_s):
@@ -378,6 +446,8 @@ def main():
         test_connection_balance(ctl)
         test_shares(ctl)
         test_smuggling(smug)
+        test_conformance(smug)
+        test_declined_upgrade_does_not_stall(agent)
         test_limits(smug)
         test_static(root)
         test_access_log(agent, root)

@@ -5,3 +5,5 @@ hafront_add_test(tst_route SOURCES tst_route.cpp LIBS hafront_agent_lib LABELS u
 hafront_add_test(tst_accesslog SOURCES tst_accesslog.cpp LIBS hafront_agent_lib LABELS unit)
 hafront_add_test(tst_busyyield SOURCES tst_busyyield.cpp LIBS hafront_common LABELS unit)
 hafront_add_test(tst_connectionbalance SOURCES tst_connectionbalance.cpp LIBS hafront_common LABELS unit)
+hafront_add_test(tst_chunked SOURCES tst_chunked.cpp LIBS hafront_common LABELS unit)
+hafront_add_test(tst_requestcheck SOURCES tst_requestcheck.cpp LIBS hafront_common LABELS unit)
