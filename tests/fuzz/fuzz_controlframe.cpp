@@ -92,7 +92,7 @@ template <class Message> void parseAndRoundTrip(const std::string &payload)
 
 extern "C" int LLVMFuzzerInitialize(int *, char ***)
 {
-    google::protobuf::SetLogHandler(nullptr);   // invalid UTF-8 is refused, not logged per input
+    google::protobuf::SetLogHandler(nullptr); // invalid UTF-8 is refused, not logged per input
     return 0;
 }
 

@@ -11,6 +11,7 @@
 
 #include <google/protobuf/stubs/logging.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
@@ -42,9 +43,11 @@ listener { name: "web" bind: "192.0.2.100:80" protocol: HTTP route { path_prefix
 extern "C" int LLVMFuzzerInitialize(int *, char ***)
 {
     google::protobuf::SetLogHandler(nullptr);
-    // fsync on tmpfs costs nothing; run.sh points TMPDIR at its scratch folder otherwise.
-    const fs::path base = fs::is_directory("/dev/shm") && ::access("/dev/shm", W_OK) == 0 ? fs::path("/dev/shm")
-                                                                                          : fs::temp_directory_path();
+    // run.sh points TMPDIR into its scratch folder (on tmpfs, where fsync costs nothing).
+    const char *tmp = std::getenv("TMPDIR");
+    const fs::path base = tmp && *tmp                       ? fs::path(tmp)
+                          : ::access("/dev/shm", W_OK) == 0 ? fs::path("/dev/shm")
+                                                            : fs::temp_directory_path();
     g_dir = base / ("hafront-fuzz-statefile-" + std::to_string(::getpid()));
     fs::create_directories(g_dir);
     std::atexit([] {
