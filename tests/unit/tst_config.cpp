@@ -264,6 +264,30 @@ private slots:
                  QStringLiteral("c.json:4:21: message type \"hafront.v1.Node\" has no field named \"adress\""));
     }
 
+    // Found by fuzz_configjson: the key scanner kept "\u0061" as "u0061" and
+    // called a key protobuf accepts an unknown field.
+    void jsonKeysAreComparedAfterTheirEscapes_data()
+    {
+        QTest::addColumn<QString>("key");     // the JSON key as written, of node[0].name
+        QTest::addColumn<QString>("error");   // "" = loads
+        QTest::newRow("plain") << "name" << "";
+        QTest::newRow("\\u escape") << "n\\u0061me" << "";
+        QTest::newRow("upper-case hex") << "\\u006E\\u0061me" << "";
+        QTest::newRow("escaped solidus is still not a field")
+            << "na\\/me" << "c.json:1:12: message type \"hafront.v1.Node\" has no field named \"na/me\"";
+        QTest::newRow("bad hex") << "n\\u00zzme" << "c.json:1:18: bad \\u escape";
+    }
+    void jsonKeysAreComparedAfterTheirEscapes()
+    {
+        QFETCH(QString, key);
+        QFETCH(QString, error);
+        const std::string json = "{\"node\": [{\"" + key.toStdString() + "\": \"fe1\", \"address\": \"192.0.2.1\"}]}";
+        const auto r = loadClusterText(json, "c.json", "");
+        QCOMPARE(r.errors.empty() ? QString() : QString::fromStdString(r.errors[0].format()), error);
+        if (error.isEmpty())
+            QCOMPARE(r.cluster.node(0).name(), std::string("fe1"));
+    }
+
     void jsonSemanticErrorsPointAtTheKey()
     {
         const std::string json = "{\"node\": [{\"name\": \"fe1\", \"address\": \"192.0.2.1\"}],\n"
