@@ -22,6 +22,9 @@ test_packages=(
   fonts-dejavu-core fonts-wqy-microhei
   systemd dpkg-dev file
   prometheus
+  # tests/fuzz: clang 14 and its libFuzzer runtime (libclang_rt.fuzzer-x86_64.a),
+  # which clang only recommends and --no-install-recommends would leave out.
+  clang libclang-rt-14-dev
 )
 want=("${build_packages[@]}")
 [[ "${1:-}" == "--build-only" ]] || want+=("${test_packages[@]}")

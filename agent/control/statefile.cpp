@@ -1,7 +1,9 @@
 #include "control/statefile.h"
 
 #include "base/clock.h"
+#include "config/defaults.h"
 
+#include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 
 #include <cerrno>
@@ -13,6 +15,35 @@
 #include <unistd.h>
 
 namespace hafront::control {
+namespace {
+
+class FirstError : public google::protobuf::io::ErrorCollector {
+public:
+    void AddError(int line, google::protobuf::io::ColumnNumber column, const std::string &message) override
+    {
+        if (first.empty())
+            first = "line " + std::to_string(line + 1) + " column " + std::to_string(column + 1) + ": " + message;
+    }
+    std::string first;
+};
+
+// Text format takes any number for an enum and any uint32 for a weight; the
+// agent never writes values it would refuse from an operator, so such a file
+// was edited or damaged (found by tests/fuzz/fuzz_statefile).
+std::string outOfRange(const v1::RuntimeState &state)
+{
+    for (const auto &o : state.backend()) {
+        const std::string which = "backend '" + o.backend() + "' of pool '" + o.pool() + "'";
+        if (o.has_weight() && o.weight() > config::kMaxWeight)
+            return which + " has weight " + std::to_string(o.weight()) + ", outside 0-" +
+                   std::to_string(config::kMaxWeight);
+        if (!v1::BackendState_IsValid(o.state()))
+            return which + " has state " + std::to_string(o.state()) + ", not ready, drain or maint";
+    }
+    return {};
+}
+
+} // namespace
 
 Status writeFileAtomically(const std::string &path, const std::string &bytes)
 {
@@ -59,14 +90,23 @@ StateFile::Loaded StateFile::load() const
         return out;   // no overrides yet
     std::stringstream buffer;
     buffer << in.rdbuf();
-    if (google::protobuf::TextFormat::ParseFromString(buffer.str(), &out.state))
+    google::protobuf::TextFormat::Parser parser;
+    FirstError errors;
+    parser.RecordErrorsTo(&errors);
+    std::string why;
+    if (!parser.ParseFromString(buffer.str(), &out.state))
+        why = errors.first.empty() ? "cannot parse" : errors.first;
+    else
+        why = outOfRange(out.state);
+    if (why.empty())
         return out;
     out.state.Clear();
     const std::string aside = m_path + ".corrupt-" + std::to_string(wallMicros() / 1000000);
+    const std::string corrupt = "state file " + m_path + " is corrupt (" + why + ")";
     if (::rename(m_path.c_str(), aside.c_str()) == 0)
-        out.problem = "state file " + m_path + " is corrupt; moved aside to " + aside + "; starting without overrides";
+        out.problem = corrupt + "; moved aside to " + aside + "; starting without overrides";
     else
-        out.problem = "state file " + m_path + " is corrupt and cannot be moved aside: " + std::strerror(errno);
+        out.problem = corrupt + " and cannot be moved aside: " + std::strerror(errno);
     return out;
 }
 

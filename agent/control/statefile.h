@@ -19,8 +19,9 @@ public:
         v1::RuntimeState state;
         std::string problem;   // non-empty: the file was corrupt and moved aside
     };
-    // A missing file is an empty state; a corrupt one is moved aside (never
-    // silently reset) and `problem` says where it went.
+    // A missing file is an empty state; a corrupt one (it does not parse, or
+    // holds a weight or state the agent would refuse from an operator) is moved
+    // aside (never silently reset) and `problem` says why and where it went.
     Loaded load() const;
     Status save(const v1::RuntimeState &state) const;
     const std::string &path() const { return m_path; }

@@ -4,6 +4,7 @@
 #include "base/threadname.h"
 #include "config/defaults.h"
 #include "health/healthcounter.h"
+#include "health/httpcheck.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -170,17 +171,10 @@ void HealthChecker::run()
                 const ssize_t n = ::recv(p.fd, buf, sizeof buf, 0);
                 if (n > 0)
                     p.response.append(buf, static_cast<size_t>(n));
-                const auto eol = p.response.find("\r\n");
-                if (eol != std::string::npos || n <= 0) {
-                    int status = 0;
-                    if (p.response.rfind("HTTP/1.", 0) == 0 && p.response.size() >= 12)
-                        status = std::atoi(p.response.c_str() + 9);
-                    if (status == 0)
-                        finish(p, false, n < 0 ? "recv failed" : "no HTTP status line");
-                    else
-                        finish(p, uint32_t(status) == p.expect,
-                               std::to_string(status) + (uint32_t(status) == p.expect ? "" : " (expected " +
-                                                                                               std::to_string(p.expect) + ")"));
+                // The whole head, strictly (http::ResponseHead), as the proxy would need it.
+                const auto verdict = health::judgeHttpCheck(p.response, n <= 0, p.expect);
+                if (verdict.done) {
+                    finish(p, verdict.ok, n < 0 && verdict.status == 0 ? std::string("recv failed") : verdict.what);
                     continue;
                 }
             }

@@ -20,6 +20,55 @@ std::string at(const std::string &base, const char *field)
 }
 std::string q(const std::string &s) { return "'" + s + "'"; }
 
+// RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF.
+bool isUtf8(const std::string &s)
+{
+    for (size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        size_t n = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2 : (c & 0xf8) == 0xf0 ? 3 : 9;
+        if (n == 9 || i + n >= s.size())
+            return false;
+        uint32_t cp = n == 0 ? c : c & (0x3f >> n);
+        for (size_t k = 1; k <= n; ++k) {
+            const auto d = static_cast<unsigned char>(s[i + k]);
+            if ((d & 0xc0) != 0x80)
+                return false;
+            cp = cp << 6 | (d & 0x3f);
+        }
+        static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+        if (cp < kMin[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+        i += n + 1;
+    }
+    return true;
+}
+
+// Every string of the config goes into status frames, whose proto3 strings
+// the receiver refuses unless they are UTF-8: a Latin-1 name would make every
+// console drop its link (found by tests/fuzz/fuzz_configtext).
+void checkUtf8(const google::protobuf::Message &m, const std::string &path, std::vector<Finding> &out)
+{
+    const auto *d = m.GetDescriptor();
+    const auto *r = m.GetReflection();
+    for (int f = 0; f < d->field_count(); ++f) {
+        const auto *field = d->field(f);
+        const std::string name = path + (path.empty() ? "" : ".") + field->name();
+        const bool repeated = field->is_repeated();
+        const int n = repeated ? r->FieldSize(m, field) : 1;
+        for (int i = 0; i < n; ++i) {
+            const std::string at = repeated ? name + "[" + std::to_string(i) + "]" : name;
+            if (field->type() == google::protobuf::FieldDescriptor::TYPE_STRING) {
+                const std::string v = repeated ? r->GetRepeatedString(m, field, i) : r->GetString(m, field);
+                if (!isUtf8(v))
+                    out.push_back({at, field->name() + " is not valid UTF-8 (save the file as UTF-8)", false});
+            } else if (field->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE &&
+                       (repeated || r->HasField(m, field))) {
+                checkUtf8(repeated ? r->GetRepeatedMessage(m, field, i) : r->GetMessage(m, field), at, out);
+            }
+        }
+    }
+}
+
 class Validator {
 public:
     Validator(const v1::Cluster &c, const ValidateOptions &o) : m_cluster(c), m_options(o) {}
@@ -37,6 +86,7 @@ public:
             checkListener(m_cluster.listener(i), at("", "listener", i), binds);
         if (m_cluster.node_size() == 0)
             error("", "the cluster has no node");
+        checkUtf8(m_cluster, "", m_findings);
         return std::move(m_findings);
     }
 

@@ -1,6 +1,7 @@
 #include "config/fieldlocations.h"
 
 #include <cctype>
+#include <cstdint>
 
 namespace hafront::config {
 namespace gp = google::protobuf;
@@ -68,16 +69,80 @@ private:
         if (!expect('"'))
             return out;
         while (m_i < m_s.size() && peek() != '"') {
-            if (peek() == '\\') {
+            if (peek() != '\\') {
+                out += peek();
                 advance();
+                continue;
             }
-            out += peek();
             advance();
+            // Keys are compared with field names: decode escapes as JSON does,
+            // or "n\u0061me" would be an unknown field that protobuf accepts
+            // (found by tests/fuzz/fuzz_configjson).
+            const char e = peek();
+            advance();
+            switch (e) {
+            case 'b': out += '\b'; break;
+            case 'f': out += '\f'; break;
+            case 'n': out += '\n'; break;
+            case 'r': out += '\r'; break;
+            case 't': out += '\t'; break;
+            case 'u': appendUtf8(out, codePoint()); break;
+            default: out += e; break;   // '"', '\\', '/'; anything else protobuf refuses later
+            }
         }
         if (peek() != '"')
             problem("unterminated string");
         advance();
         return out;
+    }
+    uint32_t hex4()
+    {
+        uint32_t v = 0;
+        for (int k = 0; k < 4; ++k) {
+            const char c = peek();
+            const int d = c >= '0' && c <= '9'   ? c - '0'
+                          : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                          : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                 : -1;
+            if (d < 0) {
+                problem("bad \\u escape");
+                return 0xfffd;
+            }
+            v = v << 4 | uint32_t(d);
+            advance();
+        }
+        return v;
+    }
+    // After "\u": one escape, or a surrogate pair of two.
+    uint32_t codePoint()
+    {
+        const uint32_t high = hex4();
+        if (high < 0xd800 || high > 0xdbff || peek() != '\\' || m_i + 1 >= m_s.size() || m_s[m_i + 1] != 'u')
+            return high;
+        advance();
+        advance();
+        const uint32_t low = hex4();
+        if (low < 0xdc00 || low > 0xdfff)
+            return 0xfffd;
+        return 0x10000 + ((high - 0xd800) << 10) + (low - 0xdc00);
+    }
+    static void appendUtf8(std::string &out, uint32_t cp)
+    {
+        if (cp < 0x80) {
+            out += char(cp);
+        } else if (cp < 0x800) {
+            out += char(0xc0 | cp >> 6);
+            out += char(0x80 | (cp & 0x3f));
+        } else if (cp < 0x10000) {
+            out += char(0xe0 | cp >> 12);
+            out += char(0x80 | (cp >> 6 & 0x3f));
+            out += char(0x80 | (cp & 0x3f));
+        } else {
+            out += char(0xf0 | cp >> 18);
+            out += char(0x80 | (cp >> 12 & 0x3f));
+            out += char(0x80 | (cp >> 6 & 0x3f));
+            out += char(0x80 | (cp & 0x3f));
+        }
     }
     // `message` is the descriptor of the value when it is a message, else null.
     void value(const gp::Descriptor *message, const std::string &path, int depth)

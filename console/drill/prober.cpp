@@ -80,20 +80,29 @@ Result<ProbeTarget> ProbeTarget::parse(const std::string &url)
     const std::string hostPort = rest.substr(0, slash);
     if (slash != std::string::npos)
         t.path = rest.substr(slash);
+    // The path goes verbatim into the request line: a space, CR, LF or other
+    // control byte there would split it or add a header.
+    for (char c : t.path)
+        if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7f)
+            return fail("probe URL path holds a character that needs escaping: " + url);
     const auto colon = hostPort.find(':');
     const auto ip = config::parseIPv4(hostPort.substr(0, colon));
     if (!ip)
         return fail("probe URL needs an IPv4 address: " + url);
     t.ip = *ip;
     if (colon != std::string::npos) {
-        const int port = std::atoi(hostPort.c_str() + colon + 1);
-        if (port <= 0 || port > 65535)
+        // Digits only: atoi read "80abc" as 80 and overflowed on long numbers.
+        const std::string digits = hostPort.substr(colon + 1);
+        int port = 0;
+        if (digits.empty() || digits.size() > 5 ||
+            digits.find_first_not_of("0123456789") != std::string::npos || (port = std::stoi(digits)) <= 0 ||
+            port > 65535)
             return fail("bad port in probe URL: " + url);
         t.port = static_cast<uint16_t>(port);
     } else if (!t.http) {
         return fail("tcp probe URL needs a port: " + url);
     }
-    t.hostHeader = hostPort;
+    t.hostHeader = config::formatIPv4(t.ip) + (colon == std::string::npos ? "" : ":" + std::to_string(t.port));
     return t;
 }
 

@@ -212,6 +212,38 @@ private slots:
         QCOMPARE(got, want);
     }
 
+    // Found by fuzz_configtext: proto3 strings that are not UTF-8 loaded fine,
+    // then every status frame naming them failed to parse in the console.
+    void textThatIsNotUtf8IsRefusedAtTheField_data()
+    {
+        QTest::addColumn<QByteArray>("name"); // backend a2's name, raw bytes
+        QTest::addColumn<bool>("accepted");
+        QTest::newRow("UTF-8 e-acute") << QByteArray("caf\xc3\xa9") << true;
+        QTest::newRow("UTF-8 four bytes") << QByteArray("\xf0\x9f\x90\x98") << true;
+        QTest::newRow("Latin-1 e-acute") << QByteArray("caf\xe9") << false;
+        QTest::newRow("overlong slash") << QByteArray("a\xc0\xaf" "b") << false;
+        QTest::newRow("surrogate half") << QByteArray("\xed\xa0\x80") << false;
+        QTest::newRow("above U+10FFFF") << QByteArray("\xf4\x90\x80\x80") << false;
+        QTest::newRow("cut sequence at the end") << QByteArray("ab\xe2\x82") << false;
+    }
+    void textThatIsNotUtf8IsRefusedAtTheField()
+    {
+        QFETCH(QByteArray, name);
+        QFETCH(bool, accepted);
+        QStringList lines = build(0, {});
+        const QString marker = QStringLiteral("NAME-HERE");
+        lines[7] = QStringLiteral(R"(  backend { name: "%1" address: "192.0.2.22:8080" })").arg(marker);
+        std::string text = lines.join('\n').toStdString();
+        text.replace(text.find(marker.toStdString()), size_t(marker.size()), name.toStdString());
+        const auto r = loadClusterText(text, "u.conf", "");
+        QCOMPARE(r.ok(), accepted);
+        if (!accepted) {
+            QCOMPARE(r.errors.size(), size_t(1));
+            QCOMPARE(QString::fromStdString(r.errors[0].format()),
+                     QStringLiteral("u.conf:8:13: name is not valid UTF-8 (save the file as UTF-8)"));
+        }
+    }
+
     void suspiciousButLegalConfigWarns()
     {
         auto lines = build(6, R"(  priority { node: "fe2" value: 150 } })");
@@ -230,6 +262,30 @@ private slots:
         QCOMPARE(r.errors.size(), size_t(1));
         QCOMPARE(QString::fromStdString(r.errors[0].format()),
                  QStringLiteral("c.json:4:21: message type \"hafront.v1.Node\" has no field named \"adress\""));
+    }
+
+    // Found by fuzz_configjson: the key scanner kept "\u0061" as "u0061" and
+    // called a key protobuf accepts an unknown field.
+    void jsonKeysAreComparedAfterTheirEscapes_data()
+    {
+        QTest::addColumn<QString>("key");     // the JSON key as written, of node[0].name
+        QTest::addColumn<QString>("error");   // "" = loads
+        QTest::newRow("plain") << "name" << "";
+        QTest::newRow("\\u escape") << "n\\u0061me" << "";
+        QTest::newRow("upper-case hex") << "\\u006E\\u0061me" << "";
+        QTest::newRow("escaped solidus is still not a field")
+            << "na\\/me" << "c.json:1:12: message type \"hafront.v1.Node\" has no field named \"na/me\"";
+        QTest::newRow("bad hex") << "n\\u00zzme" << "c.json:1:18: bad \\u escape";
+    }
+    void jsonKeysAreComparedAfterTheirEscapes()
+    {
+        QFETCH(QString, key);
+        QFETCH(QString, error);
+        const std::string json = "{\"node\": [{\"" + key.toStdString() + "\": \"fe1\", \"address\": \"192.0.2.1\"}]}";
+        const auto r = loadClusterText(json, "c.json", "");
+        QCOMPARE(r.errors.empty() ? QString() : QString::fromStdString(r.errors[0].format()), error);
+        if (error.isEmpty())
+            QCOMPARE(r.cluster.node(0).name(), std::string("fe1"));
     }
 
     void jsonSemanticErrorsPointAtTheKey()

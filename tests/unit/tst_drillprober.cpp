@@ -115,6 +115,19 @@ private slots:
                                                 << "";
         QTest::newRow("other schemes") << "https://192.0.2.1/"
                                        << "";
+        // Found by fuzz_probeurl: the path and port went verbatim into the probe's request.
+        QTest::newRow("CRLF in the path would add a header") << "http://192.0.2.1/\r\nX-Injected: 1"
+                                                             << "";
+        QTest::newRow("a space in the path would split the request line") << "http://192.0.2.1/a b"
+                                                                           << "";
+        QTest::newRow("trailing junk after the port") << "http://192.0.2.1:80abc/"
+                                                      << "";
+        QTest::newRow("a second port") << "tcp://192.0.2.1:80:90"
+                                       << "";
+        QTest::newRow("a port past 65535 that wraps in an int") << "http://192.0.2.1:4294967376/"
+                                                                << "";
+        QTest::newRow("leading zeros name the same port") << "http://192.0.2.1:0080/"
+                                                          << "http://192.0.2.1:80/";
     }
     void urlsAreParsed()
     {

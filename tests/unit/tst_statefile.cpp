@@ -169,22 +169,35 @@ private slots:
     void corruptFileIsMovedAsideWithAnErrorNamingIt_data()
     {
         QTest::addColumn<std::string>("bytes");
-        QTest::newRow("binary garbage") << std::string("\x00\xff\x13garbage", 10);
-        QTest::newRow("unknown field") << std::string("backend { pool: \"app\" colour: \"red\" }\n");
-        QTest::newRow("cut inside a message") << std::string("generation: 4\nbackend { pool: \"app\" backend: \"b1\"");
-        QTest::newRow("bad enum value") << std::string("backend { pool: \"app\" backend: \"b1\" state: SLEEPY }\n");
+        QTest::addColumn<QString>("why");   // what the problem says is wrong
+        QTest::newRow("binary garbage") << std::string("\x00\xff\x13garbage", 10) << "line 1 column 1: ";
+        QTest::newRow("unknown field") << std::string("backend { pool: \"app\" colour: \"red\" }\n")
+                                       << "no field named \"colour\"";
+        QTest::newRow("cut inside a message") << std::string("generation: 4\nbackend { pool: \"app\" backend: \"b1\"")
+                                              << "line 2 column ";
+        QTest::newRow("bad enum value") << std::string("backend { pool: \"app\" backend: \"b1\" state: SLEEPY }\n")
+                                        << "SLEEPY";
+        // Found by fuzz_statefile: text format takes these, the agent would have used them.
+        QTest::newRow("weight above 1000") << std::string("backend { pool: \"app\" backend: \"b1\" weight: 5000 }\n")
+                                           << "backend 'b1' of pool 'app' has weight 5000, outside 0-1000";
+        QTest::newRow("state number outside the enum")
+            << std::string("backend { pool: \"app\" backend: \"b1\" state: 7 }\n")
+            << "backend 'b1' of pool 'app' has state 7, not ready, drain or maint";
     }
     void corruptFileIsMovedAsideWithAnErrorNamingIt()
     {
         QFETCH(std::string, bytes);
+        QFETCH(QString, why);
         QTemporaryDir dir;
         const std::string path = (dir.path() + "/state.txtpb").toStdString();
         writeRaw(path, bytes);
         const auto loaded = StateFile(path).load();
         QVERIFY(!loaded.problem.empty());
         const QString problem = QString::fromStdString(loaded.problem);
-        QVERIFY2(problem.startsWith(QString::fromStdString("state file " + path + " is corrupt; moved aside to " +
-                                                           path + ".corrupt-")),
+        QVERIFY2(problem.startsWith(QString::fromStdString("state file " + path + " is corrupt (")),
+                 qPrintable(problem));
+        QVERIFY2(problem.contains(why), qPrintable(problem));
+        QVERIFY2(problem.contains(QString::fromStdString("); moved aside to " + path + ".corrupt-")),
                  qPrintable(problem));
         QVERIFY2(problem.endsWith("; starting without overrides"), qPrintable(problem));
         QCOMPARE(loaded.state.backend_size(), 0);

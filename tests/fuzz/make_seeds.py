@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Writes the binary seeds of tests/fuzz/corpus (VRRP packets, control frames).
+
+The text seeds (configs, state files, HTTP heads, URLs, addresses) are plain
+files written by hand; these are generated so that their checksums and
+lengths are right. Run it after changing a seed here; it needs protoc.
+    tests/fuzz/make_seeds.py
+"""
+import pathlib
+import struct
+import subprocess
+
+HERE = pathlib.Path(__file__).resolve().parent
+CORPUS = HERE / "corpus"
+PROTO_ROOT = HERE.parent.parent / "common" / "proto"
+
+
+def write(target, name, data):
+    d = CORPUS / target
+    d.mkdir(parents=True, exist_ok=True)
+    (d / name).write_bytes(data)
+
+
+# ---- VRRP: IPv4 header + VRRPv3 advert (RFC 5798 5.1) ----
+def checksum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def ip(a):
+    return struct.unpack("!I", bytes(int(x) for x in a.split(".")))[0]
+
+
+def advert(vrid, prio, interval_cs, addrs, src="192.0.2.11", dst="224.0.0.18", ttl=255, version=3, kind=1,
+           count=None, break_sum=False, reserved=0):
+    count = len(addrs) if count is None else count
+    body = struct.pack("!BBBBH", version << 4 | kind, vrid, prio, count, reserved << 12 | interval_cs) + b"\0\0"
+    body += b"".join(struct.pack("!I", ip(a)) for a in addrs)
+    pseudo = struct.pack("!IIBBH", ip(src), ip(dst), 0, 112, len(body))
+    s = checksum(pseudo + body) ^ (1 if break_sum else 0)
+    body = body[:6] + struct.pack("!H", s) + body[8:]
+    header = struct.pack("!BBHHHBBHII", 0x45, 0xC0, 20 + len(body), 1, 0, ttl, 112, 0, ip(src), ip(dst))
+    return header + body
+
+
+write("vrrppacket", "master-1s", advert(51, 100, 100, ["192.0.2.100"]))
+write("vrrppacket", "master-100ms", advert(51, 150, 10, ["192.0.2.100"]))
+write("vrrppacket", "priority-zero", advert(51, 0, 10, ["192.0.2.100"]))
+write("vrrppacket", "three-addresses", advert(7, 254, 4095, ["192.0.2.100", "192.0.2.101", "198.51.100.1"]))
+write("vrrppacket", "unicast", advert(9, 200, 50, ["192.0.2.100"], dst="192.0.2.12"))
+write("vrrppacket", "ttl-254", advert(51, 100, 100, ["192.0.2.100"], ttl=254))
+write("vrrppacket", "vrrpv2", advert(51, 100, 1, ["192.0.2.100"], version=2))
+write("vrrppacket", "bad-checksum", advert(51, 100, 100, ["192.0.2.100"], break_sum=True))
+write("vrrppacket", "count-over-length", advert(51, 100, 100, ["192.0.2.100"], count=2))
+write("vrrppacket", "interval-zero", advert(51, 100, 0, ["192.0.2.100"]))
+write("vrrppacket", "reserved-bits", advert(51, 100, 100, ["192.0.2.100"], reserved=0xF))
+write("vrrppacket", "ip-options", (lambda p: bytes([0x46]) + p[1:20] + b"\x01\x01\x01\x00" + p[20:])(
+    advert(51, 100, 100, ["192.0.2.100"])))
+
+
+# ---- control frames: 4-byte big-endian length + one message ----
+def encode(message_type, text):
+    out = subprocess.run(["protoc", "-I", str(PROTO_ROOT), "--encode=hafront.v1." + message_type,
+                          "hafront/v1/control.proto"], input=text.encode(), capture_output=True, check=True)
+    return out.stdout
+
+
+def frame(payload):
+    return struct.pack("!I", len(payload)) + payload
+
+
+# First byte of a controlframe input: bit 0 = direction (0 to the agent,
+# 1 to the console), the other bits = size of the pieces the stream is fed in.
+TO_AGENT, TO_CONSOLE = 0x00, 0x01
+hello = encode("ClientMessage", 'hello { protocol_version: 1 operator: "ops" client: "hafrontctl 0.1" }')
+subscribe = encode("ClientMessage", "subscribe { period_ms: 250 events: true events_since_seq: 12 }")
+commands = [
+    'command { id: 1 set_weight { pool: "app" backend: "app2" weight: 0 } }',
+    'command { id: 2 set_backend_state { pool: "app" backend: "app1" state: DRAIN } }',
+    'command { id: 3 vip_maintenance { vip: "www" on: true } }',
+    'command { id: 4 vip_force_master { vip: "www" } }',
+    "command { id: 5 event_history { last: 50 } }",
+    "command { id: 6 ping {} }",
+    "command { id: 7 get_status {} }",
+]
+write("controlframe", "hello-subscribe", bytes([TO_AGENT]) + frame(hello) + frame(subscribe))
+write("controlframe", "hello-split-by-3", bytes([TO_AGENT | 3 << 1]) + frame(hello) + frame(subscribe))
+write("controlframe", "commands", bytes([TO_AGENT]) + frame(hello) +
+      b"".join(frame(encode("ClientMessage", c)) for c in commands))
+write("controlframe", "empty-message", bytes([TO_AGENT]) + frame(b""))
+write("controlframe", "over-4mib", bytes([TO_AGENT]) + struct.pack("!I", (4 << 20) + 1) + b"x" * 16)
+write("controlframe", "truncated", bytes([TO_AGENT]) + frame(hello)[:-3])
+write("controlframe", "not-protobuf", bytes([TO_AGENT]) + frame(b"\xff\xff\xff\xff\x0f"))
+
+agent_hello = encode("AgentMessage", 'hello { protocol_version: 1 node: "fe1" cluster: "shop-front" peer_user: "ops" }')
+status = encode("AgentMessage", """status {
+  node: "fe1"
+  vips { name: "www" vrid: 51 state: MASTER configured_priority: 150 effective_priority: 150
+         dropped { name: "bad_ttl" value: 2 } }
+  pools { name: "app" backends { name: "app1" address: "192.0.2.21:8080" weight: 1 health: UP
+                                 last_check: "200 in 1.2 ms" latency { upper_bound_ms: 1 count: 4 total: 4 } } }
+}""")
+event = encode("AgentMessage", 'event { seq: 9 kind: VIP_STATE subject: "www" message: "BACKUP -> MASTER" '
+                              'fields { key: "from" value: "BACKUP" } fields { key: "to" value: "MASTER" } }')
+result = encode("AgentMessage", 'result { id: 1 ok: false error: "refused: backend \'b9\' is not in pool \'app\'" }')
+error = encode("AgentMessage", 'error { message: "protocol version mismatch" }')
+write("controlframe", "agent-stream", bytes([TO_CONSOLE]) + frame(agent_hello) + frame(status) + frame(event))
+write("controlframe", "agent-stream-bytewise", bytes([TO_CONSOLE | 1 << 1]) + frame(agent_hello) + frame(status))
+write("controlframe", "agent-result-error", bytes([TO_CONSOLE]) + frame(result) + frame(error))
