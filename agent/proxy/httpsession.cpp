@@ -356,11 +356,24 @@ int HttpSession::onHeadersComplete()
         respond(404, "no route for " + std::string(path) + "\n", false);
         return m_keepAlive ? 0 : -1;
     }
+    if (route->respond) {
+        const v1::FixedResponse &fixed = *route->respond;
+        const std::string location = expandResponseText(fixed.location(), host, target);
+        const std::string body = fixed.body().empty() ? std::to_string(fixed.status()) + " " + reasonOf(int(fixed.status())) + "\n"
+                                                      : expandResponseText(fixed.body(), host, target);
+        respond(int(fixed.status()), body, false, location.empty() ? std::string() : "Location: " + location + "\r\n");
+        return m_keepAlive ? 0 : -1;
+    }
     if (!route->staticRoot.empty()) {
         serveStatic(*route, std::string(target));
         return 0;
     }
     m_pool = route->pool;
+    std::string replaced;   // proxy_pass with a URI part: the matched prefix replaced
+    if (!route->replacePrefix.empty()) {
+        replaced.assign(route->replacePrefix).append(target.substr(route->prefix.size()));
+        target = replaced;
+    }
     buildUpstreamHead(target);
     // Like nginx's request buffering: a body up to 64 KiB is read whole before
     // any backend sees the request, so a malformed body is refused, never
@@ -619,15 +632,15 @@ void HttpSession::upstreamFailed(UpstreamConnection &up, const std::string &why,
     respond(timeout ? 504 : 502, (timeout ? "upstream timed out: " : "upstream failed: ") + why + "\n", true);
 }
 
-void HttpSession::respond(int status, const std::string &body, bool closeAfter)
+void HttpSession::respond(int status, const std::string &body, bool closeAfter, const std::string &extraHeaders)
 {
     m_responseStarted = true;
     m_responseBodyBytes = m_headRequest ? 0 : body.size();
     logAccess(status, {});
     if (closeAfter || !m_keepAlive)
         m_closeAfter = true;
-    m_out.append("HTTP/1.1 " + std::to_string(status) + " " + reasonOf(status) +
-                 "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " + std::to_string(body.size()) +
+    m_out.append("HTTP/1.1 " + std::to_string(status) + " " + reasonOf(status) + "\r\n" + extraHeaders +
+                 "Content-Type: text/plain; charset=utf-8\r\nContent-Length: " + std::to_string(body.size()) +
                  (m_closeAfter ? "\r\nConnection: close\r\n\r\n" : "\r\nConnection: keep-alive\r\n\r\n"));
     if (!m_headRequest)
         m_out.append(body);

@@ -116,7 +116,7 @@ private:
     void parse();
     void dispatchRequest();
     void startUpstream();
-    void respond(int status, const std::string &body, bool close);
+    void respond(int status, const std::string &body, bool close, const std::string &extraHeaders = {});
     void flushClient();
     int countHeadBytes(size_t len);
     void countReject(int status);
