@@ -190,7 +190,11 @@ void NodeReader::script(const Directive &d)
     }
     if (s.name.empty() || s.command.empty())
         return m_r.unsupported(d, "a vrrp_script needs a name and a script");
-    m_r.mapped(d, "track_script '" + s.name + "' where an instance tracks it");
+    if (tracksReplacedProxy(s.command))
+        m_r.approximated(d, "checks the proxy hafront replaces: not carried as a script (see its track_script "
+                            "lines: hafront's self-tracking takes its place)");
+    else
+        m_r.mapped(d, "track_script '" + s.name + "' where an instance tracks it");
     m_m.scripts[s.name] = s;
 }
 
@@ -372,6 +376,8 @@ void NodeReader::instance(const Directive &d)
     for (const auto &c : d.children) {
         if (c.name == "interface" || (!c.condition.empty() && !applies(c)))
             continue;
+        if (c.name == "virtual_ipaddress" || c.name == "unicast_peer" || c.name.rfind("track_", 0) == 0)
+            in.at[c.name] = &c;
         if (c.name == "virtual_ipaddress")
             addresses(in, c);
         else if (c.name == "unicast_peer") {

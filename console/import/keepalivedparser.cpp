@@ -44,8 +44,15 @@ std::vector<std::string> tokenize(const std::string &text)
         cur.clear();
         quoted = false;
     };
+    int variableBraces = 0;   // ${NAME} left unsubstituted: its braces are part of the word
     for (char c : text) {
-        if (c == '"') {
+        if (!inQuote && c == '{' && !cur.empty() && cur.back() == '$') {
+            ++variableBraces;
+            cur += c;
+        } else if (!inQuote && c == '}' && variableBraces > 0) {
+            --variableBraces;
+            cur += c;
+        } else if (c == '"') {
             inQuote = !inQuote;
             quoted = true;
         } else if (inQuote) {

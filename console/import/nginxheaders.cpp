@@ -72,6 +72,8 @@ void judgeHeaders(NginxContext &ctx, const Scope &scope, const Directive &proxyP
         set.push_back(name);
         std::string why;
         const Verdict v = judge(name, h->args[1], why);
+        if (v != Verdict::Same && why.compare(0, name.size(), name) == 0)
+            why.replace(0, name.size(), h->args[0]);   // the header as the file writes it
         if (v != Verdict::Same)
             differences.push_back(why);
         if (!ctx.judged.insert(h).second)

@@ -515,6 +515,10 @@ ServerPlan planServer(NginxContext &ctx, const Directive &server, const Scope &h
         ctx.report.approximated(server, "no listen: nginx listens on *:80 when started as root (*:8000 otherwise); "
                                         "hafront binds 0.0.0.0:80");
     }
+    std::string binds;
+    for (const auto &b : plan.binds)
+        binds += (binds.empty() ? "" : ", ") + b.address;
+    ctx.report.mapped(server, binds.empty() ? "no address hafront can bind" : "routes on " + binds);
     const bool answered = serverWideAnswer(ctx, planner, plan, plan.scope);
     for (const auto &c : server.children) {
         const std::string &n = c.name;

@@ -44,6 +44,18 @@ void compare(Report &r, const Held &first, const Held &other)
     for (const auto &t : b.scripts)
         sb.push_back(t.name);
     differs("track_script", join(sa), join(sb));
+    // The other node's tracker lines: hafront runs one set per VIP, the first node's.
+    for (const auto *list : {&b.scripts, &b.interfaces, &b.processes, &b.files})
+        for (const auto &ref : *list) {
+            const auto &mine = list == &b.scripts ? a.scripts : list == &b.interfaces ? a.interfaces
+                             : list == &b.processes ? a.processes : a.files;
+            const bool shared = std::any_of(mine.begin(), mine.end(), [&](const TrackRef &t) { return t.name == ref.name; });
+            if (shared)
+                r.mapped(*ref.at, "one tracker per VIP, as in " + first.model->node + "'s file");
+            else
+                r.approximated(*ref.at, "only in " + other.model->node + "'s file; hafront runs one set of trackers "
+                                        "per VIP on every node, " + first.model->node + "'s");
+        }
 }
 
 class Merger {
