@@ -128,6 +128,7 @@ const char *reasonOf(int status)
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 408: return "Request Timeout";
+    case 410: return "Gone";
     case 413: return "Content Too Large";
     case 416: return "Range Not Satisfiable";
     case 431: return "Request Header Fields Too Large";

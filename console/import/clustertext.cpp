@@ -14,9 +14,11 @@ constexpr size_t kMaxCommentLines = 40;
 
 std::string oneLine(std::string s)
 {
+    // A comment ends at the line's end, and the text parser refuses control
+    // characters even in comments: a file's stray bytes must not break the output.
     for (auto &c : s)
-        if (c == '\n' || c == '\r')
-            c = ' ';
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\t')
+            c = c == '\n' || c == '\r' ? ' ' : '?';
     return s;
 }
 
@@ -73,7 +75,11 @@ std::string commentedConfig(const ImportResult &result, const ImportRequest &req
            std::to_string(counts[int(Kind::Unsupported)]) + " unsupported: the report lists every one, and each\n"
            "# element below quotes the lines of the blocks it came from. Check it with: hafrontctl check-config FILE\n";
     const auto &c = result.cluster;
-    out += "\nname: \"" + oneLine(c.name()) + "\"\n";
+    v1::Cluster nameOnly;   // printed by protobuf, so any name is escaped right
+    nameOnly.set_name(c.name());
+    std::string name;
+    google::protobuf::TextFormat::PrintToString(nameOnly, &name);
+    out += "\n" + name;
     if (c.has_settings()) {
         google::protobuf::TextFormat::Printer printer;
         printer.SetSingleLineMode(true);

@@ -383,7 +383,9 @@ void NodeReader::instance(const Directive &d)
         else if (c.name == "unicast_peer") {
             m_r.mapped(c, "unicast_peer of the VIP");
             for (const auto &p : c.children)
-                if (config::parseIPv4(p.name) && p.args.empty())
+                if (!applies(p))
+                    continue;
+                else if (config::parseIPv4(p.name) && p.args.empty())
                     in.peers.push_back(p.name), m_r.mapped(p);
                 else
                     m_r.unsupported(p, "cannot read the peer '" + p.name + "'" + placeholderNote(p.name));
@@ -406,9 +408,9 @@ void NodeReader::instance(const Directive &d)
         else
             m_r.mapped(at, "preempt: false");
     }
-    std::string missing = in.name.empty() ? "a name" : in.interfaceName.empty() ? "an interface"
-                                                     : in.vrid == 0           ? "a virtual_router_id"
-                                                     : in.addresses.empty()   ? "a virtual_ipaddress hafront can carry"
+    std::string missing = in.name.empty() ? "name" : in.interfaceName.empty() ? "interface"
+                                                     : in.vrid == 0           ? "virtual_router_id"
+                                                     : in.addresses.empty()   ? "virtual_ipaddress hafront can carry"
                                                                               : "";
     if (!missing.empty())
         return m_r.unsupported(d, "this instance has no " + missing + ": not carried");
@@ -436,10 +438,17 @@ void NodeReader::top(const Directive &d)
         return instance(d);
     if (n == "vrrp_sync_group") {
         std::vector<std::string> members;
-        for (const auto &c : d.children)
-            if (c.name == "group")
-                for (const auto &g : c.children)
-                    members.push_back(g.name);
+        for (const auto &c : d.children) {
+            if (!applies(c))
+                continue;
+            if (c.name != "group") {
+                table(instanceTable(), c, "vrrp_sync_group");
+                continue;
+            }
+            m_r.mapped(c, "its instances become VIPs of their own");
+            for (const auto &g : c.children)
+                members.push_back(g.name), m_r.mapped(g);
+        }
         m_m.syncGroups.push_back({d.args.empty() ? "" : d.args[0], members});
         return m_r.approximated(d, "hafront moves each VIP on its own: the instances of this group fail over "
                                    "independently (put them on one node's priorities alike to keep them together)");

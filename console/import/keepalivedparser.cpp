@@ -75,6 +75,8 @@ public:
     Parser(const SourceReader &reader, Report &report) : m_reader(reader), m_report(report) {}
     bool parseFile(const std::string &path, int includeDepth);
     std::vector<Directive> take() { return std::move(m_root); }
+    size_t openBlocks() const { return m_stack.size(); }
+    const Directive *firstOpen() const { return m_stack.front(); }
 
 private:
     std::string substitute(const std::string &text) const;
@@ -148,6 +150,11 @@ bool Parser::parseFile(const std::string &path, int includeDepth)
                 value.pop_back();
             m_definitions[body.substr(1, eq - 1)] = substitute(value);
             continue;
+        }
+        if (body.find("{{") != std::string::npos || body.find("{%") != std::string::npos) {
+            m_report.error(path, number, "template markup (\"" + body.substr(body.find('{'), 2) +
+                                             "\"): this file is a template; render it before importing");
+            return false;
         }
         if (!body.empty() && body[0] == '@') {
             const auto space = body.find_first_of(" \t");
@@ -235,6 +242,11 @@ KeepalivedTree parseKeepalived(const std::string &path, const SourceReader &read
     KeepalivedTree tree;
     Parser parser(reader, report);
     tree.ok = parser.parseFile(path, 0);
+    if (tree.ok && parser.openBlocks() > 0) {
+        report.error(parser.firstOpen()->file, parser.firstOpen()->line,
+                     "unexpected end of file: the block \"" + parser.firstOpen()->name + "\" opened here is never closed");
+        tree.ok = false;
+    }
     auto directives = parser.take();
     if (tree.ok)
         tree.directives = std::move(directives);

@@ -121,6 +121,9 @@ const std::map<std::string, Verdict> &table()
         {"health_check", {Kind::Unsupported, "NGINX Plus health checks: add a health { } block to the pool"}},
         {"status_zone", {Kind::Approximated, "hafront reports per-backend status and /metrics on its own"}},
         {"fastcgi_param", {Kind::Unsupported, "FastCGI is not in hafront"}},
+        {"proxy_responses", {Kind::Unsupported, "UDP is not in hafront"}},
+        {"preread_buffer_size", {Kind::Approximated, kTuning}},
+        {"proxy_protocol", {Kind::Unsupported, "the PROXY protocol is not in hafront"}},
         {"fastcgi_index", {Kind::Unsupported, "FastCGI is not in hafront"}},
         {"fastcgi_split_path_info", {Kind::Unsupported, "FastCGI is not in hafront"}},
         {"uwsgi_param", {Kind::Unsupported, "uwsgi is not in hafront"}},
@@ -141,6 +144,8 @@ void classifyOther(Report &report, const Directive &d, const char *)
             why += "; its " + std::to_string(d.children.size()) + " directive(s) are not carried";
         if (d.name == "sendfile" && d.argText() == "off")
             return report.approximated(d, "hafront always sends static files with sendfile");
+        if (d.name == "allow" && d.argText() == "all")
+            return report.mapped(d, "every client is served, as without access rules");
         if (d.name == "proxy_redirect" && d.argText() == "off")
             return report.mapped(d, "hafront does not rewrite Location headers either");
         return report.add({d.file, d.line, d.name, it->second.kind, why, {}});

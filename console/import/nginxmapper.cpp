@@ -37,6 +37,9 @@ void mapStreamServer(NginxContext &ctx, const Directive &server)
     }
     if (!pass)
         return ctx.report.unsupported(server, "a stream server without proxy_pass is not carried");
+    if (binds.empty())
+        return ctx.report.unsupported(server, "no address hafront can bind: this stream server is not carried");
+    ctx.report.mapped(server, "TCP listeners");
     std::string pool;
     const std::string target = pass->argText();
     if (const auto it = ctx.streamUpstreams.find(target); it != ctx.streamUpstreams.end())

@@ -54,8 +54,16 @@ std::optional<Bind> parseListen(NginxContext &ctx, const Directive &d)
             return r.unsupported(d, "the PROXY protocol is not in hafront"), std::nullopt;
         } else if (o == "http2" || o == "spdy") {
             approximations.push_back("HTTP/2 is not in this build: clients get HTTP/1.1");
-        } else if (o != "reuseport") {
-            approximations.push_back("'" + o + "': hafront sets its own socket options");
+        } else if (o == "reuseport" || o == "deferred" || o == "bind" || o.rfind("backlog=", 0) == 0 ||
+                   o.rfind("rcvbuf=", 0) == 0 || o.rfind("sndbuf=", 0) == 0 || o.rfind("fastopen=", 0) == 0 ||
+                   o.rfind("so_keepalive=", 0) == 0 || o.rfind("ipv6only=", 0) == 0 ||
+                   o.rfind("accept_filter=", 0) == 0 || o.rfind("setfib=", 0) == 0) {
+            if (o != "reuseport")
+                approximations.push_back("'" + o + "': hafront sets its own socket options");
+        } else {
+            return r.unsupported(d, "nginx refuses the listen parameter '" + o + "' (a missing ';' before it?): "
+                                    "not carried"),
+                   std::nullopt;
         }
     }
     std::string note = "binds " + bind.address + (bind.defaultServer ? " (default server)" : "");

@@ -32,7 +32,11 @@ std::string endpointOf(const std::string &text, bool portRequired, std::string &
         return {};
     }
     const auto colon = text.rfind(':');
-    const std::string host = colon == std::string::npos ? text : text.substr(0, colon);
+    std::string host = colon == std::string::npos ? text : text.substr(0, colon);
+    if (host == "localhost") {
+        host = "127.0.0.1";   // what /etc/hosts says first; nginx may resolve it to ::1 as well
+        why = "localhost is taken as 127.0.0.1 (nginx resolves it at start, where /etc/hosts may add ::1 too)";
+    }
     const std::string port = colon == std::string::npos ? "" : text.substr(colon + 1);
     if (!config::parseIPv4(host)) {
         why = "'" + host + "' is not an IPv4 address; nginx resolves host names once at start, hafront does not" +
@@ -111,6 +115,8 @@ void addServer(NginxContext &ctx, const Directive &d, v1::Pool &pool, bool strea
         ctx.report.unsupported(d, why + "; this server is not carried", "pool:" + pool.name());
         return;
     }
+    if (!why.empty())
+        ctx.report.approximated(d, why, "pool:" + pool.name());
     v1::Backend b;
     b.set_address(address);
     b.set_name(uniqueName(pool, address));
@@ -259,6 +265,8 @@ std::string directPool(NginxContext &ctx, const Directive &proxyPass, const std:
         ctx.report.unsupported(proxyPass, why + "; this route is not carried");
         return {};
     }
+    if (!why.empty())
+        ctx.report.approximated(proxyPass, why);
     std::string name = "direct-" + address;
     std::replace(name.begin(), name.end(), ':', '-');
     if (!findPool(ctx.cluster, name)) {

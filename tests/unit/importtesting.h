@@ -61,6 +61,12 @@ inline std::optional<std::string> field(const google::protobuf::Message &root, s
         }
         const auto *f = m->GetDescriptor()->FindFieldByName(part);
         const auto *r = m->GetReflection();
+        if (f && presence && dot == std::string::npos) {
+            const bool set = !f->is_repeated() ? r->HasField(*m, f)
+                           : index < 0         ? r->FieldSize(*m, f) > 0
+                                               : index < r->FieldSize(*m, f);
+            return std::string(set ? "set" : "unset");
+        }
         if (!f || (f->is_repeated() && (index < 0 || index >= r->FieldSize(*m, f))))
             return std::nullopt;
         using FD = google::protobuf::FieldDescriptor;
