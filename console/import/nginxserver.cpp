@@ -169,8 +169,15 @@ bool LocationPlanner::respond(const Directive &d, RoutePlan &route, const Scope 
     route.status = uint32_t(*code);
     const bool redirect = *code == 301 || *code == 302 || *code == 303 || *code == 307 || *code == 308;
     (redirect ? route.location : route.body) = text;
+    // nginx makes a relative redirect absolute (absolute_redirect on, with the
+    // Host and the listen port unless 80); hafront sends it as written.
+    const std::string relative = redirect && !text.empty() && text[0] == '/'
+                                     ? "; nginx makes this relative Location absolute (http://HOST[:PORT]" + text +
+                                           "), hafront sends it as written"
+                                     : "";
     if (redirect || text.empty())
-        r.approximated(d, "answered by hafront with status " + d.args[0] + (redirect ? " and Location " + text : "") +
+        r.approximated(d, "answered by hafront with status " + std::to_string(*code) +
+                              (redirect ? " and Location " + text : "") + relative +
                               "; the body is hafront's one-line text, not nginx's HTML page",
                        "route");
     else
