@@ -178,8 +178,11 @@ bool Parser::handleLine(const std::string &file, const Line &line, int includeDe
                     m_report.error(file, line.number, "\"{\" opens no block");
                     return false;
                 }
-            } else if (!addDirective(file, line, std::move(pending), includeDepth)) {
-                return false;
+            } else {
+                // The directive this brace opens; never an include, which adds
+                // no directive of its own to open.
+                current().push_back(Directive{pending[0], {pending.begin() + 1, pending.end()}, file, line.number,
+                                              false, {}, line.condition});
             }
             pending.clear();
             if (m_stack.size() + 1 >= size_t(kMaxDepth)) {

@@ -124,6 +124,8 @@ private slots:
         QTest::newRow("definitions substituted") << "$IF=eth1\nvrrp_instance V {\n interface ${IF}\n}" << "vrrp_instance(V)[interface(eth1)]";
         QTest::newRow("unknown variable left for the mapper") << "a ${NOPE}" << "a(${NOPE})";
         QTest::newRow("conditional line kept with its id") << "@fe1 priority 150" << "priority(150)@fe1";
+        // Found by fuzz_import: an "include" that opens a block adds no directive to open.
+        QTest::newRow("include opening a block is a block") << "http {\n include a {\n  b\n }\n}" << "http()[include(a)[b()]]";
         QTest::newRow("stray close brace") << "a b\n}" << "error 2";
         QTest::newRow("brace opening nothing") << "{\n" << "error 1";
     }
