@@ -107,6 +107,8 @@ void serverNames(NginxContext &ctx, const Directive &d, ServerPlan &plan)
         ctx.report.mapped(d, plan.names.empty() ? "no name: only the default server's role" : "route host names");
 }
 
+struct Handlers;
+
 class LocationPlanner {
 public:
     LocationPlanner(NginxContext &ctx, ServerPlan &plan) : m_ctx(ctx), m_plan(plan) {}
@@ -120,6 +122,8 @@ private:
     bool proxy(const Directive &d, RoutePlan &route, const Scope &scope);
     bool staticRoute(RoutePlan &route, const Scope &scope, const Directive *alias, const Directive *tryFiles);
     void listenerWide(const Scope &scope);
+    Handlers collect(const Directive &d, const Scope &s, const std::string &prefix, int depth);
+    bool choose(Handlers &h, RoutePlan &route, const Scope &s);
 
     NginxContext &m_ctx;
     ServerPlan &m_plan;
@@ -393,6 +397,73 @@ bool isOtherHandler(const std::string &n)
            n == "content_by_lua" || n == "content_by_lua_file";
 }
 
+// A location's content directives; nested locations are planned on the way.
+struct Handlers {
+    const Directive *ret = nullptr, *pass = nullptr, *alias = nullptr, *tryFiles = nullptr, *other = nullptr;
+    std::vector<const Directive *> rewrites, unreached;
+};
+
+Handlers LocationPlanner::collect(const Directive &d, const Scope &s, const std::string &prefix, int depth)
+{
+    Report &r = m_ctx.report;
+    Handlers h;
+    for (const auto &c : d.children) {
+        const std::string &n = c.name;
+        if (n == "location")
+            location(c, s, prefix, depth + 1);
+        else if (n == "return")
+            (h.ret ? h.unreached.push_back(&c) : void(h.ret = &c));
+        else if (n == "rewrite")
+            h.rewrites.push_back(&c);
+        else if (n == "proxy_pass")
+            h.pass = &c;
+        else if (n == "alias")
+            h.alias = &c;
+        else if (n == "try_files")
+            h.tryFiles = &c;
+        else if (isOtherHandler(n))
+            h.other = &c, r.unsupported(c, "hafront proxies HTTP only (no FastCGI, uwsgi, SCGI, gRPC, memcached or "
+                                           "module handlers): " + prefix + " gets no route");
+        else if (isTlsDirective(n))
+            reportTls(r, c);
+        else if (!isScopeDirective(n))
+            classifyOther(r, c, "location");
+    }
+    return h;
+}
+
+// nginx's order: return and rewrite (rewrite phase) before the content
+// handler; proxy_pass, else another handler, else static files.
+bool LocationPlanner::choose(Handlers &h, RoutePlan &route, const Scope &s)
+{
+    Report &r = m_ctx.report;
+    bool ok = false;
+    if (h.ret) {
+        ok = respond(*h.ret, route, s);
+        h.unreached.insert(h.unreached.end(), h.rewrites.begin(), h.rewrites.end());
+        h.rewrites.clear();
+    }
+    for (size_t i = 0; i < h.rewrites.size(); ++i)
+        if (i > 0 || ok)
+            r.unsupported(*h.rewrites[i], "a second rewrite: hafront carries one redirect per location");
+        else
+            ok = rewrite(*h.rewrites[i], route);
+    if (!ok && h.pass)
+        ok = proxy(*h.pass, route, s);
+    else if (h.pass)
+        h.unreached.push_back(h.pass);
+    if (!ok && !h.pass && !h.other)
+        ok = staticRoute(route, s, h.alias, h.tryFiles);
+    else
+        for (const auto *x : {h.alias, h.tryFiles})
+            if (x)
+                h.unreached.push_back(x);
+    const char *first = h.ret ? "return" : h.pass ? "proxy_pass" : h.other ? h.other->name.c_str() : "rewrite";
+    for (const auto *x : h.unreached)
+        r.mapped(*x, "not used: the location answers with " + std::string(first) + " first, as in nginx");
+    return ok;
+}
+
 void LocationPlanner::location(const Directive &d, const Scope &parent, const std::string &parentPrefix, int depth)
 {
     Report &r = m_ctx.report;
@@ -407,60 +478,12 @@ void LocationPlanner::location(const Directive &d, const Scope &parent, const st
         if (existing.prefix == key.prefix && existing.exact == key.exact && existing.source != m_plan.server)
             return r.unsupported(d, "duplicate location " + key.prefix + " (nginx refuses this)");
     const Scope s = enterScope(parent, d.children, r);
-    const Directive *ret = nullptr, *pass = nullptr, *alias = nullptr, *tryFiles = nullptr, *handler = nullptr;
-    std::vector<const Directive *> rewrites, unreached;
-    for (const auto &c : d.children) {
-        const std::string &n = c.name;
-        if (n == "location")
-            location(c, s, key.prefix, depth + 1);
-        else if (n == "return")
-            (ret ? unreached.push_back(&c) : void(ret = &c));
-        else if (n == "rewrite")
-            rewrites.push_back(&c);
-        else if (n == "proxy_pass")
-            pass = &c;
-        else if (n == "alias")
-            alias = &c;
-        else if (n == "try_files")
-            tryFiles = &c;
-        else if (isOtherHandler(n))
-            handler = &c, r.unsupported(c, "hafront proxies HTTP only (no FastCGI, uwsgi, SCGI, gRPC, memcached or "
-                                           "module handlers): " + key.prefix + " gets no route");
-        else if (isTlsDirective(n))
-            reportTls(r, c);
-        else if (!isScopeDirective(n))
-            classifyOther(r, c, "location");
-    }
+    Handlers h = collect(d, s, key.prefix, depth);
     RoutePlan route;
     route.prefix = key.prefix;
     route.exact = key.exact;
     route.source = &d;
-    bool ok = false;
-    if (ret) {
-        ok = respond(*ret, route, s);
-        for (const auto *x : rewrites)
-            unreached.push_back(x);
-        rewrites.clear();
-    }
-    for (size_t i = 0; i < rewrites.size(); ++i)
-        if (i > 0 || ok)
-            r.unsupported(*rewrites[i], "a second rewrite: hafront carries one redirect per location");
-        else
-            ok = rewrite(*rewrites[i], route);
-    if (!ok && pass)
-        ok = proxy(*pass, route, s);
-    else if (pass)
-        unreached.push_back(pass);
-    if (!ok && !pass && !handler)
-        ok = staticRoute(route, s, alias, tryFiles);
-    else
-        for (const auto *x : {alias, tryFiles})
-            if (x)
-                unreached.push_back(x);
-    for (const auto *x : unreached)
-        r.mapped(*x, "not used: the location answers with " + std::string(ret ? "return" : "proxy_pass") +
-                         " first, as in nginx");
-    if (!ok)
+    if (!choose(h, route, s))
         return;
     r.mapped(d, std::string(key.exact ? "exact route " : "route ") + key.prefix);
     m_plan.routes.push_back(route);
