@@ -29,8 +29,9 @@ public:
     virtual void sendHead(const ResponseHead &head) = 0;
     virtual void sendBody(std::string_view data) = 0;
     virtual void sendEnd() = 0;                               // the response is complete
-    // A response the proxy makes itself (404, 502, ...): text/plain, whole.
-    virtual void sendLocal(int status, std::string_view body, bool close) = 0;
+    // A response the proxy makes itself (404, 502, a configured redirect...):
+    // text/plain, whole; `extraHeaders` are ready "Name: value\r\n" lines.
+    virtual void sendLocal(int status, std::string_view body, bool close, std::string_view extraHeaders = {}) = 0;
     virtual void sendStatic(StaticFile *file) = 0;            // takes the file; the body comes from it
     virtual void abort() = 0;                                 // a response cannot be finished: cut
     virtual void flush() = 0;                                 // after each buffer from upstream

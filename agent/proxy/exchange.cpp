@@ -64,10 +64,30 @@ void Exchange::begin(const std::shared_ptr<ClusterView> &view, size_t listenerIn
     const RouteView *route = matchRoute(m_listener->routes, hostWithoutPort(request.verdict->host), path);
     if (!route)
         return respond(404, "no route for " + std::string(path) + "\n", false);
+    if (route->respond) {   // a fixed answer of the config (return, redirects)
+        const v1::FixedResponse &fixed = *route->respond;
+        const std::string location = expandResponseText(fixed.location(), request.verdict->host, target);
+        const std::string body = fixed.body().empty()
+                                     ? std::to_string(fixed.status()) + " " + reasonOf(int(fixed.status())) + "\n"
+                                     : expandResponseText(fixed.body(), request.verdict->host, target);
+        return respond(int(fixed.status()), body, false, location.empty() ? std::string() : "Location: " + location + "\r\n");
+    }
     if (!route->staticRoot.empty())
         return serveStatic(*route);
     m_pool = route->pool;
-    buildUpstreamHead(target);
+    if (route->replacePrefix.empty()) {
+        buildUpstreamHead(target);
+    } else {   // proxy_pass with a URI part: the matched prefix replaced
+        std::string replaced = route->replacePrefix;
+        replaced.append(target.substr(route->prefix.size()));
+        buildUpstreamHead(replaced);
+    }
+    startIfReady();
+}
+
+void Exchange::startIfReady()
+{
+    const RequestStart &request = m_request;
     if (!request.hasBody || request.expectContinue || request.upgrade)
         startUpstream();
 }
@@ -313,14 +333,14 @@ void Exchange::upstreamFailed(UpstreamConnection &up, const std::string &why, bo
     respond(timeout ? 504 : 502, (timeout ? "upstream timed out: " : "upstream failed: ") + why + "\n", true);
 }
 
-void Exchange::respond(int status, std::string_view body, bool close)
+void Exchange::respond(int status, std::string_view body, bool close, std::string_view extraHeaders)
 {
     m_responseStarted = true;
     m_responseBodyBytes = m_request.methodCode == HTTP_HEAD ? 0 : body.size();
     if (status >= 400)
         m_listener->rt->countReject(status);
     logAccess(status, {});
-    m_downstream.sendLocal(status, body, close);
+    m_downstream.sendLocal(status, body, close, extraHeaders);
 }
 
 void Exchange::serveStatic(const RouteView &route)

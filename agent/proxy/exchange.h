@@ -65,13 +65,14 @@ public:
     bool clientBackedUp() const;
 
     // Answers the request here (counted as a rejection when >= 400).
-    void respond(int status, std::string_view body, bool close);
+    void respond(int status, std::string_view body, bool close, std::string_view extraHeaders = {});
     // The access log line of a request the codec refused before it was routed.
     void logRefused(const std::shared_ptr<ClusterView> &view, size_t listenerIndex, const http::ParsedHead &head,
                     int status, int versionMajor, int versionMinor);
 
 private:
     void startUpstream();
+    void startIfReady();   // a request without a body (or streaming one) goes upstream at once
     void buildUpstreamHead(std::string_view target);
     void serveStatic(const RouteView &route);
     void logAccess(int status, std::string_view backend);

@@ -286,7 +286,7 @@ void Http1Session::reject(int status, std::string_view why)
     m_phase = Phase::Closing;
     m_listenerRt->countReject(status);
     m_exchange.logRefused(m_host.view(), m_listenerIndex, m_head, status, m_parser.http_major, m_parser.http_minor);
-    sendLocal(status, std::string(reasonOf(status)) + ": " + std::string(why) + "\n", true);
+    sendLocal(status, std::string(reasonOf(status)) + ": " + std::string(why) + "\n", true, {});
 }
 
 void Http1Session::maybeFinish()
@@ -464,12 +464,13 @@ void Http1Session::sendEnd()
         maybeFinish();
 }
 
-void Http1Session::sendLocal(int status, std::string_view body, bool closeAfter)
+void Http1Session::sendLocal(int status, std::string_view body, bool closeAfter, std::string_view extraHeaders)
 {
     if (closeAfter || !m_keepAlive)
         m_closeAfter = true;
-    m_out.append("HTTP/1.1 " + std::to_string(status) + " " + reasonOf(status) +
-                 "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " + std::to_string(body.size()) +
+    m_out.append("HTTP/1.1 " + std::to_string(status) + " " + reasonOf(status) + "\r\n");
+    m_out.append(extraHeaders);
+    m_out.append("Content-Type: text/plain; charset=utf-8\r\nContent-Length: " + std::to_string(body.size()) +
                  (m_closeAfter ? "\r\nConnection: close\r\n\r\n" : "\r\nConnection: keep-alive\r\n\r\n"));
     if (!m_headRequest)
         m_out.append(body);
@@ -598,7 +599,7 @@ void Http1Session::onTimer(int64_t now)
         m_listenerRt->countReject(408);
         m_keepAlive = false;
         m_phase = Phase::Closing;
-        sendLocal(408, "request header timeout\n", true);   // slowloris
+        sendLocal(408, "request header timeout\n", true, {});   // slowloris
     } else if (m_phase == Phase::Head) {
         close();   // idle keep-alive connection
     }

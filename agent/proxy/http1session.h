@@ -61,7 +61,7 @@ private:
     void sendHead(const ResponseHead &head) override;
     void sendBody(std::string_view data) override;
     void sendEnd() override;
-    void sendLocal(int status, std::string_view body, bool close) override;
+    void sendLocal(int status, std::string_view body, bool close, std::string_view extraHeaders) override;
     void sendStatic(StaticFile *file) override;
     void abort() override { close(); }
     void flush() override { flushClient(); }

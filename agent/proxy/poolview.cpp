@@ -93,7 +93,8 @@ std::unique_ptr<ClusterView> ClusterView::build(std::shared_ptr<const config::Sn
                                                                          ? AccessLogFile::Format::Json
                                                                          : AccessLogFile::Format::Combined);
         for (const auto &r : l.route())
-            lv.routes.push_back({r.host(), r.path_prefix(), view->pool(r.pool()), r.static_root(), config::indexOf(r)});
+            lv.routes.push_back({r.host(), r.path_prefix(), view->pool(r.pool()), r.static_root(), config::indexOf(r),
+                                 r.exact(), r.replace_prefix(), r.has_respond() ? &r.respond() : nullptr});
         std::stable_sort(lv.routes.begin(), lv.routes.end(),
                          [](const RouteView &a, const RouteView &b) { return a.prefix.size() > b.prefix.size(); });
         view->listeners.push_back(lv);
@@ -120,8 +121,16 @@ const RouteView *matchRoute(const std::vector<RouteView> &routes, std::string_vi
                });
     };
     const RouteView *best = nullptr;
+    for (const auto &r : routes)
+        if (r.exact && path == r.prefix && (r.host.empty() ? !best : sameHost(r.host))) {
+            best = &r;
+            if (!r.host.empty())
+                return best;
+        }
+    if (best)
+        return best;
     for (const auto &r : routes) {
-        if (path.substr(0, r.prefix.size()) != r.prefix || (!r.host.empty() && !sameHost(r.host)))
+        if (r.exact || path.substr(0, r.prefix.size()) != r.prefix || (!r.host.empty() && !sameHost(r.host)))
             continue;
         if (best && best->prefix.size() > r.prefix.size())
             break;

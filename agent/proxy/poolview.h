@@ -43,6 +43,9 @@ struct RouteView {
     PoolView *pool = nullptr;
     std::string staticRoot;
     std::string index;
+    bool exact = false;                       // nginx's "location ="
+    std::string replacePrefix;                // proxy_pass with a URI part
+    const v1::FixedResponse *respond = nullptr;   // answered by the proxy itself
 };
 
 struct ListenerView {
@@ -65,7 +68,9 @@ struct ClusterView {
     PoolView *pool(const std::string &name);
 };
 
-// Longest matching prefix among routes whose host matches (or is empty).
+// An exact route equal to the path first (a host route before an any-host
+// one), else the longest matching prefix among routes whose host matches
+// (or is empty).
 const RouteView *matchRoute(const std::vector<RouteView> &routes, std::string_view host, std::string_view path);
 
 } // namespace hafront::proxy

@@ -269,8 +269,14 @@ private:
                   "route prefix " + q(r.path_prefix()) + " must start with '/'");
         const bool hasStatic = !r.static_root().empty();
         const bool hasPool = !r.pool().empty();
-        if (hasStatic == hasPool)
-            error(path, "route needs exactly one of static_root or pool");
+        const bool hasRespond = r.has_respond();
+        if (int(hasStatic) + int(hasPool) + int(hasRespond) != 1)
+            error(path, "route needs exactly one of static_root, pool or respond");
+        if (hasRespond && (r.respond().status() < 200 || r.respond().status() > 599))
+            error(at(at(path, "respond"), "status"),
+                  "respond status " + std::to_string(r.respond().status()) + " is outside 200-599");
+        if (!r.replace_prefix().empty() && (!hasPool || r.replace_prefix()[0] != '/'))
+            error(at(path, "replace_prefix"), "replace_prefix needs a pool and must start with '/'");
         if (hasStatic) {
             const auto exists = m_options.directoryExists ? m_options.directoryExists(r.static_root())
                                                           : std::filesystem::is_directory(r.static_root());

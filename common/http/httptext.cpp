@@ -1,5 +1,7 @@
 #include "http/httptext.h"
 
+#include <cctype>
+
 #include <cstdio>
 #include <cstring>
 
@@ -116,12 +118,17 @@ const char *reasonOf(int status)
     case 204: return "No Content";
     case 206: return "Partial Content";
     case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
     case 304: return "Not Modified";
+    case 307: return "Temporary Redirect";
+    case 308: return "Permanent Redirect";
     case 400: return "Bad Request";
     case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 408: return "Request Timeout";
+    case 410: return "Gone";
     case 413: return "Content Too Large";
     case 416: return "Range Not Satisfiable";
     case 431: return "Request Header Fields Too Large";
@@ -278,6 +285,38 @@ std::string_view mimeTypeOf(std::string_view path)
                 return type;
     }
     return "application/octet-stream";
+}
+
+std::string expandResponseText(std::string_view text, std::string_view hostHeader, std::string_view target)
+{
+    const size_t q = target.find('?');
+    const std::string_view path = target.substr(0, q);
+    const std::string_view args = q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
+    const std::pair<std::string_view, std::string> vars[] = {
+        // Longest names first so "$http_host" is not read as "$host" and "$is_args" not as "$args".
+        {"$query_string", std::string(args)}, {"$request_uri", std::string(target)},
+        {"$http_host", std::string(hostHeader)}, {"$is_args", q == std::string_view::npos ? "" : "?"},
+        {"$scheme", "http"}, {"$host", lowerCopy(hostWithoutPort(hostHeader))},
+        {"$args", std::string(args)}, {"$uri", std::string(path)},
+    };
+    std::string out;
+    for (size_t i = 0; i < text.size();) {
+        bool replaced = false;
+        if (text[i] == '$')
+            for (const auto &[name, value] : vars) {
+                const size_t end = i + name.size();
+                const bool whole = end >= text.size() || !(std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_');
+                if (text.substr(i, name.size()) == name && whole) {
+                    out += value;
+                    i = end;
+                    replaced = true;
+                    break;
+                }
+            }
+        if (!replaced)
+            out += text[i++];
+    }
+    return out;
 }
 
 } // namespace hafront::http

@@ -2,6 +2,7 @@
 // Exit codes: 0 done, 1 refused, 2 usage, 3 unreachable.
 #include "config/configloader.h"
 #include "config/defaults.h"
+#include "ctl/importcli.h"
 #include "ctl/nodefanout.h"
 #include "ctl/statustable.h"
 #include "ctl/viptimers.h"
@@ -34,6 +35,8 @@ const char *kUsage =
     "            [--no-failback] [--json] [--html FILE]\n"
     "  check-config FILE                       vip-timers FILE [--json]\n"
     "  dial-stdio\n"
+    "  import [--nginx FILE] [--keepalived NODE=FILE]... [--node NODE=ADDRESS]... [-o OUT]\n"
+    "         [--report-json FILE]             (hafrontctl import --help for more)\n"
     "exit codes: 0 done, 1 refused, 2 usage, 3 unreachable\n";
 
 int usage(const std::string &why)
@@ -132,6 +135,8 @@ int main(int argc, char **argv)
     std::vector<std::string> cmd(args.begin() + static_cast<long>(i), args.end());
     if (cmd.empty())
         return usage("no command");
+    if (cmd[0] == "import")   // its own options (--node NODE=ADDRESS is not the global --node)
+        return ctl::runImportCli({cmd.begin() + 1, cmd.end()});
     // Options after the command word apply too (hafrontctl status --json).
     std::vector<std::string> rest;
     for (const auto &a : cmd)

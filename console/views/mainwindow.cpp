@@ -1,5 +1,7 @@
 #include "views/mainwindow.h"
 
+#include "views/importdialog.h"
+
 #include "model/backendstablemodel.h"
 #include "model/clustermodel.h"
 #include "model/clustersession.h"
@@ -241,6 +243,8 @@ void MainWindow::buildMenus()
                     inform(tr("Open cluster"), why, false);
             });
     });
+    QAction *import = file->addAction(tr("&Import from nginx + keepalived…"), this, &MainWindow::importConfigs);
+    import->setObjectName(QStringLiteral("importAction"));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -294,6 +298,19 @@ QString MainWindow::openCluster(const QString &file)
     recent.prepend(file);
     settings.setValue(settings::kRecentClusters, recent.mid(0, 8));
     return {};
+}
+
+void MainWindow::importConfigs()
+{
+    auto *dialog = new ImportDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ImportDialog::saved, this, [this, dialog](const QString &file) {
+        if (!dialog->openAfterSaving())
+            return;
+        if (const QString why = openCluster(file); !why.isEmpty())
+            inform(tr("Open cluster"), why, false);
+    });
+    dialog->open();
 }
 
 void MainWindow::chooseClusterFile()

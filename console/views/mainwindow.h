@@ -92,6 +92,7 @@ private:
     void showVipMenu(const QString &vip, const QString &node, const QPoint &globalPos);
     void showBackendMenu(const QString &pool, const QString &backend, const QPoint &globalPos);
     void chooseClusterFile();
+    void importConfigs();   // File > Import...
     void sendVipCommand(const QString &vip, const QString &title, const QString &confirmation,
                         const QStringList &nodes, const v1::Command &command);
     void watchChanges();

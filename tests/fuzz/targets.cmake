@@ -4,3 +4,4 @@ hafront_fuzz_uses(statefile SOURCES agent/control/statefile.cpp)
 hafront_fuzz_uses(scraperequest SOURCES agent/metrics/scraperequest.cpp)
 hafront_fuzz_uses(probeurl SOURCES console/drill/prober.cpp)
 hafront_fuzz_uses(configjson LIBS Qt6::Core)   # QJsonDocument: a strict JSON referee
+hafront_fuzz_uses(import SOURCES console/import/clustertext.cpp console/import/importer.cpp console/import/keepalivedmodel.cpp console/import/keepalivedparser.cpp console/import/nginxdirectives.cpp console/import/nginxheaders.cpp console/import/nginxlisteners.cpp console/import/nginxmapper.cpp console/import/nginxparser.cpp console/import/nginxscope.cpp console/import/nginxserver.cpp console/import/nginxtls.cpp console/import/nginxupstream.cpp console/import/report.cpp console/import/sourcereader.cpp console/import/units.cpp console/import/vipmerger.cpp )

@@ -171,7 +171,13 @@ private slots:
             << QStringList{"15|bind:|listener 'web' already binds 192.0.2.100:80"};
         QTest::newRow("route with both a pool and a static root")
             << 14 << R"(  route { path_prefix: "/" pool: "app" static_root: "STATIC" } })"
-            << QStringList{"14|route|route needs exactly one of static_root or pool"};
+            << QStringList{"14|route|route needs exactly one of static_root, pool or respond"};
+        QTest::newRow("respond with a status outside 200-599")
+            << 14 << R"(  route { path_prefix: "/" respond { status: 700 } } })"
+            << QStringList{"14|status:|respond status 700 is outside 200-599"};
+        QTest::newRow("replace_prefix without a pool")
+            << 13 << R"(  route { path_prefix: "/static/" static_root: "STATIC" replace_prefix: "/" })"
+            << QStringList{"13|replace_prefix:|replace_prefix needs a pool and must start with '/'"};
         QTest::newRow("track script without command")
             << 6 << R"(  priority { node: "fe2" value: 100 } track_script { name: "disk" } })"
             << QStringList{"6|track_script|track_script 'disk' has no command"};

@@ -65,6 +65,39 @@ private slots:
         QCOMPARE(r ? QString::fromStdString(r->staticRoot) : QString(), expected);
     }
 
+    // nginx's "location =": an exact route wins over every prefix route, but
+    // only for the very path; a host's exact route before an any-host one.
+    void exactRoutesWinOnlyForTheirPath_data()
+    {
+        QTest::addColumn<QString>("host");
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("exact beats a longer prefix") << "any" << "/api" << "exact-api";
+        QTest::newRow("exact is not a prefix") << "any" << "/api/x" << "api-prefix";
+        QTest::newRow("exact beats the host's prefix") << "h.example" << "/api" << "exact-api";
+        QTest::newRow("host exact before any-host exact") << "h.example" << "/" << "h-exact-root";
+        QTest::newRow("any-host exact for other hosts") << "other" << "/" << "exact-root";
+        QTest::newRow("prefix when no exact matches") << "other" << "/x" << "root";
+    }
+    void exactRoutesWinOnlyForTheirPath()
+    {
+        QFETCH(QString, host);
+        QFETCH(QString, path);
+        QFETCH(QString, expected);
+        std::vector<RouteView> routes = {
+            {"", "/", nullptr, "root", ""},
+            {"", "/api", nullptr, "api-prefix", ""},
+            {"", "/api", nullptr, "exact-api", "", true},
+            {"", "/", nullptr, "exact-root", "", true},
+            {"h.example", "/", nullptr, "h-exact-root", "", true},
+            {"h.example", "/api/", nullptr, "h-api", ""},
+        };
+        std::stable_sort(routes.begin(), routes.end(),
+                         [](const RouteView &a, const RouteView &b) { return a.prefix.size() > b.prefix.size(); });
+        const RouteView *r = matchRoute(routes, host.toStdString(), path.toStdString());
+        QCOMPARE(r ? QString::fromStdString(r->staticRoot) : QString(), expected);
+    }
+
     void noMatchingRouteGivesNull()
     {
         const std::vector<RouteView> routes = {{"", "/api/", nullptr, "api", ""}, {"h.example", "/", nullptr, "h", ""}};

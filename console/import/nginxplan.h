@@ -1,0 +1,122 @@
+// Internal to the nginx mapper: the settings a level inherits (nginx's merge
+// rules), and the plan of each server before servers sharing an address are
+// folded into one hafront listener.
+#pragma once
+
+#include "import/directive.h"
+#include "import/report.h"
+#include "import/sourcereader.h"
+
+#include "hafront/v1/cluster.pb.h"
+
+#include <map>
+#include <set>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hafront::import {
+
+struct NginxOptions;
+
+// What a level passes down. Pointers name the directive in force (nullptr:
+// nginx's default). proxy_set_header is all-or-nothing: a level that sets
+// any header inherits none.
+struct Scope {
+    const Directive *root = nullptr;
+    const Directive *index = nullptr;
+    const Directive *clientMaxBodySize = nullptr;
+    const Directive *keepaliveTimeout = nullptr;
+    const Directive *largeHeaderBuffers = nullptr;
+    const Directive *accessLog = nullptr;
+    const Directive *connectTimeout = nullptr;
+    const Directive *readTimeout = nullptr;
+    const Directive *sendTimeout = nullptr;
+    const Directive *httpVersion = nullptr;
+    const Directive *nextUpstream = nullptr;
+    const Directive *nextUpstreamTries = nullptr;
+    std::vector<const Directive *> setHeaders;
+};
+
+// A level's inheritable directives applied over its parent's scope; each is
+// reported once, here, where it is written.
+Scope enterScope(const Scope &parent, const std::vector<Directive> &children, Report &report);
+bool isScopeDirective(const std::string &name);
+
+struct RoutePlan {
+    enum class Action { Static, Proxy, Respond };
+    std::string prefix;
+    bool exact = false;
+    Action action = Action::Static;
+    std::string staticRoot;
+    std::string index;
+    std::string pool;
+    std::string replacePrefix;   // proxy_pass with a URI part
+    uint32_t status = 0;         // Respond
+    std::string location;        // Respond: redirect target
+    std::string body;            // Respond: text
+    const Directive *source = nullptr;
+};
+
+struct Bind {
+    std::string address;   // "A.B.C.D:PORT"
+    bool defaultServer = false;
+    const Directive *listen = nullptr;
+};
+
+struct ServerPlan {
+    const Directive *server = nullptr;
+    std::vector<Bind> binds;
+    std::vector<std::string> names;   // exact names only
+    std::vector<RoutePlan> routes;
+    Scope scope;                      // the server level's settings
+};
+
+struct UpstreamPlan {
+    std::string pool;                 // hafront pool name
+    const Directive *block = nullptr; // nullptr for a proxy_pass straight to an address
+    bool timeoutsSet = false;
+    std::string timeoutsFrom;         // "FILE:LINE" of the location that set them
+};
+
+// Shared state of one nginx import.
+struct NginxContext {
+    const NginxOptions &options;
+    v1::Cluster &cluster;
+    Report &report;
+    std::map<std::string, UpstreamPlan> upstreams;        // http{} upstream name -> pool
+    std::map<std::string, UpstreamPlan> streamUpstreams;  // stream{} upstream name -> pool
+    std::set<const Directive *> judged;                   // inherited directives already reported
+    std::map<std::string, std::vector<Span>> &spans;      // "listener:NAME" -> the blocks it came from
+};
+
+// nginxupstream.cpp
+void mapUpstream(NginxContext &ctx, const Directive &block, bool stream);
+// The pool for "http://ADDRESS[:PORT]" written straight in proxy_pass; empty
+// (and reported) when the address is not an IPv4 address.
+std::string directPool(NginxContext &ctx, const Directive &proxyPass, const std::string &hostPort, bool stream);
+v1::Pool *findPool(v1::Cluster &cluster, const std::string &name);
+// A location's timeouts and retry policy onto its pool (the first location wins).
+void applyProxyScope(NginxContext &ctx, const Scope &scope, const Directive &proxyPass, const std::string &pool);
+
+// nginxserver.cpp
+ServerPlan planServer(NginxContext &ctx, const Directive &server, const Scope &http);
+
+// nginxlisteners.cpp
+void buildListeners(NginxContext &ctx, const std::vector<ServerPlan> &servers);
+
+// nginxheaders.cpp: what the backend sees from hafront vs nginx for one
+// proxy_pass, reported on it; each proxy_set_header judged once.
+void judgeHeaders(NginxContext &ctx, const Scope &scope, const Directive &proxyPass, const std::string &proxyHost);
+
+// nginxtls.cpp: TLS is not in this build; one place decides what TLS
+// directives become, so adding TLS termination is one function.
+bool isTlsDirective(const std::string &name);
+void reportTls(Report &report, const Directive &d);
+
+// nginxdirectives.cpp: the verdict on a directive no other part maps.
+void classifyOther(Report &report, const Directive &d, const char *context);
+bool hasPlaceholder(const std::string &text);
+std::string placeholderNote(const std::string &text);
+
+} // namespace hafront::import
