@@ -1,6 +1,7 @@
 #include "agent.h"
 
 #include "base/clock.h"
+#include "base/liveness.h"
 #include "base/log.h"
 #include "config/configloader.h"
 #include "config/defaults.h"
@@ -18,9 +19,12 @@
 #include <QSocketNotifier>
 #include <QTimer>
 
+#include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 #include <sys/signalfd.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
@@ -134,12 +138,13 @@ int runAgent(const AgentOptions &options)
     }
     proxy::ProxyEngine proxy(store, events);
     vip::VipManager vips(store, events, [&proxy] { return proxy.canServe(); });
+    Liveness liveness;
 
-    if (auto ok = proxy.start(); !ok) {
+    if (auto ok = proxy.start(&liveness); !ok) {
         std::cerr << "hafront-agent: " << ok.error() << "\n";
         return 1;
     }
-    if (auto ok = vips.start(); !ok) {
+    if (auto ok = vips.start(&liveness); !ok) {
         std::cerr << "hafront-agent: " << ok.error() << "\n";
         proxy.stop(std::chrono::milliseconds(0));
         return 1;
@@ -163,6 +168,14 @@ int runAgent(const AgentOptions &options)
         status.set_period_ms(config::statusPeriodMs(*snap->cluster));
         proxy.fillStatus(status);
         vips.fillStatus(status);
+        for (const auto &t : liveness.states(monoMicros())) {
+            auto *ts = status.add_threads();
+            ts->set_name(t.name);
+            ts->set_stalled(t.stalled);
+            ts->set_since_progress_ms(uint64_t(std::max<int64_t>(0, t.sinceBeatMicros) / 1000));
+            ts->set_max_gap_ms(uint64_t(t.maxGapMicros / 1000));
+            ts->set_long_gaps(t.longGaps);
+        }
         return status;
     };
     // Rates (req/s) are differences between samples; sample every second even
@@ -202,13 +215,40 @@ int runAgent(const AgentOptions &options)
                       (metricsListen.empty() ? "" : " metrics=" + metricsListen),
                   startFields, wallMicros(), monoMicros());
 
-    // systemd: READY once serving; a watchdog ping from the event loop, so a
-    // wedged loop gets the agent restarted.
+    // Every watched thread is checked four times a second. A stalled one is
+    // an event; a stalled proxy or health thread fails self-tracking (the VRRP
+    // thread lowers the priority and the VIP moves, proxy/proxyengine.cpp).
+    QTimer livenessCheck;
+    QObject::connect(&livenessCheck, &QTimer::timeout, [&] {
+        const int64_t limit = int64_t(config::stallTimeoutMs(*store.current()->cluster)) * 1000;
+        for (const auto &c : liveness.check(monoMicros(), limit)) {
+            char silent[32];
+            std::snprintf(silent, sizeof silent, "%.1f", double(c.silentMicros) / 1e6);
+            const std::string what =
+                c.stalled ? "thread " + c.thread + " made no progress for " + silent + " s: " +
+                                (c.role == Heartbeat::Role::Serving ? "the node stops claiming its VIPs and "
+                                                                    : "") + "the systemd watchdog is no longer fed"
+                          : "thread " + c.thread + " makes progress again";
+            if (c.stalled)
+                log::error("agent", what);
+            events.record(v1::AGENT, "thread " + c.thread, what,
+                          {{"thread", c.thread}, {"state", c.stalled ? "stalled" : "running"}, {"silent_s", silent}},
+                          wallMicros(), monoMicros());
+        }
+    });
+    livenessCheck.start(250);
+
+    // systemd: READY once serving; watchdog pings only while every watched
+    // thread makes progress (and the event loop runs), so a stuck worker, a
+    // stuck VRRP thread or a wedged loop gets the agent restarted.
     sd_notify(0, "READY=1");
     QTimer watchdog;
     uint64_t watchdogUsec = 0;
     if (sd_watchdog_enabled(0, &watchdogUsec) > 0 && watchdogUsec > 0) {
-        QObject::connect(&watchdog, &QTimer::timeout, [] { sd_notify(0, "WATCHDOG=1"); });
+        QObject::connect(&watchdog, &QTimer::timeout, [&liveness] {
+            if (liveness.allLive())
+                sd_notify(0, "WATCHDOG=1");
+        });
         watchdog.start(static_cast<int>(watchdogUsec / 2000));
     }
 
@@ -224,6 +264,15 @@ int runAgent(const AgentOptions &options)
                 sd_notify(0, "READY=1");
             } else if (info.ssi_signo == SIGTERM || info.ssi_signo == SIGINT) {
                 log::info("agent", "stopping signal=" + std::to_string(info.ssi_signo));
+                // The stop ends within drain_timeout_ms + 1 s whatever the
+                // threads do: a stuck worker never finishes its drain, and a
+                // systemctl restart must not wait for the unit's stop timeout.
+                const auto limit = std::chrono::milliseconds(config::drainTimeoutMs(*store.current()->cluster) + 1000);
+                std::thread([limit] {
+                    std::this_thread::sleep_for(limit);
+                    log::error("agent", "stop did not finish within drain_timeout_ms + 1 s (a thread is stuck): exiting now");
+                    std::_Exit(1);
+                }).detach();
                 app.quit();
             }
         }

@@ -260,6 +260,20 @@ void renderListeners(Exposition &out, const v1::NodeStatus &status)
     }
 }
 
+void renderThreads(Exposition &out, const v1::NodeStatus &status)
+{
+    out.family("hafront_thread_stalled", T::Gauge,
+               "1 while the thread has made no progress for settings.stall_timeout_ms.");
+    out.family("hafront_thread_longest_gap_seconds", T::Gauge, "Longest time between two turns of the thread's loop.");
+    out.family("hafront_thread_long_gaps_total", T::Counter, "Turns of the thread's loop more than 100 ms apart.");
+    for (const auto &t : status.threads()) {
+        const Labels thread{{"thread", t.name()}};
+        out.sample("hafront_thread_stalled", thread, flag(t.stalled()));
+        out.sample("hafront_thread_longest_gap_seconds", thread, double(t.max_gap_ms()) / 1000.0);
+        out.sample("hafront_thread_long_gaps_total", thread, t.long_gaps());
+    }
+}
+
 } // namespace
 
 std::vector<uint64_t> NodeMetrics::latencyBoundsMicros()
@@ -277,6 +291,7 @@ std::string NodeMetrics::render(const v1::NodeStatus &status, double startTimeSe
     renderVips(out, status);
     renderBackends(out, status);
     renderListeners(out, status);
+    renderThreads(out, status);
     return out.text();
 }
 

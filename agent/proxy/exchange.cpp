@@ -1,12 +1,17 @@
 #include "proxy/exchange.h"
 
 #include "balance/retrypolicy.h"
+#include "base/log.h"
 #include "base/clock.h"
 #include "config/defaults.h"
 #include "http/httptext.h"
 #include "proxy/sessionhost.h"
 #include "proxy/staticfile.h"
 #include "proxy/upstreamconnection.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <thread>
 
 namespace hafront::proxy {
 using namespace hafront::http;
@@ -26,6 +31,17 @@ const std::string *connectionTokens(const ParsedHead &head)
 {
     const std::string *connection = head.find("connection");
     return connection && isHopByHop(*connection, nullptr) ? nullptr : connection;
+}
+
+// Test-only (the lab's stuck-worker test): a request for this path makes the
+// worker that reads it hang for good, as a bug would. Unset in production.
+const char *const kTestStallPath = std::getenv("HAFRONT_TEST_STALL_PATH");
+
+[[noreturn]] void hangForTest()
+{
+    log::error("proxy", "HAFRONT_TEST_STALL_PATH requested: this worker hangs now (test hook)");
+    for (;;)
+        std::this_thread::sleep_for(std::chrono::seconds(1));
 }
 
 } // namespace
@@ -61,6 +77,8 @@ void Exchange::begin(const std::shared_ptr<ClusterView> &view, size_t listenerIn
 
     const std::string_view target = request.verdict->forwardTarget();
     const std::string_view path = target.substr(0, target.find('?'));
+    if (kTestStallPath && path == kTestStallPath)
+        hangForTest();
     const RouteView *route = matchRoute(m_listener->routes, hostWithoutPort(request.verdict->host), path);
     if (!route)
         return respond(404, "no route for " + std::string(path) + "\n", false);

@@ -44,8 +44,9 @@ const char *healthName(HealthState s)
 
 } // namespace
 
-HealthChecker::HealthChecker(config::SnapshotStore &store, RuntimeRegistry &registry, events::EventLog &events)
-    : m_store(store), m_registry(registry), m_events(events)
+HealthChecker::HealthChecker(config::SnapshotStore &store, RuntimeRegistry &registry, events::EventLog &events,
+                             Heartbeat *heartbeat)
+    : m_store(store), m_registry(registry), m_events(events), m_heartbeat(heartbeat)
 {
 }
 
@@ -105,6 +106,8 @@ void HealthChecker::run()
 
     while (!m_stop.load()) {
         const int64_t now = monoMicros();
+        if (m_heartbeat)
+            m_heartbeat->beat(now);
         const auto snap = m_store.current();
         for (const auto &pool : snap->cluster->pool()) {
             if (!pool.has_health())

@@ -3,6 +3,7 @@
 // and every change is an event.
 #pragma once
 
+#include "base/liveness.h"
 #include "config/snapshotstore.h"
 #include "events/eventlog.h"
 #include "proxy/backendruntime.h"
@@ -14,7 +15,8 @@ namespace hafront::proxy {
 
 class HealthChecker {
 public:
-    HealthChecker(config::SnapshotStore &store, RuntimeRegistry &registry, events::EventLog &events);
+    HealthChecker(config::SnapshotStore &store, RuntimeRegistry &registry, events::EventLog &events,
+                  Heartbeat *heartbeat = nullptr);
     ~HealthChecker();
     void start();
     void stop();
@@ -24,6 +26,7 @@ private:
     config::SnapshotStore &m_store;
     RuntimeRegistry &m_registry;
     events::EventLog &m_events;
+    Heartbeat *m_heartbeat;
     std::atomic<bool> m_stop{false};
     std::thread m_thread;
 };

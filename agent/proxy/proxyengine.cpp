@@ -18,6 +18,7 @@ struct ProxyEngine::Impl {
     RuntimeRegistry registry;
     std::vector<std::unique_ptr<Worker>> workers;
     std::unique_ptr<HealthChecker> health;
+    Liveness *liveness = nullptr;
     bool started = false;
 
     // Request rates, computed from counter deltas over at least a second.
@@ -51,8 +52,9 @@ ProxyEngine::ProxyEngine(config::SnapshotStore &store, events::EventLog &events)
 
 ProxyEngine::~ProxyEngine() { stop(std::chrono::milliseconds(0)); }
 
-Status ProxyEngine::start()
+Status ProxyEngine::start(Liveness *liveness)
 {
+    m_impl->liveness = liveness;
     const auto snap = m_impl->store.current();
     const v1::Node *self = snap->self();
     uint32_t count = self && self->workers() ? self->workers() : snap->cluster->settings().workers();
@@ -83,9 +85,13 @@ Status ProxyEngine::start()
         siblings.push_back(w.get());
     for (auto &w : m_impl->workers)
         w->setSiblings(siblings);
+    const int64_t now = monoMicros();
     for (auto &w : m_impl->workers)
-        w->start();
-    m_impl->health = std::make_unique<HealthChecker>(m_impl->store, m_impl->registry, m_impl->events);
+        w->start(liveness ? &liveness->add("hf-proxy-" + std::to_string(w->index()), Heartbeat::Role::Serving, now)
+                          : nullptr);
+    m_impl->health = std::make_unique<HealthChecker>(
+        m_impl->store, m_impl->registry, m_impl->events,
+        liveness ? &liveness->add("hf-health", Heartbeat::Role::Serving, now) : nullptr);
     m_impl->health->start();
     m_impl->started = true;
     log::info("proxy", "started workers=" + std::to_string(count) +
@@ -225,6 +231,8 @@ bool ProxyEngine::canServe() const
         }
         return false;
     };
+    if (m_impl->liveness && !m_impl->liveness->servingLive())
+        return false;   // a listener bound by a stuck worker serves nothing
     for (const auto &l : snap->cluster->listener()) {
         if (!m_impl->registry.listener(l.name(), l.bind()).listening.load())
             return false;

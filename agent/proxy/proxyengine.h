@@ -2,6 +2,7 @@
 // on per-thread epoll loops, health checks, stats — driven by the SnapshotStore.
 #pragma once
 
+#include "base/liveness.h"
 #include "base/result.h"
 #include "config/snapshotstore.h"
 #include "events/eventlog.h"
@@ -19,13 +20,16 @@ public:
 
     // Binds every listener (IP_FREEBIND, SO_REUSEPORT per worker), starts the
     // workers and the health checker.
-    Status start();
+    // Each thread gets a heartbeat in `liveness` (when given): a stalled one
+    // makes canServe() false.
+    Status start(Liveness *liveness = nullptr);
     // Graceful stop: stop accepting, finish in-flight requests up to `drain`.
     void stop(std::chrono::milliseconds drain);
 
     // Pools, backends and listeners with their live counters.
     void fillStatus(v1::NodeStatus &status) const;
-    // Self-tracking: every listener accepts and each pool has a usable backend.
+    // Self-tracking: every listener accepts, each pool has a usable backend,
+    // and no proxy or health thread is stalled.
     bool canServe() const;
     // SIGUSR1: reopen access logs (logrotate).
     void reopenLogs();

@@ -119,8 +119,9 @@ Status Worker::bindListeners()
     return {};
 }
 
-void Worker::start()
+void Worker::start(Heartbeat *heartbeat)
 {
+    m_heartbeat = heartbeat;
     for (auto &l : m_listeners) {
         epoll_event ev{};
         ev.events = EPOLLIN;
@@ -345,6 +346,8 @@ void Worker::run()
             n = ::epoll_wait(m_epoll, events, 256, 20);
         handled = n;
         refreshNow();
+        if (m_heartbeat)
+            m_heartbeat->beat(m_now);
         for (int i = 0; i < n; ++i) {
             auto *h = static_cast<IoHandle *>(events[i].data.ptr);
             if (!h) {

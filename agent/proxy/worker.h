@@ -4,6 +4,7 @@
 #pragma once
 
 #include "base/busyyield.h"
+#include "base/liveness.h"
 #include "base/result.h"
 #include "config/snapshotstore.h"
 #include "proxy/iohandle.h"
@@ -28,7 +29,8 @@ public:
     ~Worker() override;
 
     Status bindListeners();
-    void start();
+    // `heartbeat` (may be null) is beaten once per turn of the loop: base/liveness.h.
+    void start(Heartbeat *heartbeat = nullptr);
     // Stop accepting now; close once idle or at the deadline; then the thread ends.
     void requestStop(int64_t deadlineMicros);
     void join();
@@ -46,6 +48,7 @@ public:
     // Client connections held plus those handed over and not yet taken; -1 once stopping.
     int load() const;
     const std::string &node() const override { return m_node; }
+    int index() const { return m_index; }
     int64_t now() const override { return m_now; }
     int64_t refreshNow() override;
 
@@ -85,6 +88,7 @@ private:
     int64_t m_lastLogFlush = 0;
     int64_t m_lastSweep = 0;
     BusyYield m_yield;
+    Heartbeat *m_heartbeat = nullptr;
     std::vector<Worker *> m_siblings;
     std::vector<int> m_loadScratch;
     std::atomic<int> m_clients{0};

@@ -141,7 +141,7 @@ bool SelfTracker::poll(int64_t now)
         return false;
     m_next = now + kPollMicros;
     const bool ok = m_canServe ? m_canServe() : true;
-    return setOk(ok, ok ? "proxy serving" : "proxy cannot serve: no listener or no pool up");
+    return setOk(ok, ok ? "proxy serving" : "proxy cannot serve: a listener down, a pool without a usable backend, or a proxy thread stalled");
 }
 
 // ---- interface ----

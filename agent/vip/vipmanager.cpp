@@ -135,6 +135,7 @@ struct VipManager::Impl {
     std::shared_ptr<const config::Snapshot> snapshot;
     std::vector<std::unique_ptr<Router>> routers;
     std::unique_ptr<GarpSocket> garp;   // opened at start, never per event: see garpsocket.h
+    Heartbeat *heartbeat = nullptr;     // beaten once per turn of run()
     std::thread thread;
     int wakeFd = -1;
 
@@ -518,6 +519,8 @@ void VipManager::Impl::run()
             crashes.swap(crashRequests);
         }
         int64_t now = monoMicros();
+        if (heartbeat)
+            heartbeat->beat(now);
         if (changed) {
             auto next = store.current();
             const bool clusterChanged = next->cluster != snapshot->cluster;
@@ -630,7 +633,7 @@ VipManager::~VipManager()
         ::close(m_impl->wakeFd);
 }
 
-Status VipManager::start()
+Status VipManager::start(Liveness *liveness)
 {
     Impl &d = *m_impl;
     d.snapshot = d.store.current();
@@ -670,6 +673,8 @@ Status VipManager::start()
         }
         impl->wake();
     });
+    if (liveness)
+        d.heartbeat = &liveness->add("hf-vrrp", Heartbeat::Role::Control, monoMicros());
     d.thread = std::thread([impl = m_impl.get()] {
         nameThisThread("hf-vrrp");
         impl->run();

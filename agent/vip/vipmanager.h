@@ -2,6 +2,7 @@
 // netlink address changes, gratuitous ARP, trackers — on its own thread.
 #pragma once
 
+#include "base/liveness.h"
 #include "base/result.h"
 #include "config/snapshotstore.h"
 #include "events/eventlog.h"
@@ -20,8 +21,9 @@ public:
     VipManager(config::SnapshotStore &store, events::EventLog &events, std::function<bool()> proxyCanServe);
     ~VipManager();
 
-    // Removes VIPs a crashed agent left behind, opens the sockets, starts the thread.
-    Status start();
+    // Removes VIPs a crashed agent left behind, opens the sockets, starts the
+    // thread (with a heartbeat in `liveness` when given).
+    Status start(Liveness *liveness = nullptr);
     // graceful: priority-0 adverts so a backup takes over at once; VIPs removed either way.
     void stop(bool graceful);
 

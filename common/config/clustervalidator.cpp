@@ -86,6 +86,10 @@ public:
             checkListener(m_cluster.listener(i), at("", "listener", i), binds);
         if (m_cluster.node_size() == 0)
             error("", "the cluster has no node");
+        if (const uint32_t stall = m_cluster.settings().stall_timeout_ms(); stall && stall < config::kMinStallTimeoutMs)
+            error(at(at("", "settings"), "stall_timeout_ms"),
+                  "stall_timeout_ms " + std::to_string(stall) + " is below " + std::to_string(config::kMinStallTimeoutMs) +
+                      " (the VRRP thread sleeps up to a second when idle)");
         checkUtf8(m_cluster, "", m_findings);
         return std::move(m_findings);
     }

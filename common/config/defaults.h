@@ -65,6 +65,11 @@ inline bool balanceConnections(const v1::Cluster &c)
     return !c.settings().has_balance_connections() || c.settings().balance_connections();
 }
 
+inline constexpr uint32_t kMinStallTimeoutMs = 1500;
+inline uint32_t stallTimeoutMs(const v1::Cluster &c)
+{
+    return c.settings().stall_timeout_ms() ? c.settings().stall_timeout_ms() : 2000;
+}
 inline uint32_t drainTimeoutMs(const v1::Cluster &c)
 {
     return c.settings().drain_timeout_ms() ? c.settings().drain_timeout_ms() : 10000;

@@ -115,6 +115,10 @@ std::string formatStatus(const v1::NodeStatus &st)
                             std::to_string(l.active_connections()), std::to_string(l.accepted_total())});
         out += "\n" + table(rows);
     }
+    for (const auto &t : st.threads())   // quiet while all is well
+        if (t.stalled())
+            out += "\nSTALLED thread " + t.name() + ": no progress for " + formatDuration(t.since_progress_ms()) +
+                   " (the node gives its VIPs up; under systemd the watchdog restarts it)\n";
     return out;
 }
 

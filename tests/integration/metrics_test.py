@@ -120,6 +120,11 @@ def test_format():
     check("backends_report_health_up",
           all(value(samples, "hafront_backend_health", pool="app", backend=b, health="up") == 1 for b in "ab"),
           [value(samples, "hafront_backend_health", pool="app", backend=b, health="up") for b in "ab"])
+    threads = ["hf-health", "hf-proxy-0"]
+    check("watched_threads_exported_and_running",
+          all(value(samples, "hafront_thread_stalled", thread=t) == 0 for t in threads)
+          and typed.get("hafront_thread_long_gaps_total") == "counter",
+          [(t, value(samples, "hafront_thread_stalled", thread=t)) for t in threads])
     return samples
 
 

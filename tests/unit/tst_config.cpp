@@ -112,6 +112,9 @@ private slots:
         QTest::newRow("backend port above 65535")
             << 9 << R"(  backend { name: "a2" address: "192.0.2.22:70000" })"
             << QStringList{"9|address:|cannot parse address '192.0.2.22:70000' (expected A.B.C.D:PORT)"};
+        QTest::newRow("stall timeout below the VRRP thread's idle sleep")
+            << 1 << R"(name: "t" settings { stall_timeout_ms: 500 })"
+            << QStringList{"1|stall_timeout_ms:|stall_timeout_ms 500 is below 1500 (the VRRP thread sleeps up to a second when idle)"};
         QTest::newRow("vip prefix length above 32")
             << 4 << R"(vip { name: "www" vrid: 51 interface: "eth0" address: "192.0.2.100/33" advert_interval_ms: 100)"
             << QStringList{"4|address:|cannot parse address '192.0.2.100/33' (expected A.B.C.D/LEN)"};

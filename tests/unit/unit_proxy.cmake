@@ -7,3 +7,4 @@ hafront_add_test(tst_busyyield SOURCES tst_busyyield.cpp LIBS hafront_common LAB
 hafront_add_test(tst_connectionbalance SOURCES tst_connectionbalance.cpp LIBS hafront_common LABELS unit)
 hafront_add_test(tst_chunked SOURCES tst_chunked.cpp LIBS hafront_common LABELS unit)
 hafront_add_test(tst_requestcheck SOURCES tst_requestcheck.cpp LIBS hafront_common LABELS unit)
+hafront_add_test(tst_liveness SOURCES tst_liveness.cpp LIBS hafront_common LABELS unit)
