@@ -12,6 +12,7 @@ build_packages=(
   protobuf-compiler libprotobuf-dev
   libssh-dev libmnl-dev libsystemd-dev
   node-llhttp
+  libssl-dev libnghttp2-dev
 )
 # What the tests and the demo drive: namespaces, real peers, sshd, capture,
 # promtool (from prometheus) to check the agent's /metrics.
@@ -25,6 +26,9 @@ test_packages=(
   # tests/fuzz: clang 14 and its libFuzzer runtime (libclang_rt.fuzzer-x86_64.a),
   # which clang only recommends and --no-install-recommends would leave out.
   clang libclang-rt-14-dev
+  # TLS and HTTP/2 peers: testssl.sh against a TLS listener, h2load/nghttp,
+  # python3-h2 for raw HTTP/2 frames.
+  testssl.sh nghttp2-client python3-h2
 )
 want=("${build_packages[@]}")
 [[ "${1:-}" == "--build-only" ]] || want+=("${test_packages[@]}")

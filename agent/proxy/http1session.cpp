@@ -1,6 +1,7 @@
 #include "proxy/http1session.h"
 
 #include "config/defaults.h"
+#include "http/headscan.h"
 #include "http/httptext.h"
 #include "proxy/sessionhost.h"
 #include "proxy/staticfile.h"
@@ -32,6 +33,8 @@ const llhttp_settings_t kRequestSettings = requestSettings();
 
 // A response head and a small body fit without growing the output buffer.
 constexpr size_t kOutReserve = 2048;
+// The request line and the blank line are not counted in max_header_bytes.
+constexpr size_t kRequestLineSlack = 8192;
 // While a response is pending, pipelined requests wait in the input buffer up to this much.
 constexpr size_t kMaxBufferedWhileWaiting = 64u << 10;
 
@@ -152,21 +155,36 @@ void Http1Session::step()
     }
 }
 
+// llhttp sees a head only once all of it is here (http::scanHead), so the
+// line-ending checks see it whole even when it trickles in byte by byte.
 void Http1Session::readHead()
 {
     const std::string_view input = std::string_view(m_in).substr(m_inPos);
     if (input.empty())
         return;
-    if (hasBareLineEnding(input))
-        return reject(400, "bare CR or LF in the request head");
-    if (hasObsFold(input))
-        return reject(400, "obsolete line folding in the request head");
+    if (!m_inMessage) {   // from the first byte of a request, the header timeout runs (slowloris)
+        m_inMessage = true;
+        const v1::Listener &listener = *m_host.view()->listeners[m_listenerIndex].config;
+        deadlineMicros = m_host.now() + int64_t(config::headerTimeoutMs(listener)) * 1000;
+        m_maxHeaderBytes = config::maxHeaderBytes(listener);
+        m_headScan = 0;
+    }
+    const http::HeadScan scan = http::scanHead(input, m_headScan);
+    if (scan.status == http::HeadScan::Status::Bad)
+        return reject(400, scan.reason);
+    if (scan.status == http::HeadScan::Status::Incomplete) {
+        m_headScan = scan.resume;
+        if (input.size() > m_maxHeaderBytes + kRequestLineSlack)
+            return reject(431, "request head over the listener's max_header_bytes");
+        return;   // wait for the rest
+    }
     m_headComplete = false;
-    const llhttp_errno_t err = llhttp_execute(&m_parser, input.data(), input.size());
+    const llhttp_errno_t err = llhttp_execute(&m_parser, input.data(), scan.end);
     if (dead)
         return;
     if (err == HPE_OK) {
-        m_inPos = m_in.size();   // a partial head: llhttp keeps its state, we keep the pieces
+        m_inPos += scan.end;   // only empty lines before a request line: skipped
+        m_inMessage = false;
         return;
     }
     if ((err == HPE_PAUSED || err == HPE_PAUSED_UPGRADE) && m_headComplete) {
@@ -312,11 +330,6 @@ void Http1Session::maybeFinish()
 
 int Http1Session::onMessageBegin()
 {
-    m_inMessage = true;
-    // From the first byte of a request, the header timeout runs (slowloris).
-    const v1::Listener &listener = *m_host.view()->listeners[m_listenerIndex].config;
-    deadlineMicros = m_host.now() + int64_t(config::headerTimeoutMs(listener)) * 1000;
-    m_maxHeaderBytes = config::maxHeaderBytes(listener);
     m_head.clear();
     m_line = Line::None;
     m_rejectStatus = 0;

@@ -93,6 +93,7 @@ private:
     llhttp_t m_parser;
     std::string m_in;
     size_t m_inPos = 0;               // bytes of m_in already consumed
+    size_t m_headScan = 0;            // http::scanHead's resume point within the pending head
     OutBuffer m_out;
     Phase m_phase = Phase::Head;
     http::ParsedHead m_head;

@@ -197,6 +197,11 @@ void UpstreamConnection::readable()
             }
             if (m_complete) {
                 // Completed outside the parser's callback: the session may reuse us at once.
+                // Bytes after the response were sent before any request asked for them:
+                // such a backend cannot be trusted with the next request.
+                const char *pos = llhttp_get_error_pos(&m_parser);
+                if (pos && pos < buf + n)
+                    m_reusable = false;
                 Exchange *session = m_session;
                 m_session = nullptr;
                 if (session)
@@ -326,8 +331,8 @@ int UpstreamConnection::onBody(const char *at, size_t len)
 int UpstreamConnection::onMessageComplete()
 {
     const int status = m_parser.status_code;
-    if (status >= 100 && status < 200 && status != 101)
-        return 0;   // interim response; the final one follows
+    if (status >= 100 && status < 200)
+        return 0;   // interim response (the final one follows), or 101: llhttp pauses for the tunnel
     m_complete = true;
     deadlineMicros = 0;
     m_reusable = llhttp_should_keep_alive(&m_parser) != 0 && m_out.pending() == 0;

@@ -206,6 +206,27 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def test_head_in_pieces():
+    """A head whose CR and LF arrive in different reads is one head (it was
+    refused as a bare LF when the pieces were checked one by one)."""
+    s = socket.create_connection(("127.0.0.1", P_SMUG), timeout=5)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    for piece in [b"GET /pieces HTTP/1.1\r", b"\nHost: x\r\nX-A: 1\r", b"\n", b"Connection: close\r\n\r", b"\n"]:
+        s.sendall(piece)
+        time.sleep(0.05)
+    out = b""
+    try:
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            out += chunk
+    except socket.timeout:
+        pass
+    s.close()
+    check("head_split_between_cr_and_lf_is_served", status_of(out) == 200, out[:60])
+
+
 def test_declined_upgrade_does_not_stall(agent):
     """An Upgrade the backend declines (200, not 101), pipelined with a GET,
     once pinned a worker at 100% CPU forever. Now the 200 comes back with
@@ -447,6 +468,7 @@ def main():
         test_shares(ctl)
         test_smuggling(smug)
         test_conformance(smug)
+        test_head_in_pieces()
         test_declined_upgrade_does_not_stall(agent)
         test_limits(smug)
         test_static(root)

@@ -1,0 +1,236 @@
+// ProxyHarness: the real HTTP/1 session, exchange and upstream connection
+// code, driven without sockets or threads — in-memory transports for the
+// client and the backends, a SessionHost with its own clock, and a loop that
+// delivers readiness until nothing moves. Used by the session fuzz target and
+// by tst_http1session.
+#pragma once
+
+#include "config/configloader.h"
+#include "config/snapshotstore.h"
+#include "proxy/http1session.h"
+#include "proxy/poolview.h"
+#include "proxy/sessionhost.h"
+#include "proxy/transport.h"
+#include "proxy/upstreamconnection.h"
+
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace hafront::proxy::testing {
+
+// Bytes in, at most `readSize` per read; bytes out appended. As a backend,
+// it holds each of its `answers` back until something was written to it
+// since the previous one (a backend answers requests; it does not send first).
+class MemoryTransport final : public Transport {
+public:
+    std::string incoming;
+    size_t position = 0;
+    size_t readSize = 65536;
+    bool endAfterIncoming = false;   // then reads report the peer's close
+    std::deque<std::string> answers;
+    size_t answeredUpTo = 0;         // of `written`
+    std::string written;
+    bool shutDown = false;
+
+    IoResult read(char *buffer, size_t size) override
+    {
+        if (position == incoming.size() && !answers.empty() && written.size() > answeredUpTo) {
+            incoming += answers.front();
+            answers.pop_front();
+            answeredUpTo = written.size();
+        }
+        if (position < incoming.size()) {
+            const size_t n = std::min({size, readSize, incoming.size() - position});
+            incoming.copy(buffer, n, position);
+            position += n;
+            return {Io::Done, n, 0};
+        }
+        return endAfterIncoming ? IoResult{Io::Closed, 0, 0} : IoResult{Io::Again, 0, 0};
+    }
+    IoResult write(const char *data, size_t size) override
+    {
+        written.append(data, size);
+        return {Io::Done, size, 0};
+    }
+    IoResult sendFile(int fileFd, off_t &offset, size_t count) override
+    {
+        char buf[65536];
+        const ssize_t n = ::pread(fileFd, buf, std::min(count, sizeof buf), offset);
+        if (n <= 0)
+            return {Io::Failed, 0, 0};
+        written.append(buf, size_t(n));
+        offset += n;
+        return {Io::Done, size_t(n), 0};
+    }
+    void shutdownWrite() override { shutDown = true; }
+    void setNoDelay() override {}
+    bool pending() const
+    {
+        return position < incoming.size() || endAfterIncoming || (!answers.empty() && written.size() > answeredUpTo);
+    }
+};
+
+class ProxyHarness final : public SessionHost {
+public:
+    // `config` is a cluster in protobuf text with node "n1".
+    explicit ProxyHarness(const std::string &config)
+    {
+        auto loaded = config::loadClusterText(config, "harness.conf", "/");
+        m_ok = loaded.ok();
+        if (!m_ok)
+            return;
+        auto snapshot = std::make_shared<config::Snapshot>();
+        snapshot->cluster = std::make_shared<const v1::Cluster>(std::move(loaded.cluster));
+        snapshot->node = "n1";
+        m_store = std::make_unique<config::SnapshotStore>(snapshot);
+        m_view = ClusterView::build(m_store->current(), m_registry);
+    }
+    ~ProxyHarness() override
+    {
+        for (IoHandle *h : m_handles)
+            delete h;
+    }
+    bool ok() const { return m_ok; }
+
+    // What the backends answer: the n-th upstream connection opened gives the
+    // n-th entry's answers, one per request it receives.
+    std::deque<std::deque<std::string>> responses;
+    std::vector<MemoryTransport *> upstreamTransports;   // in the order opened
+    int upstreamsOpened = 0;
+
+    // A client connection on listener `listenerIndex` that sends `bytes`, `readSize` at a time.
+    Http1Session *connect(const std::string &bytes, size_t readSize, bool endAfter, size_t listenerIndex = 0)
+    {
+        auto transport = std::make_unique<MemoryTransport>();
+        transport->incoming = bytes;
+        transport->readSize = std::max<size_t>(1, readSize);
+        transport->endAfterIncoming = endAfter;
+        m_client = transport.get();
+        m_transports.push_back(std::move(transport));
+        auto *s = new Http1Session(*this, -1, listenerIndex, "192.0.2.50", m_client);
+        add(s, Http1Session::kInitialInterest);
+        m_session = s;
+        return s;
+    }
+    MemoryTransport &client() { return *m_client; }
+    bool sessionAlive() const { return m_session && !m_session->dead; }
+
+    // Delivers readiness while there is input; when there is none, lets time
+    // pass by `tickMicros` so timeouts fire; ends when nothing is left to read
+    // and no deadline is set, or after `maxTurns`. Returns the turns taken.
+    // `quietTicks` ticks in a row without input end it too: the harness
+    // stops before keep-alive idle timeouts, which tests look at on purpose.
+    int run(int maxTurns = 2000, int64_t tickMicros = 50'000, int quietTicks = 40)
+    {
+        int turns = 0, quiet = 0;
+        for (; turns < maxTurns; ++turns) {
+            bool moved = false;
+            for (size_t i = 0; i < m_handles.size(); ++i) {
+                IoHandle *h = m_handles[i];
+                if (h->dead)
+                    continue;
+                const bool hasInput = h == m_session ? m_client->pending() : upstreamHasInput(h);
+                if (hasInput || (m_interest[h] & EPOLLOUT)) {
+                    h->onEvent(EPOLLIN | EPOLLOUT);
+                    moved = moved || hasInput;
+                }
+            }
+            quiet = moved ? 0 : quiet + 1;
+            if (quiet > quietTicks)
+                break;
+            if (!moved) {   // nothing to read: let time pass, so timeouts fire
+                m_now += tickMicros;
+                for (size_t i = 0; i < m_handles.size(); ++i)
+                    if (!m_handles[i]->dead && m_handles[i]->deadlineMicros && m_handles[i]->deadlineMicros <= m_now)
+                        m_handles[i]->onTimer(m_now);
+                if (!anyDeadline() && !anyInput())
+                    break;
+            }
+        }
+        return turns;
+    }
+
+    // SessionHost
+    int64_t now() const override { return m_now; }
+    int64_t refreshNow() override { return m_now; }
+    const std::shared_ptr<ClusterView> &view() const override { return m_view; }
+    const std::string &node() const override { return m_node; }
+    void add(IoHandle *handle, uint32_t events) override
+    {
+        m_handles.push_back(handle);
+        m_interest[handle] = events;
+    }
+    void modify(IoHandle *handle, uint32_t events) override { m_interest[handle] = events; }
+    void destroy(IoHandle *handle) override { handle->dead = true; }
+    UpstreamConnection *acquireUpstream(BackendRuntime &backend, std::string &error) override
+    {
+        for (auto it = m_idle.begin(); it != m_idle.end(); ++it)
+            if (!(*it)->dead && &(*it)->backend() == &backend) {
+                UpstreamConnection *c = *it;
+                m_idle.erase(it);
+                return c;
+            }
+        if (responses.empty()) {
+            error = "connection refused";   // no more backends to answer
+            return nullptr;
+        }
+        auto transport = std::make_unique<MemoryTransport>();
+        transport->answers = std::move(responses.front());
+        responses.pop_front();
+        auto *c = new UpstreamConnection(*this, backend, -1, false, transport.get());
+        m_upstreamOf[c] = transport.get();
+        upstreamTransports.push_back(transport.get());
+        m_transports.push_back(std::move(transport));
+        add(c, EPOLLIN | EPOLLOUT | EPOLLRDHUP);
+        ++upstreamsOpened;
+        return c;
+    }
+    void releaseUpstream(UpstreamConnection *connection) override { m_idle.push_back(connection); }
+    void noteBackendFailure(BackendRuntime &) override {}
+
+private:
+    bool upstreamHasInput(IoHandle *h) const
+    {
+        const auto it = m_upstreamOf.find(h);
+        return it != m_upstreamOf.end() && it->second->pending();
+    }
+    bool anyInput() const
+    {
+        if (sessionAlive() && m_client->position < m_client->incoming.size())
+            return true;
+        for (const auto &[h, t] : m_upstreamOf)
+            if (!h->dead && t->pending())
+                return true;
+        return false;
+    }
+    bool anyDeadline() const
+    {
+        for (IoHandle *h : m_handles)
+            if (!h->dead && h->deadlineMicros)
+                return true;
+        return false;
+    }
+
+    bool m_ok = false;
+    int64_t m_now = 1'000'000;
+    std::string m_node = "n1";
+    RuntimeRegistry m_registry;
+    std::unique_ptr<config::SnapshotStore> m_store;
+    std::shared_ptr<ClusterView> m_view;
+    std::vector<IoHandle *> m_handles;
+    std::map<IoHandle *, uint32_t> m_interest;
+    std::map<IoHandle *, MemoryTransport *> m_upstreamOf;
+    std::vector<UpstreamConnection *> m_idle;
+    std::vector<std::unique_ptr<MemoryTransport>> m_transports;
+    MemoryTransport *m_client = nullptr;
+    Http1Session *m_session = nullptr;
+};
+
+} // namespace hafront::proxy::testing

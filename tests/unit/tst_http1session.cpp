@@ -1,0 +1,133 @@
+// Http1Session, Exchange and UpstreamConnection together, with in-memory
+// transports (tests/fuzz/proxyharness.h): what the client gets and what the
+// backend receives, whatever way the client's bytes are split; and that no
+// input keeps the session turning.
+#include "proxyharness.h"
+
+#include <QTest>
+
+using namespace hafront::proxy;
+using hafront::proxy::testing::ProxyHarness;
+
+namespace {
+
+const char *kConfig = R"(name: "t"
+node { name: "n1" address: "127.0.0.1" }
+pool { name: "app" backend { name: "a" address: "127.0.0.1:2" } }
+listener { name: "web" bind: "127.0.0.1:1" max_body_bytes: 4096
+  route { path_prefix: "/" pool: "app" } }
+)";
+const std::string kOk = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+
+QString shown(const std::string &s)
+{
+    return QString::fromStdString(s).replace("\r", "\\r").replace("\n", "\\n");
+}
+
+int count(const std::string &s, const std::string &what)
+{
+    int n = 0;
+    for (size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + 1))
+        ++n;
+    return n;
+}
+
+} // namespace
+
+class TestHttp1Session : public QObject {
+    Q_OBJECT
+private slots:
+    void exchanges_data()
+    {
+        QTest::addColumn<QByteArray>("request");
+        QTest::addColumn<QStringList>("responses");    // what the backend answers, one per request
+        QTest::addColumn<QString>("clientGets");       // '|'-separated substrings, in order
+        QTest::addColumn<QString>("backendGets");      // '|'-separated substrings of all the backend received
+        QTest::addColumn<bool>("closed");              // the session ended
+        QTest::newRow("one GET, kept alive")
+            << QByteArray("GET /a HTTP/1.1\r\nHost: www\r\n\r\n") << QStringList{QString::fromStdString(kOk)}
+            << "HTTP/1.1 200 OK|Connection: keep-alive|ok" << "GET /a HTTP/1.1|X-Forwarded-For: 192.0.2.50" << false;
+        QTest::newRow("two pipelined GETs, answered in order")
+            << QByteArray("GET /1 HTTP/1.1\r\nHost: w\r\n\r\nGET /2 HTTP/1.1\r\nHost: w\r\n\r\n")
+            << QStringList{QString::fromStdString(kOk), QString::fromStdString(kOk)} << "200 OK|ok|200 OK|ok" << "GET /1 |GET /2 " << false;
+        QTest::newRow("a declined Upgrade pipelined with a GET: answered, then closed")
+            << QByteArray("GET /ws HTTP/1.1\r\nHost: w\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+                          "GET /after HTTP/1.1\r\nHost: w\r\n\r\n")
+            << QStringList{QString::fromStdString(kOk)} << "200 OK|Connection: close|ok" << "GET /ws " << true;
+        QTest::newRow("chunked body with extensions, re-chunked upstream")
+            << QByteArray("POST /p HTTP/1.1\r\nHost: w\r\nTransfer-Encoding: chunked\r\n\r\n"
+                          "5;a=b;c\r\nhello\r\n0\r\nX-T: 1\r\n\r\n")
+            << QStringList{QString::fromStdString(kOk)} << "200 OK" << "Transfer-Encoding: chunked|\r\n0\r\n\r\n"
+            << false;
+        QTest::newRow("an underscore field is not forwarded")
+            << QByteArray("POST /u HTTP/1.1\r\nHost: w\r\nTransfer_Encoding: chunked\r\nContent-Length: 3\r\n\r\nabc")
+            << QStringList{QString::fromStdString(kOk)} << "200 OK" << "Content-Length: 3|abc" << false;
+        QTest::newRow("an empty field name: 400 and closed, nothing upstream")
+            << QByteArray("GET / HTTP/1.1\r\nHost: w\r\n: x\r\n\r\n") << QStringList{QString::fromStdString(kOk)}
+            << "HTTP/1.1 400 Bad Request|Connection: close|empty name" << "" << true;
+        QTest::newRow("body over max_body_bytes in chunks: 413")
+            << QByteArray("POST / HTTP/1.1\r\nHost: w\r\nTransfer-Encoding: chunked\r\n\r\n1000\r\n" + QByteArray(4096, 'x') +
+                          "\r\n10\r\n" + QByteArray(16, 'y') + "\r\n0\r\n\r\n")
+            << QStringList{QString::fromStdString(kOk)} << "413" << "" << true;
+        QTest::newRow("a 101 makes a tunnel: the bytes after the request go to the backend")
+            << QByteArray("GET /ws HTTP/1.1\r\nHost: w\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\nframe-bytes")
+            << QStringList{"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\nserver-frame"}
+            << "101 Switching|Upgrade: websocket|server-frame" << "GET /ws |frame-bytes" << false;
+        QTest::newRow("a broken status line from the only backend: 502, the client connection stays")
+            << QByteArray("GET / HTTP/1.1\r\nHost: w\r\n\r\n") << QStringList{"HTTP/1.1 2x0 bad\r\n\r\n"}
+            << "502 Bad Gateway|Connection: keep-alive|all backends of pool app failed" << "GET / " << false;
+    }
+    void exchanges()
+    {
+        QFETCH(QByteArray, request);
+        QFETCH(QStringList, responses);
+        QFETCH(QString, clientGets);
+        QFETCH(QString, backendGets);
+        QFETCH(bool, closed);
+        for (size_t split : {size_t(65536), size_t(1), size_t(7)}) {
+            ProxyHarness h(kConfig);
+            QVERIFY(h.ok());
+            std::deque<std::string> answers;
+            for (const auto &r : responses)
+                answers.push_back(r.toStdString());
+            h.responses.push_back(answers);
+            h.connect(request.toStdString(), split, false);
+            const int turns = h.run(5000, 50'000);
+            QVERIFY2(turns < 5000, "the session kept turning");
+            const std::string &got = h.client().written;
+            size_t at = 0;
+            for (const auto &part : clientGets.split('|', Qt::SkipEmptyParts)) {
+                const size_t found = got.find(part.toStdString(), at);
+                QVERIFY2(found != std::string::npos,
+                         qPrintable(QString("split %1: '%2' not in %3").arg(split).arg(part, shown(got))));
+                at = found + size_t(part.size());
+            }
+            std::string upstream;
+            for (auto *t : h.upstreamTransports)
+                upstream += t->written;
+            for (const auto &part : backendGets.split('|', Qt::SkipEmptyParts))
+                QVERIFY2(upstream.find(part.toStdString()) != std::string::npos,
+                         qPrintable(QString("split %1: backend lacks '%2' in %3").arg(split).arg(part, shown(upstream))));
+            if (backendGets.isEmpty())
+                QCOMPARE(QString::fromStdString(upstream), QString());
+            QVERIFY(upstream.find("Transfer_Encoding") == std::string::npos);
+            QVERIFY2(!h.sessionAlive() == closed, qPrintable(QString("split %1: %2").arg(split).arg(shown(got))));
+        }
+    }
+
+    void pipelinedRequestsReuseOneBackendConnection()
+    {
+        ProxyHarness h(kConfig);
+        h.responses = {{kOk, kOk, kOk}};
+        std::string three;
+        for (int i = 0; i < 3; ++i)
+            three += "GET /" + std::to_string(i) + " HTTP/1.1\r\nHost: w\r\n\r\n";
+        h.connect(three, 5, false);
+        h.run(5000, 50'000);
+        QCOMPARE(count(h.client().written, "200 OK"), 3);
+        QCOMPARE(h.upstreamsOpened, 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHttp1Session)
+#include "tst_http1session.moc"
