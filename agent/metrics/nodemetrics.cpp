@@ -1,6 +1,7 @@
 #include "metrics/nodemetrics.h"
 
 #include "metrics/exposition.h"
+#include "proxy/tlscontext.h"
 #include "stats/rejections.h"
 
 #include <cmath>
@@ -23,6 +24,8 @@ const std::vector<std::string> kRejectCodes = [] {
         codes.push_back(std::to_string(status));
     return codes;
 }();
+
+const std::vector<std::string> kTlsFailures(proxy::kTlsFailureNames.begin(), proxy::kTlsFailureNames.end());
 
 uint64_t counterValue(const google::protobuf::RepeatedPtrField<v1::Counter> &counters, const std::string &name)
 {
@@ -260,6 +263,36 @@ void renderListeners(Exposition &out, const v1::NodeStatus &status)
     }
 }
 
+void renderTls(Exposition &out, const v1::NodeStatus &status)
+{
+    out.family("hafront_tls_certificate_not_after_seconds", T::Gauge,
+               "When the certificate expires (Unix seconds); labelled with its names, issuer and fingerprint.");
+    out.family("hafront_tls_handshakes_total", T::Counter, "TLS handshakes completed.");
+    out.family("hafront_tls_resumed_handshakes_total", T::Counter, "Of them, resumed with a session ticket.");
+    out.family("hafront_tls_handshake_failures_total", T::Counter, "TLS handshakes that failed, by reason.");
+    out.family("hafront_tls_shared_ticket_keys", T::Gauge,
+               "1 when session tickets use keys from the shared secret file (they resume on every node).");
+    for (const auto &l : status.listeners()) {
+        if (!l.has_tls())
+            continue;
+        const Labels listener{{"listener", l.name()}};
+        for (const auto &c : l.tls().certificate()) {
+            std::string names;
+            for (const auto &n : c.names())
+                names += (names.empty() ? "" : ",") + n;
+            out.sample("hafront_tls_certificate_not_after_seconds",
+                       {{"listener", l.name()}, {"names", names}, {"issuer", c.issuer()}, {"key_type", c.key_type()},
+                        {"sha256", c.sha256()}},
+                       uint64_t(c.not_after()));
+        }
+        out.sample("hafront_tls_handshakes_total", listener, l.tls().handshakes_total());
+        out.sample("hafront_tls_resumed_handshakes_total", listener, l.tls().resumed_total());
+        counterSet(out, "hafront_tls_handshake_failures_total", listener, "reason", kTlsFailures,
+                   l.tls().handshake_failures());
+        out.sample("hafront_tls_shared_ticket_keys", listener, flag(l.tls().shared_ticket_keys()));
+    }
+}
+
 void renderThreads(Exposition &out, const v1::NodeStatus &status)
 {
     out.family("hafront_thread_stalled", T::Gauge,
@@ -291,6 +324,7 @@ std::string NodeMetrics::render(const v1::NodeStatus &status, double startTimeSe
     renderVips(out, status);
     renderBackends(out, status);
     renderListeners(out, status);
+    renderTls(out, status);
     renderThreads(out, status);
     return out.text();
 }

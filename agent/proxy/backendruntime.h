@@ -4,6 +4,7 @@
 #pragma once
 
 #include "proxy/accesslog.h"
+#include "proxy/tlscontext.h"
 
 #include "health/healthcounter.h"
 #include "stats/histogram.h"
@@ -57,6 +58,22 @@ struct ListenerRuntime {
     std::atomic<uint32_t> active{0};
     // Rejections the proxy answered itself, indexed like stats::kRejectStatuses.
     std::array<std::atomic<uint64_t>, stats::kRejectKinds> rejected{};
+    // TLS listeners: handshakes done, of them resumed (a session ticket), failed by reason.
+    std::atomic<uint64_t> tlsHandshakes{0}, tlsResumed{0};
+    std::array<std::atomic<uint64_t>, size_t(TlsFailure::Count)> tlsFailures{};
+    // The context new handshakes use; a reload swaps it (connections keep theirs).
+    std::shared_ptr<const TlsServerContext> tls() const
+    {
+        std::lock_guard lock(tlsMutex);
+        return tlsContext;
+    }
+    void setTls(std::shared_ptr<const TlsServerContext> context)
+    {
+        std::lock_guard lock(tlsMutex);
+        tlsContext = std::move(context);
+    }
+    mutable std::mutex tlsMutex;
+    std::shared_ptr<const TlsServerContext> tlsContext;
     void countReject(int status)
     {
         if (const size_t i = stats::rejectIndex(status); i < stats::kRejectKinds)

@@ -5,6 +5,7 @@
 #include "base/clock.h"
 #include "config/defaults.h"
 #include "http/httptext.h"
+#include "http/redirect.h"
 #include "proxy/sessionhost.h"
 #include "proxy/staticfile.h"
 #include "proxy/upstreamconnection.h"
@@ -89,6 +90,11 @@ void Exchange::begin(const std::shared_ptr<ClusterView> &view, size_t listenerIn
                                      ? std::to_string(fixed.status()) + " " + reasonOf(int(fixed.status())) + "\n"
                                      : expandResponseText(fixed.body(), request.verdict->host, target);
         return respond(int(fixed.status()), body, false, location.empty() ? std::string() : "Location: " + location + "\r\n");
+    }
+    if (route->redirect) {
+        const int status = http::redirectStatus(*route->redirect);
+        return respond(status, std::to_string(status) + " " + reasonOf(status) + "\n", false,
+                       "Location: " + http::redirectLocation(*route->redirect, request.verdict->host, target) + "\r\n");
     }
     if (!route->staticRoot.empty())
         return serveStatic(*route);

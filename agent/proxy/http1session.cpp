@@ -64,6 +64,14 @@ Http1Session::Http1Session(SessionHost &host, int fd_, size_t listenerIndex, std
     m_listenerRt = listener.rt;
     m_listenerRt->active.fetch_add(1, std::memory_order_relaxed);
     deadlineMicros = host.now() + int64_t(config::headerTimeoutMs(*listener.config)) * 1000;
+    m_tls = listener.config->has_tls();
+}
+
+Http1Session::Http1Session(SessionHost &host, int fd_, size_t listenerIndex, std::string clientIp,
+                           std::unique_ptr<Transport> transport)
+    : Http1Session(host, fd_, listenerIndex, std::move(clientIp), transport.get())
+{
+    m_ownedTransport = std::move(transport);
 }
 
 Http1Session::~Http1Session()
@@ -238,6 +246,7 @@ void Http1Session::dispatchHead()
     start.hasBody = m_body != Body::None;
     start.chunked = m_body == Body::Chunked;
     start.expectContinue = m_verdict.expectContinue;
+    start.scheme = m_tls ? "https" : "http";
     m_exchange.begin(view, m_listenerIndex, start);
     if (!dead && m_body == Body::None)
         requestEnded();
@@ -427,14 +436,19 @@ void Http1Session::sendHead(const ResponseHead &r)
     if (out.data.capacity() < kOutReserve)
         out.data.reserve(kOutReserve);   // one allocation on a new connection, not one per doubling
     appendStatusLine(out, r.status, r.reason);
+    const ListenerView &listener = m_host.view()->listeners[m_listenerIndex];
+    bool backendHsts = false;   // the backend's own Strict-Transport-Security wins
     for (const auto &[k, v] : *r.headers)
         if (!isHopByHop(k, r.connectionTokens) || (r.status == 101 && equalsLower(k, "upgrade"))) {
             out.append(k);
             out.append(": ");
             out.append(v);
             out.append("\r\n");
+            backendHsts = backendHsts || (!listener.hsts.empty() && equalsLower(k, "strict-transport-security"));
         }
-    if (m_host.view()->listeners[m_listenerIndex].config->served_by_header()) {
+    if (!listener.hsts.empty() && !backendHsts)
+        out.append(listener.hsts);
+    if (listener.config->served_by_header()) {
         out.append("X-Served-By: ");
         out.append(m_host.node());
         out.append("\r\n");
@@ -483,6 +497,7 @@ void Http1Session::sendLocal(int status, std::string_view body, bool closeAfter,
         m_closeAfter = true;
     m_out.append("HTTP/1.1 " + std::to_string(status) + " " + reasonOf(status) + "\r\n");
     m_out.append(extraHeaders);
+    m_out.append(m_host.view()->listeners[m_listenerIndex].hsts);
     m_out.append("Content-Type: text/plain; charset=utf-8\r\nContent-Length: " + std::to_string(body.size()) +
                  (m_closeAfter ? "\r\nConnection: close\r\n\r\n" : "\r\nConnection: keep-alive\r\n\r\n"));
     if (!m_headRequest)
@@ -500,8 +515,11 @@ void Http1Session::sendStatic(StaticFile *file)
     if (!m_keepAlive)
         m_closeAfter = true;
     std::string head = file->head(m_keepAlive && !m_closeAfter);
-    if (m_host.view()->listeners[m_listenerIndex].config->served_by_header())
+    const ListenerView &listener = m_host.view()->listeners[m_listenerIndex];
+    if (listener.config->served_by_header())
         head.insert(head.rfind("Connection: "), "X-Served-By: " + m_host.node() + "\r\n");
+    if (!listener.hsts.empty())
+        head.insert(head.rfind("Connection: "), listener.hsts);
     m_out.append(head);
     if (m_headRequest || file->empty()) {
         delete file;
@@ -623,6 +641,7 @@ void Http1Session::close()
     if (dead)
         return;
     m_exchange.clientGone();
+    m_transport->closing();
     m_host.destroy(this);
 }
 

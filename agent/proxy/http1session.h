@@ -32,6 +32,9 @@ public:
 
     // `transport` replaces the socket (tests, fuzzing, TLS); the session does not own it.
     Http1Session(SessionHost &host, int fd, size_t listenerIndex, std::string clientIp, Transport *transport = nullptr);
+    // A transport the session owns (TLS: handed over by the handshake).
+    Http1Session(SessionHost &host, int fd, size_t listenerIndex, std::string clientIp,
+                 std::unique_ptr<Transport> transport);
     ~Http1Session() override;
 
     void onEvent(uint32_t events) override;
@@ -89,6 +92,7 @@ private:
     size_t m_listenerIndex;
     ListenerRuntime *m_listenerRt;
     SocketTransport m_socket;
+    std::unique_ptr<Transport> m_ownedTransport;
     Transport *m_transport;
     llhttp_t m_parser;
     std::string m_in;
@@ -124,6 +128,7 @@ private:
     bool m_sentBefore = false;        // something was sent to the client: see flushClient()
     bool m_noDelay = false;           // TCP_NODELAY is on
     uint32_t m_interest;              // as registered with epoll
+    bool m_tls = false;               // the listener terminates TLS: X-Forwarded-Proto https, HSTS
     StaticFile *m_static = nullptr;
 };
 

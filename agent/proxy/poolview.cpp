@@ -94,9 +94,15 @@ std::unique_ptr<ClusterView> ClusterView::build(std::shared_ptr<const config::Sn
                                                                          : AccessLogFile::Format::Combined);
         for (const auto &r : l.route())
             lv.routes.push_back({r.host(), r.path_prefix(), view->pool(r.pool()), r.static_root(), config::indexOf(r),
-                                 r.exact(), r.replace_prefix(), r.has_respond() ? &r.respond() : nullptr});
+                                 r.exact(), r.replace_prefix(), r.has_respond() ? &r.respond() : nullptr,
+                                 r.has_redirect() ? &r.redirect() : nullptr});
         std::stable_sort(lv.routes.begin(), lv.routes.end(),
                          [](const RouteView &a, const RouteView &b) { return a.prefix.size() > b.prefix.size(); });
+        if (l.has_tls() && l.tls().hsts().max_age_s()) {
+            const auto &h = l.tls().hsts();
+            lv.hsts = "Strict-Transport-Security: max-age=" + std::to_string(h.max_age_s()) +
+                      (h.include_subdomains() ? "; includeSubDomains" : "") + (h.preload() ? "; preload" : "") + "\r\n";
+        }
         view->listeners.push_back(lv);
     }
     return view;

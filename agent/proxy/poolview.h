@@ -46,6 +46,7 @@ struct RouteView {
     bool exact = false;                       // nginx's "location ="
     std::string replacePrefix;                // proxy_pass with a URI part
     const v1::FixedResponse *respond = nullptr;   // answered by the proxy itself
+    const v1::Redirect *redirect = nullptr;       // a redirect built from the request
 };
 
 struct ListenerView {
@@ -54,6 +55,7 @@ struct ListenerView {
     std::vector<RouteView> routes;   // longest prefix first
     PoolView *pool = nullptr;        // TCP listeners
     AccessLogFile *accessLog = nullptr;
+    std::string hsts;                // "Strict-Transport-Security: ...\r\n" on TLS listeners that ask
 };
 
 struct ClusterView {

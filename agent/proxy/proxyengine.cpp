@@ -7,10 +7,45 @@
 #include "proxy/healthchecker.h"
 #include "proxy/worker.h"
 
+#include <algorithm>
+#include <atomic>
 #include <map>
 #include <thread>
 
 namespace hafront::proxy {
+namespace {
+
+void fillTlsStatus(const ListenerRuntime &rt, v1::TlsStatus &out)
+{
+    out.set_handshakes_total(rt.tlsHandshakes.load(std::memory_order_relaxed));
+    out.set_resumed_total(rt.tlsResumed.load(std::memory_order_relaxed));
+    for (size_t i = 0; i < kTlsFailureNames.size(); ++i)
+        if (const uint64_t v = rt.tlsFailures[i].load(std::memory_order_relaxed)) {
+            auto *c = out.add_handshake_failures();
+            c->set_name(kTlsFailureNames[i]);
+            c->set_value(v);
+        }
+    const auto context = rt.tls();
+    if (!context)
+        return;
+    out.set_shared_ticket_keys(context->sharedTicketKeys());
+    out.set_loaded_wall_us(context->loadedWallMicros());
+    for (size_t i = 0; i < context->certificates().size(); ++i) {
+        const tls::CertificateInfo &info = context->certificates()[i];
+        auto *c = out.add_certificate();
+        for (const auto &n : info.names)
+            c->add_names(n);
+        c->set_subject(info.subject);
+        c->set_issuer(info.issuer);
+        c->set_not_before(info.notBefore);
+        c->set_not_after(info.notAfter);
+        c->set_sha256(info.sha256);
+        c->set_key_type(info.keyType);
+        c->set_cert_file(context->certificateFiles()[i]);
+    }
+}
+
+} // namespace
 
 struct ProxyEngine::Impl {
     config::SnapshotStore &store;
@@ -20,6 +55,49 @@ struct ProxyEngine::Impl {
     std::unique_ptr<HealthChecker> health;
     Liveness *liveness = nullptr;
     bool started = false;
+    std::atomic<const v1::Cluster *> tlsLoadedFor{nullptr};   // the config the TLS contexts were built from
+
+    // Builds every TLS listener's context from the snapshot's config, which
+    // reads the certificate files again: on every reload (SIGHUP), even when
+    // the text did not change, so renewed files are served at once. A file
+    // that fails keeps that listener's previous certificates (at start: fails).
+    Status loadTls(const config::Snapshot &snap, bool atStart)
+    {
+        tlsLoadedFor = snap.cluster.get();
+        for (const auto &l : snap.cluster->listener()) {
+            if (!l.has_tls())
+                continue;
+            ListenerRuntime &rt = registry.listener(l.name(), l.bind());
+            auto context = TlsServerContext::build(l.tls());
+            std::map<std::string, std::string> fields{{"listener", l.name()}};
+            if (!context) {
+                if (atStart)
+                    return fail("listener " + l.name() + ": " + context.error());
+                fields["result"] = "refused";
+                events.record(v1::CONFIG, "tls",
+                              "listener " + l.name() + ": certificates not replaced, the previous stay: " +
+                                  context.error(),
+                              fields, wallMicros(), monoMicros());
+                continue;
+            }
+            std::vector<std::string> seen;   // an ECDSA and an RSA certificate share names
+            std::string names;
+            for (const auto &c : context.value()->certificates())
+                for (const auto &n : c.names)
+                    if (std::find(seen.begin(), seen.end(), n) == seen.end()) {
+                        seen.push_back(n);
+                        names += (names.empty() ? "" : ",") + n;
+                    }
+            fields["result"] = "ok";
+            fields["certificates"] = std::to_string(context.value()->certificates().size());
+            fields["names"] = names;
+            rt.setTls(context.value());
+            events.record(v1::CONFIG, "tls",
+                          "listener " + l.name() + ": " + fields["certificates"] + " certificate(s) loaded for " + names,
+                          fields, wallMicros(), monoMicros());
+        }
+        return {};
+    }
 
     // Request rates, computed from counter deltas over at least a second.
     struct Rate {
@@ -72,6 +150,12 @@ Status ProxyEngine::start(Liveness *liveness)
         }
     if (snap->cluster->listener_size() == 0)
         count = 0;   // nothing to serve: no threads
+    if (auto ok = m_impl->loadTls(*snap, true); !ok)
+        return ok;
+    m_impl->store.addObserver([impl = m_impl.get()](const std::shared_ptr<const config::Snapshot> &next) {
+        if (next->cluster.get() != impl->tlsLoadedFor)   // a reload, not a runtime override
+            impl->loadTls(*next, false).ok();
+    });
     for (uint32_t i = 0; i < count; ++i) {
         auto w = std::make_unique<Worker>(int(i), m_impl->store, m_impl->registry);
         if (auto ok = w->bindListeners(); !ok) {
@@ -211,6 +295,8 @@ void ProxyEngine::fillStatus(v1::NodeStatus &status) const
                 c->set_name(std::to_string(stats::kRejectStatuses[i]));
                 c->set_value(v);
             }
+        if (l.has_tls())
+            fillTlsStatus(rt, *ls->mutable_tls());
     }
 }
 

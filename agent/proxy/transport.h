@@ -27,6 +27,8 @@ public:
     virtual void setNoDelay() = 0;
     // A read that needs the socket writable first (a TLS handshake): wait for EPOLLOUT.
     virtual bool readNeedsWritable() const { return false; }
+    // The connection is about to close: say goodbye in the protocol (TLS close_notify).
+    virtual void closing() {}
 };
 
 // A plain TCP socket; the fd stays the owner's (the worker closes it).

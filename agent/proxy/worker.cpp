@@ -8,6 +8,7 @@
 #include "config/defaults.h"
 #include "proxy/http1session.h"
 #include "proxy/tcpsession.h"
+#include "proxy/tlstransport.h"
 #include "proxy/upstreamconnection.h"
 
 #include <algorithm>
@@ -179,6 +180,19 @@ void Worker::destroy(IoHandle *h)
     m_graveyard.push_back(h);
 }
 
+void Worker::replace(IoHandle *old, IoHandle *next, uint32_t events)
+{
+    next->fd = old->fd;
+    epoll_event ev{};
+    ev.events = events;
+    ev.data.ptr = next;
+    ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, next->fd, &ev);
+    m_handles.push_back(next);
+    old->dead = true;   // a pending event of this batch for it is skipped
+    m_graveyard.push_back(old);
+    m_clients.fetch_add(int(next->clientConnection) - int(old->clientConnection), std::memory_order_relaxed);
+}
+
 void Worker::noteBackendFailure(BackendRuntime &b)
 {
     std::lock_guard lock(b.mutex);
@@ -256,6 +270,21 @@ void Worker::startSession(const Accepted &a)
     if (a.tcp) {
         setNoDelay(a.fd);   // an HTTP session sets it at its second send (Http1Session::flushClient)
         TcpSession::start(*this, a.fd, a.listener);
+    } else if (m_view->listeners[a.listener].config->has_tls()) {
+        ListenerRuntime &rt = *m_view->listeners[a.listener].rt;
+        const auto context = rt.tls();
+        SSL *ssl = context ? context->newSsl(a.fd) : nullptr;
+        if (!ssl) {   // no certificate loaded (refused at start) or OpenSSL out of memory
+            rt.tlsFailures[size_t(TlsFailure::Other)].fetch_add(1, std::memory_order_relaxed);
+            ::close(a.fd);
+            return;
+        }
+        const auto &cfg = *m_view->listeners[a.listener].config;
+        auto *h = new TlsHandshake(*this, a.fd, a.listener, config::formatIPv4(a.peer),
+                                   std::make_unique<TlsTransport>(ssl, context),
+                                   int64_t(config::headerTimeoutMs(cfg)) * 1000);
+        add(h, TlsHandshake::kInitialInterest);
+        h->onEvent(EPOLLIN);   // the ClientHello is often here already
     } else {
         auto *s = new Http1Session(*this, a.fd, a.listener, config::formatIPv4(a.peer));
         add(s, Http1Session::kInitialInterest);

@@ -39,6 +39,7 @@ public:
     void add(IoHandle *handle, uint32_t events) override;
     void modify(IoHandle *handle, uint32_t events) override;
     void destroy(IoHandle *handle) override;   // closes the fd now, deletes after the batch
+    void replace(IoHandle *old, IoHandle *next, uint32_t events) override;
     UpstreamConnection *acquireUpstream(BackendRuntime &backend, std::string &error) override;
     void releaseUpstream(UpstreamConnection *connection) override;
     void noteBackendFailure(BackendRuntime &backend) override;

@@ -2,6 +2,7 @@
 
 #include "config/address.h"
 #include "config/defaults.h"
+#include "config/tlsvalidator.h"
 
 #include <filesystem>
 #include <map>
@@ -274,8 +275,11 @@ private:
         const bool hasStatic = !r.static_root().empty();
         const bool hasPool = !r.pool().empty();
         const bool hasRespond = r.has_respond();
-        if (int(hasStatic) + int(hasPool) + int(hasRespond) != 1)
-            error(path, "route needs exactly one of static_root, pool or respond");
+        const bool hasRedirect = r.has_redirect();
+        if (int(hasStatic) + int(hasPool) + int(hasRespond) + int(hasRedirect) != 1)
+            error(path, "route needs exactly one of static_root, pool, respond or redirect");
+        if (hasRedirect)
+            checkRedirect(r.redirect(), at(path, "redirect"), m_findings);
         if (hasRespond && (r.respond().status() < 200 || r.respond().status() > 599))
             error(at(at(path, "respond"), "status"),
                   "respond status " + std::to_string(r.respond().status()) + " is outside 200-599");
@@ -312,6 +316,8 @@ private:
                 error(path, "HTTP listener " + q(l.name()) + " has no route");
             for (int i = 0; i < l.route_size(); ++i)
                 checkRoute(l.route(i), at(path, "route", i));
+            if (l.has_tls())
+                checkListenerTls(l, path, m_options, m_findings);
         } else {
             if (l.route_size() > 0)
                 error(at(path, "route", 0), "HTTP route on TCP listener " + q(l.name()));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "hafront/v1/cluster.pb.h"
+#include "tls/certificateinfo.h"
 
 #include <functional>
 #include <string>
@@ -19,6 +20,10 @@ struct Finding {
 struct ValidateOptions {
     // Answers whether a static root exists; the default asks the filesystem.
     std::function<bool(const std::string &path)> directoryExists;
+    // Load TLS files; the defaults read them (tls/certificateinfo.h).
+    std::function<Result<tls::CertificateInfo>(const std::string &cert, const std::string &key)> loadCertificate;
+    std::function<Result<std::string>(const std::string &file)> loadTicketSecret;
+    std::function<int64_t()> now;   // Unix seconds, for expiry; default the clock
 };
 
 std::vector<Finding> validateCluster(const v1::Cluster &cluster, const ValidateOptions &options = {});

@@ -139,6 +139,10 @@ LoadResult loadClusterText(const std::string &text, const std::string &fileName,
 
     ValidateOptions options;
     options.directoryExists = [&](const std::string &path) { return fs::is_directory(resolve(baseDir, path)); };
+    options.loadCertificate = [&](const std::string &cert, const std::string &key) {
+        return tls::loadCertificate(resolve(baseDir, cert), resolve(baseDir, key));
+    };
+    options.loadTicketSecret = [&](const std::string &file) { return tls::loadTicketSecret(resolve(baseDir, file)); };
     for (const auto &finding : validateCluster(result.cluster, options)) {
         const Position pos = locate(locations, finding.path);
         auto &list = finding.warning ? result.warnings : result.errors;
@@ -150,10 +154,20 @@ LoadResult loadClusterText(const std::string &text, const std::string &fileName,
     };
     std::stable_sort(result.errors.begin(), result.errors.end(), byPosition);
     std::stable_sort(result.warnings.begin(), result.warnings.end(), byPosition);
-    for (auto &listener : *result.cluster.mutable_listener())
+    for (auto &listener : *result.cluster.mutable_listener()) {
         for (auto &route : *listener.mutable_route())
             if (!route.static_root().empty())
                 route.set_static_root(resolve(baseDir, route.static_root()));
+        if (!listener.has_tls())
+            continue;
+        for (auto &c : *listener.mutable_tls()->mutable_certificate()) {   // TLS files too, like static roots
+            c.set_cert_file(resolve(baseDir, c.cert_file()));
+            c.set_key_file(resolve(baseDir, c.key_file()));
+        }
+        if (!listener.tls().session_ticket_secret_file().empty())
+            listener.mutable_tls()->set_session_ticket_secret_file(
+                resolve(baseDir, listener.tls().session_ticket_secret_file()));
+    }
     return result;
 }
 

@@ -61,6 +61,16 @@ const char *healthName(v1::Health h)
     }
 }
 
+std::string formatDate(int64_t unixSeconds)
+{
+    const std::time_t t = std::time_t(unixSeconds);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return buf;
+}
+
 } // namespace
 
 std::string formatDuration(uint64_t msTotal)
@@ -115,6 +125,32 @@ std::string formatStatus(const v1::NodeStatus &st)
                             std::to_string(l.active_connections()), std::to_string(l.accepted_total())});
         out += "\n" + table(rows);
     }
+    std::vector<Row> certs{{"CERTIFICATE", "NAMES", "KEY", "ISSUER", "NOT AFTER", "SHA-256"}};
+    std::string tlsLines;
+    for (const auto &l : st.listeners()) {
+        if (!l.has_tls())
+            continue;
+        const int64_t now = st.wall_time_us() / 1000000;
+        for (const auto &c : l.tls().certificate()) {
+            std::string names;
+            for (const auto &n : c.names())
+                names += (names.empty() ? "" : ",") + n;
+            std::string notAfter = formatDate(c.not_after());
+            const int64_t days = (c.not_after() - now) / 86400;
+            notAfter += c.not_after() < now ? " (EXPIRED)" : " (" + std::to_string(days) + "d" + (days < 14 ? ", RENEW" : "") + ")";
+            certs.push_back({l.name(), names, c.key_type(), c.issuer(), notAfter, c.sha256().substr(0, 23) + "..."});
+        }
+        const auto &t = l.tls();
+        std::string failures;
+        for (const auto &f : t.handshake_failures())
+            failures += " " + f.name() + "=" + std::to_string(f.value());
+        tlsLines += "TLS " + l.name() + ": " + std::to_string(t.handshakes_total()) + " handshakes, " +
+                    std::to_string(t.resumed_total()) + " resumed" +
+                    (t.shared_ticket_keys() ? " (ticket keys shared)" : " (ticket keys of this node only)") +
+                    (failures.empty() ? "" : ", failed:" + failures) + "\n";
+    }
+    if (certs.size() > 1)
+        out += "\n" + table(certs) + tlsLines;
     for (const auto &t : st.threads())   // quiet while all is well
         if (t.stalled())
             out += "\nSTALLED thread " + t.name() + ": no progress for " + formatDuration(t.since_progress_ms()) +

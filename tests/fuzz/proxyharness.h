@@ -169,6 +169,12 @@ public:
     }
     void modify(IoHandle *handle, uint32_t events) override { m_interest[handle] = events; }
     void destroy(IoHandle *handle) override { handle->dead = true; }
+    void replace(IoHandle *old, IoHandle *next, uint32_t events) override
+    {
+        next->fd = old->fd;
+        old->dead = true;
+        add(next, events);
+    }
     UpstreamConnection *acquireUpstream(BackendRuntime &backend, std::string &error) override
     {
         for (auto it = m_idle.begin(); it != m_idle.end(); ++it)

@@ -8,6 +8,10 @@
 #include <google/protobuf/util/message_differencer.h>
 
 #include <QTemporaryDir>
+
+#include "tlstesting.h"
+
+#include <fstream>
 #include <QtTest>
 
 using hafront::config::loadClusterFile;
@@ -61,6 +65,13 @@ private slots:
     {
         QVERIFY(m_dir.isValid());
         QVERIFY(QDir().mkpath(staticRoot()));
+        const std::string tlsDir = (m_dir.path() + "/tls").toStdString();
+        QVERIFY(QDir().mkpath(m_dir.path() + "/tls"));
+        tlstesting::Authority ca(tlsDir);
+        ca.issue("www", {"www.example.test"});
+        ca.issue("api", {"api.example.test"});
+        ca.issue("old", {"www.example.test"}, tlstesting::Key::Ecdsa, -100, -10);
+        std::ofstream(tlsDir + "/short") << "short";
     }
 
     void baseConfigIsValid()
@@ -69,6 +80,84 @@ private slots:
         QVERIFY2(r.ok(), r.ok() ? "" : r.errors[0].format().c_str());
         QCOMPARE(QString::fromStdString(hafront::config::summarize(r.cluster)),
                  QStringLiteral("2 nodes, 1 VIP, 2 pools, 3 backends, 2 listeners"));
+    }
+
+    // TLS: each file problem at the field that names the file; an expired
+    // certificate is a warning (the listener still starts); a route host no
+    // certificate covers is an error. CERT/KEY/... are files made here.
+    void tlsProblemsAreReportedAtTheField_data()
+    {
+        QTest::addColumn<QString>("tls");
+        QTest::addColumn<QString>("route");
+        QTest::addColumn<QStringList>("errors");     // "ANCHOR|MESSAGE" on the tls line (or ROUTE| on the route line)
+        QTest::addColumn<QStringList>("warnings");
+        const QString route = R"(  route { path_prefix: "/" pool: "app" } })";
+        QTest::newRow("valid") << R"(  tls { certificate { cert_file: "www.pem" key_file: "www.key" } })" << route
+                               << QStringList{} << QStringList{};
+        QTest::newRow("missing certificate file")
+            << R"(  tls { certificate { cert_file: "nope.pem" key_file: "www.key" } })" << route
+            << QStringList{"cert_file:|cannot read certificate DIR/nope.pem: No such file or directory"} << QStringList{};
+        QTest::newRow("key of another certificate")
+            << R"(  tls { certificate { cert_file: "www.pem" key_file: "api.key" } })" << route
+            << QStringList{"key_file:|key DIR/api.key does not belong to certificate DIR/www.pem"} << QStringList{};
+        QTest::newRow("expired certificate is a warning")
+            << R"(  tls { certificate { cert_file: "old.pem" key_file: "old.key" } })" << route << QStringList{}
+            << QStringList{"cert_file:|warning: certificate 'old.pem' expired 10 days ago"};
+        QTest::newRow("route host no certificate covers")
+            << R"(  tls { certificate { cert_file: "www.pem" key_file: "www.key" } })"
+            << R"(  route { host: "shop.test" path_prefix: "/" pool: "app" } })"
+            << QStringList{"ROUTE|host:|no certificate of listener 'web' covers 'shop.test'"} << QStringList{};
+        QTest::newRow("unknown ALPN")
+            << R"(  tls { certificate { cert_file: "www.pem" key_file: "www.key" } alpn: "spdy/3" })" << route
+            << QStringList{"alpn:|ALPN 'spdy/3' is not one of \"h2\", \"http/1.1\""} << QStringList{};
+        QTest::newRow("short ticket secret")
+            << R"(  tls { certificate { cert_file: "www.pem" key_file: "www.key" } session_ticket_secret_file: "short" })"
+            << route
+            << QStringList{"session_ticket_secret_file:|session ticket secret DIR/short holds 5 bytes; at least 32 are "
+                           "needed (e.g. head -c 48 /dev/urandom | base64)"}
+            << QStringList{};
+        QTest::newRow("no certificate") << R"(  tls { min_version: TLS1_3 })" << route
+                                        << QStringList{"tls|tls needs at least one certificate { cert_file key_file }"}
+                                        << QStringList{};
+    }
+    void tlsProblemsAreReportedAtTheField()
+    {
+        QFETCH(QString, tls);
+        QFETCH(QString, route);
+        QFETCH(QStringList, errors);
+        QFETCH(QStringList, warnings);
+        const QString dir = m_dir.path() + "/tls";
+        QStringList lines = kBase;
+        lines[11] = R"(listener { name: "web" bind: "192.0.2.100:443")";
+        lines[12] = tls;
+        lines[13] = route;
+        for (auto &l : lines)
+            l.replace("STATIC", staticRoot());
+        const auto r = loadClusterText(lines.join('\n').toStdString(), dir.toStdString() + "/tls.conf", dir.toStdString());
+        auto expect = [&](const QStringList &rows) {
+            QStringList want;
+            for (QString row : rows) {
+                row.replace("DIR", dir);
+                int line = 13;
+                if (row.startsWith("ROUTE|")) {
+                    row = row.mid(6);
+                    line = 14;
+                }
+                const auto parts = row.split('|');
+                const int col = lines.value(line - 1).indexOf(parts[0]) + 1;
+                want << QStringLiteral("%1/tls.conf:%2:%3: %4").arg(dir).arg(line).arg(col).arg(parts.mid(1).join('|'));
+            }
+            return want;
+        };
+        QStringList gotErrors, gotWarnings;
+        for (const auto &e : r.errors)
+            gotErrors << QString::fromStdString(e.format());
+        for (const auto &w : r.warnings)
+            gotWarnings << QString::fromStdString(w.format());
+        QCOMPARE(gotErrors, expect(errors));
+        QCOMPARE(gotWarnings, expect(warnings));
+        if (errors.isEmpty())   // paths are resolved against the config's folder for the agent
+            QVERIFY(QString::fromStdString(r.cluster.listener(0).tls().certificate(0).cert_file()).startsWith(dir + "/"));
     }
 
     void invalidConfigIsReportedAtTheField_data()
@@ -174,7 +263,7 @@ private slots:
             << QStringList{"15|bind:|listener 'web' already binds 192.0.2.100:80"};
         QTest::newRow("route with both a pool and a static root")
             << 14 << R"(  route { path_prefix: "/" pool: "app" static_root: "STATIC" } })"
-            << QStringList{"14|route|route needs exactly one of static_root, pool or respond"};
+            << QStringList{"14|route|route needs exactly one of static_root, pool, respond or redirect"};
         QTest::newRow("respond with a status outside 200-599")
             << 14 << R"(  route { path_prefix: "/" respond { status: 700 } } })"
             << QStringList{"14|status:|respond status 700 is outside 200-599"};

@@ -1,0 +1,2 @@
+hafront_add_test(tst_tls SOURCES tst_tls.cpp LIBS hafront_common LABELS unit)
+hafront_add_test(tst_tlscontext SOURCES tst_tlscontext.cpp LIBS hafront_agent_lib LABELS unit)
