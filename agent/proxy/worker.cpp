@@ -7,6 +7,7 @@
 #include "config/address.h"
 #include "config/defaults.h"
 #include "proxy/http1session.h"
+#include "proxy/http2session.h"
 #include "proxy/tcpsession.h"
 #include "proxy/upstreamconnection.h"
 
@@ -256,6 +257,12 @@ void Worker::startSession(const Accepted &a)
     if (a.tcp) {
         setNoDelay(a.fd);   // an HTTP session sets it at its second send (Http1Session::flushClient)
         TcpSession::start(*this, a.fd, a.listener);
+    } else if (config::http2Enabled(*m_view->listeners[a.listener].config)) {   // h2c, prior knowledge
+        auto *s = new Http2Session(*this, a.fd, a.listener, config::formatIPv4(a.peer));
+        add(s, Http2Session::kInitialInterest);
+        s->start();
+        if (!s->dead)
+            s->onEvent(EPOLLIN);
     } else {
         auto *s = new Http1Session(*this, a.fd, a.listener, config::formatIPv4(a.peer));
         add(s, Http1Session::kInitialInterest);
@@ -394,6 +401,10 @@ void Worker::run()
                 if (!h->dead)
                     if (auto *s = dynamic_cast<Http1Session *>(h); s && s->busy())
                         busy = true;
+                    else if (auto *s2 = dynamic_cast<Http2Session *>(h)) {
+                        s2->drain();   // GOAWAY once; the open streams finish
+                        busy = busy || (!s2->dead && s2->busy());
+                    }
             if (!busy || m_now >= m_stopDeadline.load())
                 break;
         }
