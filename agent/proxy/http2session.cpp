@@ -696,11 +696,8 @@ int Http2Session::onBeginHeaders(const nghttp2_frame &frame)
         return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
     // Beyond the advertised limit (the client may not have our SETTINGS yet,
     // or ignores them): refused, and a refusal costs from the control budget.
-    if (m_streams.size() >= m_maxStreams) {
-        if (!m_control.take(m_host.now(), kControlPerSecond, kControlBurst))
-            terminate(stats::Goaway::ControlFlood, NGHTTP2_ENHANCE_YOUR_CALM);
-        else
-            nghttp2_submit_rst_stream(m_session, NGHTTP2_FLAG_NONE, frame.hd.stream_id, NGHTTP2_REFUSED_STREAM);
+    if (m_streams.size() >= m_maxStreams) {   // counted when the reset is sent (onFrameSend)
+        nghttp2_submit_rst_stream(m_session, NGHTTP2_FLAG_NONE, frame.hd.stream_id, NGHTTP2_REFUSED_STREAM);
         return 0;   // no Stream: its fields and frames are ignored until the reset leaves
     }
     auto s = std::make_unique<Stream>(*this, frame.hd.stream_id);
@@ -836,6 +833,11 @@ void Http2Session::dispatch(Stream &s, bool endStream)
     }
     const int code = methodCode(head.method);
     s.headRequest = code == HTTP_HEAD;
+    if (code == HTTP_CONNECT) {   // as for HTTP/1 (no :path to check)
+        refused = true;
+        why = "CONNECT is not proxied";
+        s.verdict.status = 405;
+    }
     http::RequestFacts facts;
     facts.head = &head;
     facts.methodCode = code < 0 ? HTTP_GET : code;
@@ -951,6 +953,11 @@ int Http2Session::onStreamClose(int32_t streamId, uint32_t)
 
 int Http2Session::onFrameSend(const nghttp2_frame &frame)
 {
+    // Streams refused beyond the limit (by nghttp2 itself or by us) cost
+    // from the control budget: opening them in a loop is a flood too.
+    if (frame.hd.type == NGHTTP2_RST_STREAM && frame.rst_stream.error_code == NGHTTP2_REFUSED_STREAM &&
+        !m_control.take(m_host.now(), kControlPerSecond, kControlBurst))
+        terminate(stats::Goaway::ControlFlood, NGHTTP2_ENHANCE_YOUR_CALM);
     // The response ended while the client still sends its request (a refusal,
     // a 413): NO_ERROR reset, so the client stops (RFC 9113 8.1).
     if ((frame.hd.type == NGHTTP2_HEADERS || frame.hd.type == NGHTTP2_DATA) &&
