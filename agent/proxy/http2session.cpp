@@ -491,7 +491,7 @@ void Http2Session::feed(const char *data, size_t size)
     if (n < 0) {
         // A fatal error (NOMEM, a callback's failure, a flood nghttp2 caught):
         // say GOAWAY if we still can, then close.
-        countGoaway(m_memoryExceeded ? stats::Goaway::Memory : stats::Goaway::Protocol);
+        setGoawayReason(m_memoryExceeded ? stats::Goaway::Memory : stats::Goaway::Protocol);
         nghttp2_session_terminate_session(m_session, NGHTTP2_INTERNAL_ERROR);
         m_terminated = true;
         m_closing = true;
@@ -532,7 +532,7 @@ void Http2Session::flushPass()
             m_inNghttp2 = false;
             if (n < 0) {
                 if (!m_terminated)
-                    countGoaway(m_memoryExceeded ? stats::Goaway::Memory : stats::Goaway::Protocol);
+                    setGoawayReason(m_memoryExceeded ? stats::Goaway::Memory : stats::Goaway::Protocol);
                 m_failed = true;
                 return;
             }
@@ -613,15 +613,18 @@ void Http2Session::drain()
     if (m_draining || m_terminated || dead)
         return;
     m_draining = true;
-    countGoaway(stats::Goaway::Drain);
+    setGoawayReason(stats::Goaway::Drain);
     nghttp2_submit_goaway(m_session, NGHTTP2_FLAG_NONE, nghttp2_session_get_last_proc_stream_id(m_session),
                           NGHTTP2_NO_ERROR, nullptr, 0);
     flushOut();
 }
 
-void Http2Session::countGoaway(stats::Goaway reason)
+// Counted when the frame leaves (onFrameSend), by the reason last given;
+// one nghttp2 sends on its own (a connection error it found) is Protocol.
+void Http2Session::setGoawayReason(stats::Goaway reason)
 {
-    m_listenerRt->h2Goaway[size_t(reason)].fetch_add(1, std::memory_order_relaxed);
+    m_goawayReason = reason;
+    m_goawayReasonSet = true;
 }
 
 // The connection ends: GOAWAY with `errorCode`, counted once by `reason`;
@@ -633,7 +636,7 @@ void Http2Session::terminate(stats::Goaway reason, uint32_t errorCode)
         return;
     m_terminated = true;
     m_closing = true;
-    countGoaway(reason);
+    setGoawayReason(reason);
     nghttp2_session_terminate_session(m_session, errorCode);
     deadlineMicros = m_host.now() + 1'000'000;
     flushOut();
@@ -953,6 +956,11 @@ int Http2Session::onStreamClose(int32_t streamId, uint32_t)
 
 int Http2Session::onFrameSend(const nghttp2_frame &frame)
 {
+    if (frame.hd.type == NGHTTP2_GOAWAY) {
+        const stats::Goaway reason = m_goawayReasonSet ? m_goawayReason : stats::Goaway::Protocol;
+        m_listenerRt->h2Goaway[size_t(reason)].fetch_add(1, std::memory_order_relaxed);
+        m_goawayReasonSet = false;
+    }
     // Streams refused beyond the limit (by nghttp2 itself or by us) cost
     // from the control budget: opening them in a loop is a flood too.
     if (frame.hd.type == NGHTTP2_RST_STREAM && frame.rst_stream.error_code == NGHTTP2_REFUSED_STREAM &&

@@ -104,7 +104,7 @@ private:
     void dispatch(Stream &stream, bool endStream);
     void finishRequest(Stream &stream);
     void terminate(stats::Goaway reason, uint32_t errorCode);
-    void countGoaway(stats::Goaway reason);
+    void setGoawayReason(stats::Goaway reason);
     void resetStream(Stream &stream, uint32_t errorCode);
     void progress();
     void sweepClosed();
@@ -133,6 +133,8 @@ private:
     int64_t m_idleMicros = 0;
     int64_t m_progressMicros = 0;     // a stream opened or closed, or DATA moved
     FrameBudget m_resets, m_control;
+    stats::Goaway m_goawayReason{};    // of the GOAWAY queued next (setGoawayReason)
+    bool m_goawayReasonSet = false;
     uint32_t m_continuations = 0;     // in the header block being read
     bool m_inNghttp2 = false;         // inside mem_recv / mem_send: no sending, no deleting
     bool m_wantFlush = false;
