@@ -95,7 +95,7 @@ node { name: "b" address: "127.0.0.1" workers: 2 }
 pool { name: "app"
   backend { name: "b1" address: "127.0.0.1:$B1" }
   backend { name: "b2" address: "127.0.0.1:$B2" }
-  health { http { path: "/small" } interval_ms: 1000 } }
+  health { http { path: "/small" } interval_ms: 5000 timeout_ms: 5000 fall: 3 } }   # no flaps at saturation (nginx/HAProxy have no checks here)
 listener { name: "web" bind: "127.0.0.1:$P_HF" http2 { enabled: true } route { path_prefix: "/" pool: "app" } }
 EOF
 
@@ -106,7 +106,7 @@ haproxy -f "$WORK/haproxy.cfg" > "$WORK/logs/haproxy.log" 2>&1 & PIDS+=($!); PID
   > "$WORK/logs/agent.log" 2>&1 & PIDS+=($!); PID_HF=$!
 
 wait_port() {  # port [--http2-prior-knowledge]
-  for _ in $(seq 1 50); do
+  for _ in $(seq 1 150); do
     curl -fsS -o /dev/null ${2:-} "http://127.0.0.1:$1/small" 2>/dev/null && return 0
     sleep 0.1
   done
@@ -133,6 +133,7 @@ run_h2load() {  # pid port
   t0=$(cpu_ticks "$pid")
   out=$(h2load -t"$THREADS" -c"$CLIENTS" -m"$STREAMS" -D"$DURATION" --log-file="$log" \
         "http://127.0.0.1:$port/small" 2>&1)
+  echo "$out" >> "$WORK/logs/h2load.$port.out"
   t1=$(cpu_ticks "$pid")
   local rps done_ failed errored timeout non2xx p99
   rps=$(awk '/^finished in/ {gsub(",", ""); print $4}' <<<"$out")
