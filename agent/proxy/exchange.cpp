@@ -239,6 +239,7 @@ void Exchange::requestEnd(std::string_view trailerLines)
 }
 
 bool Exchange::backendBackedUp() const { return m_upstream && m_upstream->backedUp(); }
+size_t Exchange::upstreamPending() const { return m_upstream ? m_upstream->pendingOut() : 0; }
 bool Exchange::clientBackedUp() const { return m_downstream.backedUp(); }
 
 void Exchange::clientGone()

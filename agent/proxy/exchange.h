@@ -52,6 +52,7 @@ public:
     void clientEndedTunnel();            // the client half-closed its side of a tunnel
     bool upstreamHasRequest() const { return m_dispatched; }
     bool backendBackedUp() const;        // stop reading the client's body
+    size_t upstreamPending() const;      // request bytes the backend connection holds unsent
     const std::string &clientIp() const { return m_clientIp; }
 
     // From the upstream connection.

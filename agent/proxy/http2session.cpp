@@ -327,7 +327,7 @@ public:
     }
     void pauseRequestBody(bool paused) override
     {
-        if (paused || !unconsumed || closed)
+        if (paused || !unconsumed || closed || exchange.upstreamPending() >= kRequestHeld)
             return;
         nghttp2_session_consume(session.m_session, id, unconsumed);
         unconsumed = 0;
@@ -927,8 +927,9 @@ int Http2Session::onDataChunk(uint8_t, int32_t streamId, const uint8_t *data, si
     if (stream(streamId) != s || s->closed)
         return 0;
     // Flow control follows the upstream: bytes it has not taken stay out of
-    // the client's window until Exchange::resumeFromUpstream.
-    if (s->exchange.backendBackedUp())
+    // the client's window until Exchange::resumeFromUpstream (which comes
+    // once the backend connection holds less than kRequestHeld).
+    if (s->exchange.upstreamPending() >= kRequestHeld || s->exchange.backendBackedUp())
         s->unconsumed += len;
     else
         nghttp2_session_consume(m_session, streamId, len);

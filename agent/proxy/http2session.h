@@ -55,6 +55,7 @@ class Http2Session : public IoHandle {
 public:
     static constexpr uint32_t kInitialInterest = EPOLLIN | EPOLLRDHUP;
     static constexpr size_t kStreamBuffer = 256u << 10;    // response bytes one stream holds before pausing its backend
+    static constexpr size_t kRequestHeld = 256u << 10;     // request bytes a backend connection holds before the window stays shut
     static constexpr size_t kConnectionWindow = 1u << 20;  // the connection's receive window
     static constexpr size_t kMemoryCap = 8u << 20;         // what nghttp2 may allocate for one connection
     static constexpr uint32_t kMaxContinuations = 32;      // CONTINUATION frames in one header block
