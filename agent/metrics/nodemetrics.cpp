@@ -24,6 +24,7 @@ const std::vector<std::string> kRejectCodes = [] {
         codes.push_back(std::to_string(status));
     return codes;
 }();
+const std::vector<std::string> kGoawayReasons(stats::kGoawayReasons.begin(), stats::kGoawayReasons.end());
 
 const std::vector<std::string> kTlsFailures(proxy::kTlsFailureNames.begin(), proxy::kTlsFailureNames.end());
 
@@ -249,6 +250,13 @@ void renderListeners(Exposition &out, const v1::NodeStatus &status)
     out.family("hafront_listener_requests_total", T::Counter, "Client requests received.");
     out.family("hafront_listener_rejected_requests_total", T::Counter,
                "Requests the proxy answered itself with an error status, by status code.");
+    out.family("hafront_listener_h2_connections_active", T::Gauge, "HTTP/2 client connections open now.");
+    out.family("hafront_listener_h2_streams_active", T::Gauge, "HTTP/2 streams open now.");
+    out.family("hafront_listener_h2_streams_total", T::Counter, "HTTP/2 streams opened by clients.");
+    out.family("hafront_listener_h2_resets_received_total", T::Counter, "RST_STREAM frames received from clients.");
+    out.family("hafront_listener_h2_goaway_sent_total", T::Counter,
+               "GOAWAY frames sent to HTTP/2 clients, by reason (drain, idle, protocol, rapid_reset, continuation, "
+               "control_flood, header_list, memory).");
     for (const auto &l : status.listeners()) {
         const Labels listener{{"listener", l.name()}};
         out.sample("hafront_listener_info",
@@ -260,6 +268,13 @@ void renderListeners(Exposition &out, const v1::NodeStatus &status)
         out.sample("hafront_listener_active_connections", listener, uint64_t(l.active_connections()));
         out.sample("hafront_listener_requests_total", listener, l.requests_total());
         counterSet(out, "hafront_listener_rejected_requests_total", listener, "code", kRejectCodes, l.rejected());
+        if (l.protocol() == v1::TCP)
+            continue;
+        out.sample("hafront_listener_h2_connections_active", listener, uint64_t(l.h2_connections_active()));
+        out.sample("hafront_listener_h2_streams_active", listener, uint64_t(l.h2_streams_active()));
+        out.sample("hafront_listener_h2_streams_total", listener, l.h2_streams_total());
+        out.sample("hafront_listener_h2_resets_received_total", listener, l.h2_resets_received_total());
+        counterSet(out, "hafront_listener_h2_goaway_sent_total", listener, "reason", kGoawayReasons, l.h2_goaway_sent());
     }
 }
 

@@ -79,6 +79,11 @@ struct ListenerRuntime {
         if (const size_t i = stats::rejectIndex(status); i < stats::kRejectKinds)
             rejected[i].fetch_add(1, std::memory_order_relaxed);
     }
+    // HTTP/2 (Http2Session): connections and streams open now, GOAWAYs sent
+    // by reason (stats::kGoawayReasons), RST_STREAMs received.
+    std::atomic<uint32_t> h2Active{0}, h2Streams{0};
+    std::atomic<uint64_t> h2StreamsTotal{0}, h2ResetsReceived{0};
+    std::array<std::atomic<uint64_t>, stats::kGoawayKinds> h2Goaway{};
 };
 
 // Find-or-create by key; entries are never removed while the engine runs, so

@@ -222,13 +222,17 @@ void Exchange::requestBody(std::string_view data)
     }
 }
 
-void Exchange::requestEnd()
+void Exchange::requestEnd(std::string_view trailerLines)
 {
     m_requestDone = true;
     if (!m_pool || m_responseStarted)
         return;
     if (m_request.chunked) {
-        static const std::string last = "0\r\n\r\n";
+        static const std::string kLast = "0\r\n\r\n";
+        std::string withTrailers;
+        if (!trailerLines.empty())
+            withTrailers.append("0\r\n").append(trailerLines).append("\r\n");
+        const std::string &last = trailerLines.empty() ? kLast : withTrailers;
         if (m_retryable || !m_dispatched)
             m_requestCopy += last;
         if (m_upstream && m_dispatched)
@@ -241,6 +245,7 @@ void Exchange::requestEnd()
 }
 
 bool Exchange::backendBackedUp() const { return m_upstream && m_upstream->backedUp(); }
+size_t Exchange::upstreamPending() const { return m_upstream ? m_upstream->pendingOut() : 0; }
 bool Exchange::clientBackedUp() const { return m_downstream.backedUp(); }
 
 void Exchange::clientGone()

@@ -44,13 +44,15 @@ public:
     // The codec parsed and checked a head: route it. May answer at once.
     void begin(const std::shared_ptr<ClusterView> &view, size_t listenerIndex, const RequestStart &request);
     void requestBody(std::string_view data);
-    void requestEnd();
+    // `trailerLines` ("Name: value\r\n" each) go upstream when the body is chunked.
+    void requestEnd(std::string_view trailerLines = {});
     void clientGone();                   // the client is gone: drop the upstream
     void clientDrained();                // the client took the output: read the backend again
     void tunnelFromClient(std::string_view data);
     void clientEndedTunnel();            // the client half-closed its side of a tunnel
     bool upstreamHasRequest() const { return m_dispatched; }
     bool backendBackedUp() const;        // stop reading the client's body
+    size_t upstreamPending() const;      // request bytes the backend connection holds unsent
     const std::string &clientIp() const { return m_clientIp; }
 
     // From the upstream connection.

@@ -295,6 +295,16 @@ void ProxyEngine::fillStatus(v1::NodeStatus &status) const
                 c->set_name(std::to_string(stats::kRejectStatuses[i]));
                 c->set_value(v);
             }
+        ls->set_h2_connections_active(rt.h2Active.load());
+        ls->set_h2_streams_active(rt.h2Streams.load());
+        ls->set_h2_streams_total(rt.h2StreamsTotal.load());
+        ls->set_h2_resets_received_total(rt.h2ResetsReceived.load());
+        for (size_t i = 0; i < stats::kGoawayKinds; ++i)
+            if (const uint64_t v = rt.h2Goaway[i].load()) {
+                auto *c = ls->add_h2_goaway_sent();
+                c->set_name(stats::kGoawayReasons[i]);
+                c->set_value(v);
+            }
         if (l.has_tls())
             fillTlsStatus(rt, *ls->mutable_tls());
     }

@@ -141,7 +141,7 @@ Result<std::shared_ptr<const TlsServerContext>> TlsServerContext::build(const v1
     std::shared_ptr<TlsServerContext> self(new TlsServerContext);
     std::vector<std::string> alpn(tls.alpn().begin(), tls.alpn().end());
     if (alpn.empty())
-        alpn = {"http/1.1"};
+        alpn = {"h2", "http/1.1"};   // HTTP/2 when the client offers it
     for (const auto &p : alpn) {
         self->m_alpnWire.push_back(char(p.size()));
         self->m_alpnWire += p;

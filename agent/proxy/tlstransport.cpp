@@ -3,6 +3,7 @@
 #include "config/defaults.h"
 #include "proxy/backendruntime.h"
 #include "proxy/http1session.h"
+#include "proxy/http2session.h"
 #include "proxy/sessionhost.h"
 
 #include <openssl/err.h>
@@ -167,6 +168,15 @@ void TlsHandshake::onEvent(uint32_t)
                                      }) - ls.begin());
         if (m_listenerIndex >= ls.size())
             return m_host.destroy(this);
+        if (m_transport->alpn() == "h2") {
+            auto *session = new Http2Session(m_host, fd, m_listenerIndex, std::move(m_clientIp), std::move(m_transport));
+            session->setScheme("https");
+            m_host.replace(this, session, Http2Session::kInitialInterest);
+            session->start();   // the server's SETTINGS, then the client's preface
+            if (!session->dead)
+                session->onEvent(EPOLLIN);
+            return;
+        }
         auto *session = new Http1Session(m_host, fd, m_listenerIndex, std::move(m_clientIp), std::move(m_transport));
         m_host.replace(this, session, Http1Session::kInitialInterest);
         session->onEvent(EPOLLIN);   // the first request often came with the Finished message

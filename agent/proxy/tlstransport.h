@@ -7,7 +7,7 @@
 // (no sendfile under TLS).
 //
 // TlsHandshake: the IoHandle of a TLS connection until its handshake is done;
-// then the codec ALPN chose (HTTP/1.1 now) takes the socket and the transport
+// then the codec ALPN chose (Http2Session for "h2", else Http1Session) takes the socket and the transport
 // (SessionHost::replace), and the handshake is counted on the listener.
 #pragma once
 

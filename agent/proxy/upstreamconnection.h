@@ -35,6 +35,7 @@ public:
     bool reused() const { return m_reused; }
     bool connecting() const { return m_connecting; }
     bool backedUp() const { return m_out.pending() > (1u << 20); }
+    size_t pendingOut() const { return m_out.pending(); }   // request bytes not yet sent
     void pauseReading(bool paused);
 
     int onStatus(const char *at, size_t len);

@@ -7,6 +7,7 @@
 #include "config/address.h"
 #include "config/defaults.h"
 #include "proxy/http1session.h"
+#include "proxy/http2session.h"
 #include "proxy/tcpsession.h"
 #include "proxy/tlstransport.h"
 #include "proxy/upstreamconnection.h"
@@ -285,6 +286,12 @@ void Worker::startSession(const Accepted &a)
                                    int64_t(config::headerTimeoutMs(cfg)) * 1000);
         add(h, TlsHandshake::kInitialInterest);
         h->onEvent(EPOLLIN);   // the ClientHello is often here already
+    } else if (config::http2Enabled(*m_view->listeners[a.listener].config)) {   // h2c, prior knowledge
+        auto *s = new Http2Session(*this, a.fd, a.listener, config::formatIPv4(a.peer));
+        add(s, Http2Session::kInitialInterest);
+        s->start();
+        if (!s->dead)
+            s->onEvent(EPOLLIN);
     } else {
         auto *s = new Http1Session(*this, a.fd, a.listener, config::formatIPv4(a.peer));
         add(s, Http1Session::kInitialInterest);
@@ -423,6 +430,10 @@ void Worker::run()
                 if (!h->dead)
                     if (auto *s = dynamic_cast<Http1Session *>(h); s && s->busy())
                         busy = true;
+                    else if (auto *s2 = dynamic_cast<Http2Session *>(h)) {
+                        s2->drain();   // GOAWAY once; the open streams finish
+                        busy = busy || (!s2->dead && s2->busy());
+                    }
             if (!busy || m_now >= m_stopDeadline.load())
                 break;
         }

@@ -318,7 +318,11 @@ private:
                 checkRoute(l.route(i), at(path, "route", i));
             if (l.has_tls())
                 checkListenerTls(l, path, m_options, m_findings);
+            if (l.has_http2())
+                checkHttp2(l.http2(), at(path, "http2"));
         } else {
+            if (l.has_http2())
+                error(at(path, "http2"), "http2 on TCP listener " + q(l.name()));
             if (l.route_size() > 0)
                 error(at(path, "route", 0), "HTTP route on TCP listener " + q(l.name()));
             if (l.pool().empty())
@@ -328,6 +332,19 @@ private:
             else if (pool->protocol() != v1::TCP)
                 error(at(path, "pool"), "TCP listener uses HTTP pool " + q(l.pool()));
         }
+    }
+
+    // RFC 9113 6.5.2: a window up to 2^31-1, frames of 2^14..2^24-1 octets.
+    void checkHttp2(const v1::Http2 &h, const std::string &path)
+    {
+        if (h.max_concurrent_streams() > 10000)
+            error(at(path, "max_concurrent_streams"), "max_concurrent_streams above 10000");
+        if (h.initial_window_bytes() > 0x7fffffffu)
+            error(at(path, "initial_window_bytes"), "initial_window_bytes above 2^31-1");
+        if (h.max_frame_bytes() && (h.max_frame_bytes() < 16384 || h.max_frame_bytes() > 16777215))
+            error(at(path, "max_frame_bytes"), "max_frame_bytes outside 16384..16777215");
+        if (h.max_header_list_bytes() && h.max_header_list_bytes() < 1024)
+            error(at(path, "max_header_list_bytes"), "max_header_list_bytes below 1024");
     }
 
     const v1::Cluster &m_cluster;

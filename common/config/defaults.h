@@ -49,6 +49,27 @@ inline uint64_t maxBodyBytes(const v1::Listener &l) { return l.max_body_bytes() 
 inline uint32_t maxHeaderBytes(const v1::Listener &l) { return l.max_header_bytes() ? l.max_header_bytes() : 16u << 10; }
 inline uint32_t headerTimeoutMs(const v1::Listener &l) { return l.header_timeout_ms() ? l.header_timeout_ms() : 10000; }
 inline uint32_t idleTimeoutMs(const v1::Listener &l) { return l.idle_timeout_ms() ? l.idle_timeout_ms() : 60000; }
+inline bool http2Enabled(const v1::Listener &l) { return l.http2().enabled(); }
+inline uint32_t http2MaxStreams(const v1::Listener &l)
+{
+    return l.http2().max_concurrent_streams() ? l.http2().max_concurrent_streams() : 128;
+}
+inline uint32_t http2MaxHeaderListBytes(const v1::Listener &l)
+{
+    return l.http2().max_header_list_bytes() ? l.http2().max_header_list_bytes() : 65536;
+}
+inline uint32_t http2InitialWindow(const v1::Listener &l)
+{
+    return l.http2().initial_window_bytes() ? l.http2().initial_window_bytes() : 65535;
+}
+inline uint32_t http2MaxFrameBytes(const v1::Listener &l)
+{
+    return l.http2().max_frame_bytes() ? l.http2().max_frame_bytes() : 16384;
+}
+inline uint32_t http2IdleTimeoutMs(const v1::Listener &l)
+{
+    return l.http2().idle_timeout_ms() ? l.http2().idle_timeout_ms() : 60000;
+}
 inline std::string indexOf(const v1::Route &r) { return r.index().empty() ? "index.html" : r.index(); }
 
 inline uint32_t statusPeriodMs(const v1::Cluster &c)

@@ -20,4 +20,20 @@ constexpr size_t rejectIndex(int status)
     return kRejectKinds;
 }
 
+// Why an HTTP/2 connection was sent a GOAWAY: one counter each per listener,
+// named like this in status (h2_goaway_sent) and /metrics (reason label).
+enum class Goaway : size_t {
+    Drain,        // the agent stops (SIGTERM) or the worker drains
+    Idle,         // no stream and no frame for the idle timeout, or a stalled window
+    Protocol,     // nghttp2 found a connection error (bad frame, bad preface)
+    RapidReset,   // streams reset faster than the budget (CVE-2023-44487)
+    Continuation, // a header block in too many CONTINUATION frames (2024)
+    ControlFlood, // PING / SETTINGS / empty DATA / refused streams beyond the budget
+    HeaderList,   // a header list over max_header_list_bytes (HPACK bomb)
+    Memory,       // the connection's nghttp2 memory over its cap
+};
+inline constexpr std::array<const char *, 8> kGoawayReasons = {
+    "drain", "idle", "protocol", "rapid_reset", "continuation", "control_flood", "header_list", "memory"};
+inline constexpr size_t kGoawayKinds = kGoawayReasons.size();
+
 } // namespace hafront::stats

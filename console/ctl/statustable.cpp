@@ -124,6 +124,20 @@ std::string formatStatus(const v1::NodeStatus &st)
             rows.push_back({l.name(), l.bind(), l.listening() ? "yes" : "NO", fixed(l.requests_per_second(), 1),
                             std::to_string(l.active_connections()), std::to_string(l.accepted_total())});
         out += "\n" + table(rows);
+        // HTTP/2: only for listeners that saw it (quiet otherwise).
+        std::vector<Row> h2{{"H2 LISTENER", "CONNS", "STREAMS", "STREAMS TOTAL", "RESETS RECV", "GOAWAY SENT"}};
+        for (const auto &l : st.listeners()) {
+            if (!l.h2_streams_total() && !l.h2_connections_active() && l.h2_goaway_sent_size() == 0)
+                continue;
+            std::string goaways;
+            for (const auto &c : l.h2_goaway_sent())
+                goaways += (goaways.empty() ? "" : " ") + c.name() + "=" + std::to_string(c.value());
+            h2.push_back({l.name(), std::to_string(l.h2_connections_active()), std::to_string(l.h2_streams_active()),
+                          std::to_string(l.h2_streams_total()), std::to_string(l.h2_resets_received_total()),
+                          goaways.empty() ? "-" : goaways});
+        }
+        if (h2.size() > 1)
+            out += "\n" + table(h2);
     }
     std::vector<Row> certs{{"CERTIFICATE", "NAMES", "KEY", "ISSUER", "NOT AFTER", "SHA-256"}};
     std::string tlsLines;

@@ -8,6 +8,7 @@
 #include "config/configloader.h"
 #include "config/snapshotstore.h"
 #include "proxy/http1session.h"
+#include "proxy/http2session.h"
 #include "proxy/poolview.h"
 #include "proxy/sessionhost.h"
 #include "proxy/transport.h"
@@ -119,6 +120,21 @@ public:
         m_session = s;
         return s;
     }
+    // The same with an HTTP/2 session (prior knowledge): `bytes` are the client's frames.
+    Http2Session *connect2(const std::string &bytes, size_t readSize, bool endAfter, size_t listenerIndex = 0)
+    {
+        auto transport = std::make_unique<MemoryTransport>();
+        transport->incoming = bytes;
+        transport->readSize = std::max<size_t>(1, readSize);
+        transport->endAfterIncoming = endAfter;
+        m_client = transport.get();
+        m_transports.push_back(std::move(transport));
+        auto *s = new Http2Session(*this, -1, listenerIndex, "192.0.2.50", m_client);
+        add(s, Http2Session::kInitialInterest);
+        m_session = s;
+        s->start();
+        return s;
+    }
     MemoryTransport &client() { return *m_client; }
     bool sessionAlive() const { return m_session && !m_session->dead; }
 
@@ -136,7 +152,9 @@ public:
                 IoHandle *h = m_handles[i];
                 if (h->dead)
                     continue;
-                const bool hasInput = h == m_session ? m_client->pending() : upstreamHasInput(h);
+                // A paused upstream (no EPOLLIN) is not offered its input: time goes on without it.
+                const bool hasInput =
+                    h == m_session ? m_client->pending() : upstreamHasInput(h) && (m_interest[h] & EPOLLIN);
                 if (hasInput || (m_interest[h] & EPOLLOUT)) {
                     h->onEvent(EPOLLIN | EPOLLOUT);
                     moved = moved || hasInput;
@@ -212,7 +230,7 @@ private:
         if (sessionAlive() && m_client->position < m_client->incoming.size())
             return true;
         for (const auto &[h, t] : m_upstreamOf)
-            if (!h->dead && t->pending())
+            if (!h->dead && t->pending() && (m_interest.at(h) & EPOLLIN))
                 return true;
         return false;
     }
@@ -236,7 +254,7 @@ private:
     std::vector<UpstreamConnection *> m_idle;
     std::vector<std::unique_ptr<MemoryTransport>> m_transports;
     MemoryTransport *m_client = nullptr;
-    Http1Session *m_session = nullptr;
+    IoHandle *m_session = nullptr;
 };
 
 } // namespace hafront::proxy::testing

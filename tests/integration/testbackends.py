@@ -57,6 +57,7 @@ class RecordingBackend:
 
         class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
             daemon_threads = True
+            request_queue_size = 1024   # h2load opens 100 streams at once: no refused connects
             allow_reuse_address = True
 
         self.server = Server(("127.0.0.1", port), Handler)

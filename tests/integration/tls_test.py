@@ -12,6 +12,7 @@ import argparse
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
 import ssl
@@ -204,6 +205,29 @@ def test_headers(ca, backend):
     check("X-Forwarded-Proto: https upstream", proto == "https", proto)
 
 
+def test_h2_by_alpn(ca, backend):
+    """With no alpn in the config a TLS listener offers h2 then http/1.1."""
+    url = f"https://www.example.test:{P_TLS1}/h2"
+    p = subprocess.run(["curl", "-sS", "--http2", "--cacert", ca, "--resolve", f"www.example.test:{P_TLS1}:127.0.0.1",
+                        "-o", "/dev/null", "-w", "%{http_version} %{http_code}", url],
+                       capture_output=True, text=True, timeout=10)
+    check("curl --http2 negotiates h2 by ALPN and gets 200", p.stdout.strip() == "2 200", (p.stdout, p.stderr))
+    p = subprocess.run(["curl", "-sS", "--http1.1", "--cacert", ca, "--resolve",
+                        f"www.example.test:{P_TLS1}:127.0.0.1", "-o", "/dev/null", "-w", "%{http_version}", url],
+                       capture_output=True, text=True, timeout=10)
+    check("a client offering http/1.1 only gets HTTP/1.1", p.stdout.strip() == "1.1", (p.stdout, p.stderr))
+    with backend.lock:
+        seen = [h for (m, path, h, b) in backend.requests if path == "/h2"]
+    check("X-Forwarded-Proto: https from an h2 stream", bool(seen) and seen[0].get("X-Forwarded-Proto") == "https",
+          seen[:1])
+    if shutil.which("h2load"):
+        p = subprocess.run(["h2load", "-n", "400", "-c", "4", "-m", "20", f"https://127.0.0.1:{P_TLS1}/h2load"],
+                           capture_output=True, text=True, timeout=60)
+        line = [l for l in p.stdout.splitlines() if l.startswith("requests:")]
+        check("h2load over TLS: 400 requests, 400 succeeded, 0 failed",
+              bool(line) and "400 total" in line[0] and "400 succeeded, 0 failed" in line[0], line or p.stdout[-300:])
+
+
 def test_resumption(ca, ctl2):
     ctx = client_context(ca)
     _, _, session, reused, _ = handshake(P_TLS1, "www.example.test", ctx)
@@ -337,6 +361,7 @@ def main():
             test_key_types(ca)
             test_old_versions_refused(ca, ctls[0])
             test_headers(ca, backend)
+            test_h2_by_alpn(ca, backend)
             test_resumption(ca, ctls[1])
             test_bad_clients(ctls[0])
             test_redirect()

@@ -192,6 +192,12 @@ private slots:
         QTest::newRow("unknown pool on TCP listener")
             << 15 << R"(listener { name: "rpc" bind: "192.0.2.100:20880" protocol: TCP pool: "rpcx" })"
             << QStringList{"15|pool:|unknown pool 'rpcx'"};
+        QTest::newRow("http2 frame size outside the RFC's range")
+            << 14 << R"(  http2 { enabled: true max_frame_bytes: 1000 } route { path_prefix: "/" pool: "app" } })"
+            << QStringList{"14|max_frame_bytes:|max_frame_bytes outside 16384..16777215"};
+        QTest::newRow("http2 on a TCP listener")
+            << 15 << R"(listener { name: "rpc" bind: "192.0.2.100:20880" protocol: TCP pool: "rpc" http2 { enabled: true } })"
+            << QStringList{"15|http2 {|http2 on TCP listener 'rpc'"};
         QTest::newRow("node address octet above 255")
             << 2 << R"(node { name: "fe1" address: "192.0.2.300" })"
             << QStringList{"2|address:|cannot parse address '192.0.2.300' (expected A.B.C.D)"};

@@ -105,6 +105,11 @@ v1::NodeStatus sampleStatus()
     auto *rejected = l->add_rejected();
     rejected->set_name("431");
     rejected->set_value(6);
+    l->set_h2_connections_active(3);
+    l->set_h2_resets_received_total(9);
+    auto *goaway = l->add_h2_goaway_sent();
+    goaway->set_name("rapid_reset");
+    goaway->set_value(2);
     return s;
 }
 
@@ -302,6 +307,10 @@ private slots:
         row("hafront_listener_requests_total{listener=\"web\"}", "50");
         row("hafront_listener_rejected_requests_total{listener=\"web\",code=\"431\"}", "6");
         row("hafront_listener_rejected_requests_total{listener=\"web\",code=\"400\"}", "0");
+        row("hafront_listener_h2_connections_active{listener=\"web\"}", "3");
+        row("hafront_listener_h2_resets_received_total{listener=\"web\"}", "9");
+        row("hafront_listener_h2_goaway_sent_total{listener=\"web\",reason=\"rapid_reset\"}", "2");
+        row("hafront_listener_h2_goaway_sent_total{listener=\"web\",reason=\"drain\"}", "0");
     }
     void statusValuesAppearAsSamples()
     {

@@ -215,7 +215,14 @@ private slots:
 
     void alpnAndVersionsAreRefusedWithTheReason()
     {
-        const auto ctx = build(config({m_www}));
+        const auto both = build(config({m_www}));   // default: h2, then http/1.1
+        auto h2 = handshakeWith(*both, m_ca->caFile(), {"www.example.test", "http/1.1,h2"});
+        QVERIFY(h2.ok);
+        QCOMPARE(h2.alpn, std::string("h2"));   // the server's preference
+        SSL_SESSION_free(h2.session);
+        v1::Tls h1only = config({m_www});
+        h1only.add_alpn("http/1.1");
+        const auto ctx = build(h1only);
         auto h1 = handshakeWith(*ctx, m_ca->caFile(), {"www.example.test", "h2,http/1.1"});
         QVERIFY(h1.ok);
         QCOMPARE(h1.alpn, std::string("http/1.1"));

@@ -10,3 +10,5 @@ hafront_add_test(tst_requestcheck SOURCES tst_requestcheck.cpp LIBS hafront_comm
 hafront_add_test(tst_liveness SOURCES tst_liveness.cpp LIBS hafront_common LABELS unit)
 hafront_add_test(tst_http1session SOURCES tst_http1session.cpp LIBS hafront_agent_lib LABELS unit)
 target_include_directories(tst_http1session PRIVATE ${HAFRONT_SOURCE_ROOT}/tests/fuzz)
+hafront_add_test(tst_http2session SOURCES tst_http2session.cpp LIBS hafront_agent_lib LABELS unit)
+target_include_directories(tst_http2session PRIVATE ${HAFRONT_SOURCE_ROOT}/tests/fuzz)

@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# Benchmark (not a timed test): HTTP/2 to clients, hafront vs nginx vs HAProxy
+# in front of the same two nginx backends (HTTP/1.1 keep-alive) on loopback,
+# 2 workers each, measured by h2load -c 50 -m 10 in interleaved rounds.
+# Cleartext with prior knowledge for now (hafront: http2 { enabled: true };
+# nginx: listen ... http2; HAProxy: bind ... proto h2); TLS comes with issue 16.
+# Usage: tests/bench/h2/run.sh [--agent PATH] [--rounds N] [--duration S]
+#                              [--clients N] [--streams N] [--threads N]
+# Prints req/s, p99 (from h2load's per-request log), failed streams, CPU time
+# per request of each proxy, and the ratios to nginx (median of rounds).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../../.." && pwd)
+AGENT=${AGENT:-$ROOT/build/agent/hafront-agent}
+ROUNDS=3
+DURATION=5
+CLIENTS=50
+STREAMS=10
+THREADS=2
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --agent) AGENT=$2; shift 2 ;;
+    --rounds) ROUNDS=$2; shift 2 ;;
+    --duration) DURATION=$2; shift 2 ;;
+    --clients) CLIENTS=$2; shift 2 ;;
+    --streams) STREAMS=$2; shift 2 ;;
+    --threads) THREADS=$2; shift 2 ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+[ "$ROUNDS" -le 20 ] && [ "$DURATION" -le 60 ] || { echo "rounds <= 20, duration <= 60" >&2; exit 2; }
+for tool in h2load nginx haproxy curl "$AGENT"; do
+  command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 2; }
+done
+
+BASE=$((32000 + ($$ % 300) * 10))
+B1=$((BASE)) B2=$((BASE + 1)) P_HF=$((BASE + 2)) P_NG=$((BASE + 3)) P_HA=$((BASE + 4))
+WORK=$(mktemp -d /tmp/hfh2bench.XXXXXX)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  sleep 0.3
+  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  [ -n "${KEEP:-}" ] || rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+chmod 755 "$WORK"
+mkdir -p "$WORK/www" "$WORK/logs"
+printf 'hello from backend\n' > "$WORK/www/small"
+
+cat > "$WORK/backend.conf" <<EOF
+daemon off; worker_processes 1; pid $WORK/backend.pid; error_log $WORK/logs/backend.err warn;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 1000000; sendfile on; tcp_nopush on;
+  server { listen 127.0.0.1:$B1 reuseport; root $WORK/www; }
+  server { listen 127.0.0.1:$B2 reuseport; root $WORK/www; } }
+EOF
+
+cat > "$WORK/nginx.conf" <<EOF
+daemon off; worker_processes 2; pid $WORK/nginx.pid; error_log $WORK/logs/nginx.err warn;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 1000000;
+  upstream app { server 127.0.0.1:$B1; server 127.0.0.1:$B2; keepalive 64; }
+  server { listen 127.0.0.1:$P_NG reuseport http2;
+    location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection "";
+                 proxy_set_header Host \$host; proxy_set_header X-Forwarded-For \$remote_addr; } } }
+EOF
+
+cat > "$WORK/haproxy.cfg" <<EOF
+global
+  nbthread 2
+  maxconn 4000
+defaults
+  mode http
+  timeout connect 2s
+  timeout client 30s
+  timeout server 30s
+  option http-keep-alive
+  option forwardfor
+  http-reuse always
+frontend fe
+  bind 127.0.0.1:$P_HA proto h2
+  default_backend be
+backend be
+  balance roundrobin
+  server b1 127.0.0.1:$B1
+  server b2 127.0.0.1:$B2
+EOF
+
+cat > "$WORK/hafront.conf" <<EOF
+name: "bench"
+node { name: "b" address: "127.0.0.1" workers: 2 }
+pool { name: "app"
+  backend { name: "b1" address: "127.0.0.1:$B1" }
+  backend { name: "b2" address: "127.0.0.1:$B2" }
+  health { http { path: "/small" } interval_ms: 5000 timeout_ms: 5000 fall: 3 } }   # no flaps at saturation (nginx/HAProxy have no checks here)
+listener { name: "web" bind: "127.0.0.1:$P_HF" http2 { enabled: true } route { path_prefix: "/" pool: "app" } }
+EOF
+
+nginx -c "$WORK/backend.conf" -p "$WORK" & PIDS+=($!)
+nginx -c "$WORK/nginx.conf" -p "$WORK" & PIDS+=($!); PID_NG=$!
+haproxy -f "$WORK/haproxy.cfg" > "$WORK/logs/haproxy.log" 2>&1 & PIDS+=($!); PID_HA=$!
+"$AGENT" --config "$WORK/hafront.conf" --node b --state-dir "$WORK" --socket "$WORK/agent.sock" \
+  > "$WORK/logs/agent.log" 2>&1 & PIDS+=($!); PID_HF=$!
+
+wait_port() {  # port [--http2-prior-knowledge]
+  for _ in $(seq 1 150); do
+    curl -fsS -o /dev/null ${2:-} "http://127.0.0.1:$1/small" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "port $1 never answered" >&2; exit 1
+}
+wait_port "$B1"; wait_port "$B2"
+for p in $P_HF $P_NG $P_HA; do wait_port "$p" --http2-prior-knowledge; done
+sleep 1.2   # hafront: first health checks marked both backends up
+
+cpu_ticks() {   # user + system clock ticks of a process and its children (nginx's workers)
+  local total=0 p f
+  for p in "$1" $(pgrep -P "$1"); do
+    read -r -a f < "/proc/$p/stat" || continue
+    total=$((total + f[13] + f[14]))
+  done
+  echo "$total"
+}
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
+
+# One h2load run -> "reqs_per_s p99_ms failed cpu_us_per_request"
+run_h2load() {  # pid port
+  local pid=$1 port=$2 out t0 t1 log=$WORK/h2load.$port.log
+  rm -f "$log"
+  t0=$(cpu_ticks "$pid")
+  out=$(h2load -t"$THREADS" -c"$CLIENTS" -m"$STREAMS" -D"$DURATION" --log-file="$log" \
+        "http://127.0.0.1:$port/small" 2>&1)
+  echo "$out" >> "$WORK/logs/h2load.$port.out"
+  t1=$(cpu_ticks "$pid")
+  local rps done_ failed errored timeout non2xx p99
+  rps=$(awk '/^finished in/ {gsub(",", ""); print $4}' <<<"$out")
+  read -r done_ failed errored timeout < <(awk '/^requests:/ {print $8, $12, $14, $16}' <<<"$out")
+  non2xx=$(awk '/^status codes:/ {print $5 + $7 + $9}' <<<"$out")
+  p99=$(awk -F'\t' '{print $3}' "$log" | sort -n | awk '{a[NR]=$1} END {if (NR) printf "%.3f", a[int(NR*0.99)]/1000; else print 0}')
+  echo "${rps:-0} ${p99:-0} $(( ${failed:-0} + ${errored:-0} + ${timeout:-0} + ${non2xx:-0} ))" \
+    "$(awk -v t=$((t1 - t0)) -v us="$TICK_US" -v n="${done_:-0}" 'BEGIN {printf "%.1f", (n > 0 ? t * us / n : 0)}')"
+}
+
+declare -A RESULTS
+for round in $(seq 1 "$ROUNDS"); do
+  order=(hafront nginx haproxy)
+  for ((i = 0; i < round - 1; i++)); do order=("${order[@]:1}" "${order[0]}"); done
+  for px in "${order[@]}"; do
+    case $px in hafront) port=$P_HF pid=$PID_HF ;; nginx) port=$P_NG pid=$PID_NG ;; haproxy) port=$P_HA pid=$PID_HA ;; esac
+    RESULTS[$px.$round]=$(run_h2load "$pid" "$port")
+    echo "round $round $px: ${RESULTS[$px.$round]}" >&2
+  done
+done
+
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+declare -A M=()
+for px in hafront nginx haproxy; do
+  for k in 1 2 4; do
+    M[$px.$k]=$(for r in $(seq 1 "$ROUNDS"); do echo "${RESULTS[$px.$r]}" | cut -d' ' -f$k; done | median)
+  done
+  M[$px.3]=$(for r in $(seq 1 "$ROUNDS"); do echo "${RESULTS[$px.$r]}" | cut -d' ' -f3; done | awk '{s+=$1} END {print s}')
+done
+printf '\n%-8s %10s %9s %7s %11s %9s %9s %9s\n' proxy "req/s" "p99 ms" failed "cpu us/req" "rps/ngx" "p99/ngx" "cpu/ngx"
+for px in hafront nginx haproxy; do
+  printf '%-8s %10.0f %9.3f %7d %11.1f %9.3f %9.3f %9.3f\n' "$px" "${M[$px.1]}" "${M[$px.2]}" "${M[$px.3]}" "${M[$px.4]}" \
+    "$(awk -v a="${M[$px.1]}" -v b="${M[nginx.1]}" 'BEGIN {print (b > 0 ? a / b : 0)}')" \
+    "$(awk -v a="${M[$px.2]}" -v b="${M[nginx.2]}" 'BEGIN {print (b > 0 ? a / b : 0)}')" \
+    "$(awk -v a="${M[$px.4]}" -v b="${M[nginx.4]}" 'BEGIN {print (b > 0 ? a / b : 0)}')"
+done
+echo "(median of $ROUNDS rounds, ${DURATION}s each, h2load -t$THREADS -c$CLIENTS -m$STREAMS, cleartext h2 with prior knowledge;"
+echo " failed = failed + errored + timed-out streams + non-2xx, summed; cpu us/req = the proxy's user+system CPU"
+echo " time per request, all its processes and threads)"
