@@ -103,6 +103,7 @@ public:
     // n-th entry's answers, one per request it receives.
     std::deque<std::deque<std::string>> responses;
     std::vector<MemoryTransport *> upstreamTransports;   // in the order opened
+    bool backendsCloseAfterAnswers = false;   // a backend closes once it gave its answers (a killed one)
     int upstreamsOpened = 0;
 
     // A client connection on listener `listenerIndex` that sends `bytes`, `readSize` at a time.
@@ -120,6 +121,10 @@ public:
         return s;
     }
     MemoryTransport &client() { return *m_client; }
+    void flushAccessLogs()
+    {
+        m_registry.forEachAccessLog([](AccessLogFile &f) { f.flush(); });
+    }
     bool sessionAlive() const { return m_session && !m_session->dead; }
 
     // Delivers readiness while there is input; when there is none, lets time
@@ -183,6 +188,7 @@ public:
         }
         auto transport = std::make_unique<MemoryTransport>();
         transport->answers = std::move(responses.front());
+        transport->endAfterIncoming = backendsCloseAfterAnswers;
         responses.pop_front();
         auto *c = new UpstreamConnection(*this, backend, -1, false, transport.get());
         m_upstreamOf[c] = transport.get();

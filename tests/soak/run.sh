@@ -6,10 +6,13 @@
 # while, on fe1: a backend is killed with SIGKILL and started again every few
 # seconds, a backend is reweighted every second, and VIP maintenance is
 # toggled every 30 s (the VIP moves to fe2 and back).
-# Passes when, after the warm-up, fe1's RSS and open fds stay within ±5% of
-# their level just after it, every failed request is explained by a backend
+# Passes when fe1's RSS level at the end is within ±5% of its level after the
+# warm-up, its open fds with no client and empty pools are within ±5% of the
+# count before the run (tests/soak/verdict.py says why not the loaded count),
+# every failed request is explained by a backend
 # kill (its access-log line names a backend that was down at that time), and
-# no proxy worker's loop ever paused more than 100 ms (max_gap_ms in status).
+# no proxy worker's loop paused more than 100 ms (max_gap_ms in status) other
+# than while it waited for a CPU (tests/soak/sampler.py).
 # Needs root (namespaces, raw sockets): exits 77 (CTest SKIP) otherwise.
 # SOAK_SEED picks the kill/reweight sequence (printed; default: random).
 set -uo pipefail
@@ -57,6 +60,7 @@ start_backend() {   # appN
   ip netns exec "$lab-$1" python3 "$here/backend.py" "$1" "192.0.2.2${1#app}" 8080 >/dev/null 2>&1 &
   backend_pid[$1]=$!
   pids+=($!)
+  disown $!   # killed on purpose: no job notices
 }
 # Wall-clock lines the verdict reads: "SECONDS.MICROS what backend".
 event() { echo "$(date +%s.%6N) $*" >> "$work/churn.log"; }
@@ -69,16 +73,24 @@ for _ in $(seq 50); do
   sleep 0.1
 done
 
-# fe1's RSS (KiB) and open fds, once a second.
-(
-  pid=${agent_pid[fe1]}
-  while kill -0 "$pid" 2>/dev/null; do
-    rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
-    fds=$(ls "/proc/$pid/fd" 2>/dev/null | wc -l)
-    echo "$(date +%s) $rss $fds"
-    sleep 1
-  done
-) > "$work/samples.log" &
+# fe1's open fds with no client and empty upstream pools: every backend
+# restarted (fe1 drops its pooled connections to them), then the median of
+# five samples (a health check may hold a connection for a moment).
+# Sets $quiet (not a $(...): the backends it starts must be this shell's).
+quiet_fds() {
+  local b n=() i
+  for b in app1 app2 app3; do kill -9 "${backend_pid[$b]}" 2>/dev/null; done
+  sleep 0.5
+  for b in app1 app2 app3; do start_backend "$b"; done
+  sleep 1.5
+  for i in 1 2 3 4 5; do n+=($(ls "/proc/${agent_pid[fe1]}/fd" | wc -l)); sleep 0.2; done
+  { echo "== $1"; ip netns exec "$lab-fe1" ss -tanp; ls -l "/proc/${agent_pid[fe1]}/fd"; } >> "$work/quiet.out" 2>&1
+  quiet=$(printf '%s\n' "${n[@]}" | sort -n | sed -n 3p)
+}
+quiet_fds before; quiet_before=$quiet
+
+# fe1's RSS, fds, and its workers' gaps and CPU waits, once a second.
+python3 "$here/sampler.py" "${agent_pid[fe1]}" "$ctl" "$work/cluster.conf" fe1 "$work/samples.jsonl" &
 pids+=($!)
 
 ip netns exec "$lab-client" python3 "$here/clients.py" 192.0.2.11 80 "$seconds" "$work/failures.log" \
@@ -118,6 +130,8 @@ wait "$clients"
 [[ -n $down ]] && { start_backend "$down"; event "start $down"; }
 sleep 2   # the access log is written every second
 ctlc --node fe1 status --json > "$work/status.json" 2>/dev/null
+quiet_fds after; quiet_after=$quiet
+echo "$quiet_before $quiet_after" > "$work/quiet_fds"
 echo "churn: $kills backend kills, $reweights reweights, $toggles maintenance toggles"
 
 python3 "$here/verdict.py" "$work" "$seconds"

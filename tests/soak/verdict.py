@@ -1,5 +1,5 @@
-"""The soak's verdict from what run.sh left in WORK: samples.log (fe1's RSS and
-fds each second), churn.log (kills, restarts, maintenance), failures.log and
+"""The soak's verdict from what run.sh left in WORK: samples.jsonl (fe1's RSS,
+fds and worker gaps each second: sampler.py), churn.log (kills, restarts, maintenance), failures.log and
 the counts (clients.py), access.log (fe1's JSON access log) and status.json.
 Prints the figures and one PASS/FAIL line per criterion; exit 1 on a FAIL.
 
@@ -19,30 +19,45 @@ def verdict(name, ok, detail):
     failed += 0 if ok else 1
 
 
-# ---- resources: a level just after the warm-up, every later sample within 5% ----
-# Warm-up: a quarter of the run, at most 60 s (pools fill, the allocator's
-# arenas reach their working size). The level is the median of the next 10 s.
-samples = []
-for line in open(work + "/samples.log"):
-    parts = line.split()
-    if len(parts) == 3 and parts[1].isdigit():
-        samples.append((int(parts[0]), int(parts[1]), int(parts[2])))
+def info(name, ok, detail):
+    print("INFO %s %s %s" % (name, "within" if ok else "outside", detail))
+
+
+# ---- resources ----
+# RSS: the level at the end within 5% of the level after the warm-up (a
+# quarter of the run, at most 60 s: pools fill, the allocator's arenas reach
+# their working size). A level is the median of a fifth of the samples after
+# the warm-up (the first fifth, the last fifth). Open fds under load follow
+# the connections of the moment (a kill closes a backend's pooled connections,
+# pools refill up to `keepalive` per worker, the close client comes and goes)
+# and swing by 15% between seconds at about 40 fds, so their levels are only
+# shown; the fd leak check is the quiet count below.
+records = [json.loads(l) for l in open(work + "/samples.jsonl") if l.strip()]
+samples = [(r["t"], r["rss_kib"], r["fds"]) for r in records]
 t_start = samples[0][0] if samples else 0
 warm = min(60, seconds // 4)
 after = [s for s in samples if s[0] >= t_start + warm]
-level = after[:10]
+fifth = max(1, len(after) // 5)
 for index, name in ((1, "rss_kib"), (2, "open_fds")):
     if len(after) < 10:
-        verdict(name + "_stays_within_5_percent", False, "(only %d samples after the warm-up)" % len(after))
+        verdict(name + "_level_stays_within_5_percent", False, "(only %d samples after the warm-up)" % len(after))
         continue
-    ref = statistics.median(s[index] for s in level)
     values = [s[index] for s in after]
-    worst = max(values, key=lambda v: abs(v - ref))
-    ok = all(abs(v - ref) <= 0.05 * ref for v in values)
-    verdict(name + "_stays_within_5_percent", ok,
-            "(start %d, after warm-up %d, end %d, min %d, max %d; worst %+.1f%%, %d samples after %d s warm-up)" % (
-                samples[0][index], ref, values[-1], min(values), max(values), 100.0 * (worst - ref) / ref,
-                len(values), warm))
+    first = statistics.median(values[:fifth])
+    last = statistics.median(values[-fifth:])
+    drift = 100.0 * (last - first) / first
+    (verdict if index == 1 else info)(name + "_level_stays_within_5_percent", abs(drift) <= 5.0,
+            "(at start %d; level after %d s warm-up %g, at the end %g: %+.1f%%; samples %d..%d over %d s)" % (
+                samples[0][index], warm, first, last, drift, min(values), max(values), len(values)))
+
+# Open fds under load are shown above; the leak check compares the quiet
+# counts (no client, pools emptied by restarting the backends) before and after.
+try:
+    quiet_before, quiet_after = (int(v) for v in open(work + "/quiet_fds").read().split())
+    verdict("quiet_open_fds_stay_within_5_percent", abs(quiet_after - quiet_before) <= 0.05 * quiet_before,
+            "(no client, empty pools: %d before the run, %d after)" % (quiet_before, quiet_after))
+except (OSError, ValueError):
+    verdict("quiet_open_fds_stay_within_5_percent", False, "(no quiet counts)")
 
 # ---- failed requests: each one's access-log line names a backend that was down ----
 # A backend is down from its kill until its restart; a request in flight at
@@ -84,7 +99,8 @@ for f in fails:
     backend, t = r.get("backend") or "", f["t"]
     hit = any(k - slack <= t <= s + slack for k, s in down.get(backend, []))
     if hit:
-        reasons["%s -> HTTP %s, backend %s down" % (f["error"].split(":")[0], r.get("status"), backend)] += 1
+        reasons["client got %s; access log: %s from %s, killed then" % (
+            f["error"].split(":")[0], r.get("status"), backend)] += 1
     else:
         unexplained.append("%s %s: %s; access log: status %s backend %s, not killed then" % (
             f["kind"], f["target"], f["error"], r.get("status"), backend or "-"))
@@ -96,7 +112,12 @@ verdict("every_failed_request_is_explained_by_a_backend_kill", not unexplained,
         "(%d failed, %d explained, %d unexplained; %d kills)" % (
             len(fails), len(fails) - len(unexplained), len(unexplained), sum(len(v) for v in down.values())))
 
-# ---- no proxy worker paused more than 100 ms ----
+# ---- no proxy worker paused more than 100 ms, unless it waited for a CPU ----
+# A worker's epoll_wait returns at least every 20 ms, so a gap over 100 ms is
+# its own code, a blocking call, or the machine (2 shared cores) not running
+# it. A gap is the machine's when, over the second it ended in and the one
+# before, the worker waited runnable for a CPU at least its excess over
+# 100 ms. Its length is the rise of max_gap_ms, or at most max_gap_ms.
 try:
     threads = json.load(open(work + "/status.json"))[0].get("threads", [])
 except (OSError, ValueError, IndexError):
@@ -105,7 +126,27 @@ workers = [t for t in threads if t["name"].startswith("hf-proxy-")]
 for t in threads:
     print("  thread %s: longest gap %s ms, %s gaps over 100 ms, stalled %s" % (
         t["name"], t.get("max_gap_ms", 0), t.get("long_gaps", 0), t.get("stalled", False)))
+stalls, starved = [], []
+for i in range(1, len(records)):
+    prev, cur = records[i - 1], records[i]
+    back = records[max(0, i - 2)]
+    for name, (gap, long_gaps) in cur["max_gap_ms"].items():
+        if not name.startswith("hf-proxy-") or name not in prev["max_gap_ms"]:
+            continue
+        prev_gap, prev_long = prev["max_gap_ms"][name]
+        if long_gaps == prev_long:
+            continue
+        length = gap   # the new maximum, or an upper bound of a shorter gap
+        waited = cur["runqueue_ms"].get(name, 0) - back["runqueue_ms"].get(name, 0)
+        what = "%s at %.0f s: gap %s%d ms, waited %.0f ms for a CPU" % (
+            name, cur["t"] - records[0]["t"], "" if gap > prev_gap else "<= ", length, waited)
+        (starved if waited >= length - 100 else stalls).append(what)
+for w in starved:
+    print("  machine: " + w)
+for w in stalls:
+    print("  STALL: " + w)
 longest = max((int(t.get("max_gap_ms", 0)) for t in workers), default=None)
-verdict("no_worker_paused_over_100_ms", bool(workers) and longest <= 100 and not any(t.get("stalled") for t in workers),
-        "(longest proxy worker gap %s ms)" % longest)
+verdict("no_worker_paused_over_100_ms", bool(workers) and not stalls and not any(t.get("stalled") for t in workers),
+        "(longest proxy worker gap %s ms; %d gaps over 100 ms, %d of them waiting for a CPU)" % (
+            longest, len(stalls) + len(starved), len(starved)))
 sys.exit(1 if failed else 0)
