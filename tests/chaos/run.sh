@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# tests/chaos/run.sh [--seed N] [--minutes M | --seconds S] [--agent PATH --ctl PATH]
+# tests/chaos/run.sh [--seed N] [--minutes M | --seconds S] [--agent PATH --ctl PATH] [--no-stop-hook]
 # Three agents (fe1 150, fe2 120, fe3 100) share a VIP in their own namespace
 # lab; tests/chaos/chaos.py runs a seeded random sequence of kill -9 (then the
 # unit's stop hook), SIGSTOP/SIGCONT, partition/heal, restart and maintenance,
 # and checks the invariants listed there continuously. The bounds come from
 # the protocol (tests/lab/agents.sh `bound`, i.e. `hafrontctl vip-timers`).
 # Prints the seed and the counts; the same seed replays the same faults.
+# --no-stop-hook checks the observer itself: kill -9 without the unit's
+# cleanup leaves the VIP behind, which must be reported (the run fails).
 # Needs root (namespaces, raw sockets): exits 77 (CTest SKIP) otherwise.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-seed=$RANDOM seconds=120
+seed=$RANDOM seconds=120 extra=()
 agent=$here/../../build/agent/hafront-agent
 ctl=$here/../../build/console/hafrontctl
 while (( $# )); do
@@ -19,7 +21,9 @@ while (( $# )); do
     --seconds) seconds=$2; shift 2 ;;
     --agent) agent=$2; shift 2 ;;
     --ctl) ctl=$2; shift 2 ;;
-    *) echo "usage: tests/chaos/run.sh [--seed N] [--minutes M | --seconds S] [--agent PATH --ctl PATH]" >&2; exit 2 ;;
+    --no-stop-hook) extra+=(--no-stop-hook); shift ;;
+    *) echo "usage: tests/chaos/run.sh [--seed N] [--minutes M | --seconds S] [--agent PATH --ctl PATH] [--no-stop-hook]" >&2
+       exit 2 ;;
   esac
 done
 if ! [[ $seed =~ ^[0-9]+$ && $seconds =~ ^[1-9][0-9]*$ ]]; then echo "chaos: bad --seed or duration" >&2; exit 2; fi
@@ -51,7 +55,7 @@ crash=0
 for n in fe1 fe2 fe3; do b=$(bound crash www $n); (( b > crash )) && crash=$b; done
 heal=$(bound heal www fe1)
 python3 "$here/chaos.py" --seed "$seed" --seconds "$seconds" --lab "$lab" --work "$work" --agent "$agent" \
-  --ctl "$ctl" --proto-dir "$here/../../common/proto" --vip "$lab_vip" --heal-ms "$heal" --crash-ms "$crash"
+  --ctl "$ctl" --proto-dir "$here/../../common/proto" --vip "$lab_vip" --heal-ms "$heal" --crash-ms "$crash" "${extra[@]}"
 rc=$?
 # chaos.py's agents and monitors: lab_end kills what runs in the namespaces.
 while read -r p; do pids+=("$p"); done < <(cat "$work/pids" 2>/dev/null)

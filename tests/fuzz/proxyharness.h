@@ -141,10 +141,22 @@ public:
                 IoHandle *h = m_handles[i];
                 if (h->dead)
                     continue;
+                // As level-triggered epoll reports it: input (or the peer's
+                // end) for EPOLLIN interest, the peer's end again and again
+                // for EPOLLRDHUP interest, and room to write for EPOLLOUT.
+                const uint32_t interest = m_interest[h];
                 const bool hasInput = h == m_session ? m_client->pending() : upstreamHasInput(h);
-                if (hasInput || (m_interest[h] & EPOLLOUT)) {
-                    h->onEvent(EPOLLIN | EPOLLOUT);
-                    moved = moved || hasInput;
+                const MemoryTransport *t = h == m_session ? m_client : transportOf(h);
+                const bool peerEnded = t && t->endAfterIncoming && t->position == t->incoming.size() &&
+                                       t->answers.empty();
+                uint32_t events = interest & EPOLLOUT;
+                if (hasInput && interest & EPOLLIN)
+                    events |= EPOLLIN;
+                if (peerEnded && interest & EPOLLRDHUP)
+                    events |= EPOLLRDHUP;
+                if (events) {
+                    h->onEvent(events);
+                    moved = moved || (events & (EPOLLIN | EPOLLRDHUP));
                 }
             }
             quiet = moved ? 0 : quiet + 1;
@@ -202,6 +214,11 @@ public:
     void noteBackendFailure(BackendRuntime &) override {}
 
 private:
+    const MemoryTransport *transportOf(IoHandle *h) const
+    {
+        const auto it = m_upstreamOf.find(h);
+        return it == m_upstreamOf.end() ? nullptr : it->second;
+    }
     bool upstreamHasInput(IoHandle *h) const
     {
         const auto it = m_upstreamOf.find(h);

@@ -130,6 +130,22 @@ private slots:
         QCOMPARE(h.upstreamsOpened, 1);
     }
 
+    // Found by fuzz_http1session: a client that ended its side of a tunnel
+    // stayed asked for EPOLLRDHUP, which level-triggered epoll reports on every
+    // turn, so the worker spun until the backend ended the tunnel too.
+    void tunnelEndedByTheClientComesToRest()
+    {
+        ProxyHarness h(kConfig);
+        h.responses = {{"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\nserver-frame"}};
+        h.connect("GET /ws HTTP/1.1\r\nHost: w\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\nframe", 65536, true);
+        const int turns = h.run(5000, 50'000);
+        QVERIFY2(turns < 5000, "the session kept turning after the client ended the tunnel");
+        QVERIFY(h.client().written.find("server-frame") != std::string::npos);
+        QCOMPARE(h.upstreamTransports.size(), size_t(1));
+        QVERIFY(h.upstreamTransports[0]->written.find("frame") != std::string::npos);
+        QVERIFY2(h.upstreamTransports[0]->shutDown, "the client's end was passed on to the backend");
+    }
+
     // Found by tests/soak: a 502 for a POST whose backend was killed mid-request
     // was logged with "backend":"", so nobody could tell which backend failed.
     void failedBackendIsNamedInTheAccessLog_data()
