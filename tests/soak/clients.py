@@ -165,9 +165,9 @@ def pipelined(sock, reader):
                 record("pipelined", rest, False, "%s: %s" % (type(e).__name__, e))
             return False
         check("pipelined", t, status, reply, 0)
-        if status != 200 or headers.get("connection", "").lower() == "close":
+        if headers.get("connection", "").lower() == "close":
             for rest in targets[i + 1:]:
-                record("pipelined", rest, False, "connection ended after HTTP %d" % status)
+                record("pipelined", rest, False, "the proxy closed after HTTP %d to %s" % (status, t))
             return False
     return True
 

@@ -49,7 +49,9 @@ pool { name: "app"
   backend { name: "app1" address: "192.0.2.21:8080" }
   backend { name: "app2" address: "192.0.2.22:8080" }
   backend { name: "app3" address: "192.0.2.23:8080" }
-  health { http { path: "/" expect_status: 200 } interval_ms: 300 timeout_ms: 250 rise: 1 fall: 1 } }
+  # fall 2 and a 1 s timeout: on a starved CI box (workers measured waiting a
+  # second for a CPU) fall 1 / 250 ms marked both live backends down at once.
+  health { http { path: "/" expect_status: 200 } interval_ms: 300 timeout_ms: 1000 rise: 1 fall: 2 } }
 listener { name: "web" bind: "0.0.0.0:80" route { path_prefix: "/" pool: "app" }
   access_log { path: "$work/access.log" format: JSON } }
 EOC
@@ -137,5 +139,9 @@ echo "churn: $kills backend kills, $reweights reweights, $toggles maintenance to
 python3 "$here/verdict.py" "$work" "$seconds"
 rc=$?
 check "soak_verdict" $rc
-if (( failures )); then lab_keep_logs soak; exit 1; fi
+if (( failures )); then
+  lab_keep_logs soak
+  cp "$work/samples.jsonl" "$work/quiet_fds" "${TMPDIR:-/tmp}/hafront-soak-logs/" 2>/dev/null
+  exit 1
+fi
 echo "soak passed"

@@ -89,21 +89,32 @@ print("requests: %d ok, %d failed; %s" % (total_ok, total_failed, ", ".join(
     "%s %d/%d" % (k, c["ok"], c["ok"] + c["failed"]) for k, c in sorted(counts.items()))))
 verdict("requests_were_served", total_ok > 0, "(%d ok)" % total_ok)
 
+def explain(f):
+    """The reason a failed request is explained, or None."""
+    r = access.get(f["target"])
+    if not r:
+        return None
+    backend, t = r.get("backend") or "", f["t"]
+    if any(k - slack <= t <= s + slack for k, s in down.get(backend, [])):
+        return "client got %s; access log: %s from %s, killed then" % (f["error"].split(":")[0], r.get("status"), backend)
+    return None
+
+
+by_target = {f["target"]: f for f in fails}
 unexplained = []
 reasons = collections.Counter()
 for f in fails:
-    r = access.get(f["target"])
-    if not r:
-        unexplained.append("%s %s: %s (not in the access log)" % (f["kind"], f["target"], f["error"]))
+    why = explain(f)
+    if why is None and f["error"].startswith("the proxy closed after"):
+        # pipelined requests behind a failed one on a connection the proxy closed
+        first = by_target.get(f["error"].rsplit(" ", 1)[-1])
+        why = first and explain(first) and "behind a request explained by a kill, on the connection the proxy closed"
+    if why:
+        reasons[why] += 1
         continue
-    backend, t = r.get("backend") or "", f["t"]
-    hit = any(k - slack <= t <= s + slack for k, s in down.get(backend, []))
-    if hit:
-        reasons["client got %s; access log: %s from %s, killed then" % (
-            f["error"].split(":")[0], r.get("status"), backend)] += 1
-    else:
-        unexplained.append("%s %s: %s; access log: status %s backend %s, not killed then" % (
-            f["kind"], f["target"], f["error"], r.get("status"), backend or "-"))
+    r = access.get(f["target"])
+    unexplained.append("%s %s: %s; %s" % (f["kind"], f["target"], f["error"], "access log: status %s backend %s, not killed then" % (
+        r.get("status"), r.get("backend") or "-") if r else "not in the access log"))
 for reason, n in reasons.most_common():
     print("  explained: %d x %s" % (n, reason))
 for u in unexplained[:20]:
