@@ -16,12 +16,13 @@ SIGCONT, partition then heal (the node's bridge port down/up), restart
   agreement:   `hafrontctl status` says MASTER exactly when `ip addr` shows
       the VIP, give or take 100 ms.
 
-Holders come from `ip -ts monitor address` in each host (every change, as it
-happens); statuses from one hafrontctl poller per node.
+Holders come from `ip -ts monitor address` in each host (every change, with
+the time ip received it); statuses from one hafrontctl poller per node.
 
   chaos.py --seed N --seconds S --lab PREFIX --work DIR --agent PATH --ctl PATH
            --proto-dir DIR --vip A.B.C.D/NN --heal-ms N --crash-ms N [--no-stop-hook]"""
 import argparse
+import calendar
 import json
 import os
 import random
@@ -42,6 +43,7 @@ NODES = ["fe1", "fe2", "fe3"]
 AGREE_MS = 100
 lock = threading.Lock()
 t_begin = time.monotonic()
+WALL_MINUS_MONO = time.time() - time.monotonic()
 
 
 def now():
@@ -106,9 +108,11 @@ def start(name):
                               stdout=out, stderr=subprocess.STDOUT)
     with open(os.path.join(args.work, "pids"), "a") as f:
         f.write("%d\n" % n.proc.pid)
-    change(name, "down_clean", False)
+    # running first: down_clean cleared before it would look like a crashed
+    # agent's pending stop hook for a moment, and its end like a heal
     change(name, "up_since", None)
     change(name, "running", True)
+    change(name, "down_clean", False)
 
 
 def cleanup(name):
@@ -158,8 +162,11 @@ def ctl(name, *words, timeout=3):
 # ---- observer 1: who holds the VIP, from ip monitor ----
 def watch_addresses(name):
     n = nodes[name]
-    mon = subprocess.Popen(["ip", "-n", n.ns, "monitor", "address", "dev", "eth0"], stdout=subprocess.PIPE,
-                           text=True, bufsize=1)
+    # -ts: ip stamps each change as it receives it; this thread may read the
+    # pipe later on a starved box (a 10-minute run saw "status MASTER, no VIP
+    # for 103 ms" that was this thread's lag: the agent adds the VIP first).
+    mon = subprocess.Popen(["ip", "-n", n.ns, "-ts", "monitor", "address", "dev", "eth0"],
+                           stdout=subprocess.PIPE, text=True, bufsize=1, env=dict(os.environ, TZ="UTC"))
     with open(os.path.join(args.work, "pids"), "a") as f:
         f.write("%d\n" % mon.pid)
     monitors.append(mon)
@@ -167,8 +174,14 @@ def watch_addresses(name):
     for line in mon.stdout:
         if " inet " not in line or address not in line + " ":
             continue
-        holds = not line.startswith("Deleted")
-        t = now()
+        stamp, _, rest = line.partition("] ")
+        holds = not rest.startswith("Deleted")
+        try:
+            wall = calendar.timegm(time.strptime(stamp.lstrip("[")[:19], "%Y-%m-%dT%H:%M:%S")) + \
+                float("0." + stamp.split(".")[1])
+            t = wall - WALL_MINUS_MONO
+        except (ValueError, IndexError):
+            t = now()
         with lock:
             n.holds = holds
             n.hold_changes.append((t, holds))
