@@ -189,7 +189,7 @@ void Exchange::startUpstream()
     const bool none = m_tried.empty();
     respond(none ? 503 : 502,
             none ? "no backend available in pool " + pool.name() + "\n" : "all backends of pool " + pool.name() + " failed\n",
-            !m_requestDone);
+            !m_requestDone, {}, none ? std::string_view() : std::string_view(m_pool->backends[size_t(m_tried.back())].rt->name));
 }
 
 void Exchange::requestBody(std::string_view data)
@@ -359,16 +359,18 @@ void Exchange::upstreamFailed(UpstreamConnection &up, const std::string &why, bo
     }
     if (attempt.responseStarted)
         return m_downstream.abort();   // the client got part of a response: cut it, never splice
-    respond(timeout ? 504 : 502, (timeout ? "upstream timed out: " : "upstream failed: ") + why + "\n", true);
+    respond(timeout ? 504 : 502, (timeout ? "upstream timed out: " : "upstream failed: ") + why + "\n", true, {},
+            backend.name);
 }
 
-void Exchange::respond(int status, std::string_view body, bool close, std::string_view extraHeaders)
+void Exchange::respond(int status, std::string_view body, bool close, std::string_view extraHeaders,
+                       std::string_view backend)
 {
     m_responseStarted = true;
     m_responseBodyBytes = m_request.methodCode == HTTP_HEAD ? 0 : body.size();
     if (status >= 400)
         m_listener->rt->countReject(status);
-    logAccess(status, {});
+    logAccess(status, backend);
     m_downstream.sendLocal(status, body, close, extraHeaders);
 }
 

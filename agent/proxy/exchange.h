@@ -66,8 +66,10 @@ public:
     void resumeFromUpstream();           // the backend took our output: more body may come
     bool clientBackedUp() const;
 
-    // Answers the request here (counted as a rejection when >= 400).
-    void respond(int status, std::string_view body, bool close, std::string_view extraHeaders = {});
+    // Answers the request here (counted as a rejection when >= 400). `backend`:
+    // the one whose failure this answer reports (502/504), for the access log.
+    void respond(int status, std::string_view body, bool close, std::string_view extraHeaders = {},
+                 std::string_view backend = {});
     // The access log line of a request the codec refused before it was routed.
     void logRefused(const std::shared_ptr<ClusterView> &view, size_t listenerIndex, const http::ParsedHead &head,
                     int status, int versionMajor, int versionMinor);

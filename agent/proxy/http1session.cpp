@@ -82,6 +82,8 @@ Http1Session::~Http1Session()
 
 void Http1Session::onEvent(uint32_t events)
 {
+    if (m_clientEof && events & (EPOLLHUP | EPOLLERR))
+        return close();   // a tunnel's client that ended, then reset: nothing can reach it
     if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
         readClient();
     if (dead)
@@ -608,11 +610,15 @@ void Http1Session::updateInterest()
 {
     if (dead)
         return;
-    uint32_t want = EPOLLRDHUP;
+    // epoll is level-triggered: a peer's half-close stays reported. RDHUP is
+    // asked for only with EPOLLIN, whose read sees the end; asked for alone
+    // (reading paused, or a tunnel's client that ended its side) it woke the
+    // worker on every turn until the other end moved (found by fuzz_http1session).
+    uint32_t want = 0;
     const bool reading = !m_readPaused && !m_clientEof && m_phase != Phase::Closing &&
                          !(m_phase == Phase::Waiting && m_in.size() - m_inPos > kMaxBufferedWhileWaiting);
     if (reading)
-        want |= EPOLLIN;
+        want |= EPOLLIN | EPOLLRDHUP;
     if (m_out.pending() || m_static || (reading && m_transport->readNeedsWritable()))
         want |= EPOLLOUT;
     if (want != m_interest) {

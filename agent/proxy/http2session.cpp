@@ -581,10 +581,12 @@ void Http2Session::updateInterest()
 {
     if (dead)
         return;
-    uint32_t want = EPOLLRDHUP;
+    // EPOLLRDHUP only beside EPOLLIN: epoll is level-triggered, so a client's
+    // end seen while reading is paused would be reported on every turn (spin).
+    uint32_t want = 0;
     const bool reading = !m_terminated && !m_clientEof && m_out.pending() <= kOutStopReading;
     if (reading)
-        want |= EPOLLIN;
+        want |= EPOLLIN | EPOLLRDHUP;
     if (m_out.pending() || (reading && m_transport->readNeedsWritable()))
         want |= EPOLLOUT;
     if (want != m_interest) {

@@ -64,8 +64,11 @@ struct Pair {
         if (closed)
             return;
         for (Side *s : {client, upstream}) {
-            uint32_t want = EPOLLRDHUP;
             const bool eof = s == client ? clientEof : upstreamEof;
+            // Level-triggered: a half-close seen once stays reported, so RDHUP
+            // goes with it, or the worker spins (and touch() keeps the idle
+            // timeout away) until the other side ends as well.
+            uint32_t want = eof ? 0 : EPOLLRDHUP;
             // Stop reading a side whose peer is backed up (backpressure).
             if (!eof && !(s == upstream && connecting) && outOf(peer(s)).pending() < (1u << 20))
                 want |= EPOLLIN;
@@ -110,6 +113,8 @@ void Side::onEvent(uint32_t events)
         }
         p->connecting = false;
     }
+    if ((client ? p->clientEof : p->upstreamEof) && events & (EPOLLHUP | EPOLLERR))
+        return p->close();   // ended, then reset: HUP and ERR cannot be masked, and nothing more can pass
     if (events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)) {
         char buf[65536];
         for (int i = 0; i < 4; ++i) {

@@ -154,7 +154,9 @@ TlsHandshake::TlsHandshake(SessionHost &host, int fd_, size_t listenerIndex, std
 
 void TlsHandshake::onEvent(uint32_t)
 {
-    uint32_t want = EPOLLRDHUP;
+    // EPOLLRDHUP only beside EPOLLIN: epoll is level-triggered, a peer's end
+    // seen while waiting to write would be reported on every turn.
+    uint32_t want = 0;
     switch (m_transport->handshake()) {
     case TlsTransport::Handshake::Done: {
         m_listenerRt->tlsHandshakes.fetch_add(1, std::memory_order_relaxed);
@@ -182,8 +184,8 @@ void TlsHandshake::onEvent(uint32_t)
         session->onEvent(EPOLLIN);   // the first request often came with the Finished message
         return;
     }
-    case TlsTransport::Handshake::WantRead: want |= EPOLLIN; break;
-    case TlsTransport::Handshake::WantWrite: want |= EPOLLOUT; break;
+    case TlsTransport::Handshake::WantRead: want = EPOLLIN | EPOLLRDHUP; break;
+    case TlsTransport::Handshake::WantWrite: want = EPOLLOUT; break;
     case TlsTransport::Handshake::Failed: return failed(m_transport->failure());
     }
     if (want != m_interest) {

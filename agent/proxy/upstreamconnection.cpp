@@ -115,11 +115,13 @@ void UpstreamConnection::updateInterest()
 {
     if (dead)
         return;
-    uint32_t want = EPOLLRDHUP;
+    // RDHUP only with EPOLLIN (level-triggered: a backend that closed while we
+    // paused reading for a slow client would wake the worker on every turn).
+    uint32_t want = 0;
     if (m_connecting || m_out.pending())
         want |= EPOLLOUT;
     if (!m_connecting && !m_readPaused)
-        want |= EPOLLIN;
+        want |= EPOLLIN | EPOLLRDHUP;
     if (want != m_interest) {
         m_interest = want;
         m_host.modify(this, want);

@@ -104,6 +104,7 @@ public:
     // n-th entry's answers, one per request it receives.
     std::deque<std::deque<std::string>> responses;
     std::vector<MemoryTransport *> upstreamTransports;   // in the order opened
+    bool backendsCloseAfterAnswers = false;   // a backend closes once it gave its answers (a killed one)
     int upstreamsOpened = 0;
 
     // A client connection on listener `listenerIndex` that sends `bytes`, `readSize` at a time.
@@ -136,6 +137,10 @@ public:
         return s;
     }
     MemoryTransport &client() { return *m_client; }
+    void flushAccessLogs()
+    {
+        m_registry.forEachAccessLog([](AccessLogFile &f) { f.flush(); });
+    }
     bool sessionAlive() const { return m_session && !m_session->dead; }
 
     // Delivers readiness while there is input; when there is none, lets time
@@ -152,12 +157,22 @@ public:
                 IoHandle *h = m_handles[i];
                 if (h->dead)
                     continue;
-                // A paused upstream (no EPOLLIN) is not offered its input: time goes on without it.
-                const bool hasInput =
-                    h == m_session ? m_client->pending() : upstreamHasInput(h) && (m_interest[h] & EPOLLIN);
-                if (hasInput || (m_interest[h] & EPOLLOUT)) {
-                    h->onEvent(EPOLLIN | EPOLLOUT);
-                    moved = moved || hasInput;
+                // As level-triggered epoll reports it: input (or the peer's
+                // end) for EPOLLIN interest, the peer's end again and again
+                // for EPOLLRDHUP interest, and room to write for EPOLLOUT.
+                const uint32_t interest = m_interest[h];
+                const bool hasInput = h == m_session ? m_client->pending() : upstreamHasInput(h);
+                const MemoryTransport *t = h == m_session ? m_client : transportOf(h);
+                const bool peerEnded = t && t->endAfterIncoming && t->position == t->incoming.size() &&
+                                       t->answers.empty();
+                uint32_t events = interest & EPOLLOUT;
+                if (hasInput && interest & EPOLLIN)
+                    events |= EPOLLIN;
+                if (peerEnded && interest & EPOLLRDHUP)
+                    events |= EPOLLRDHUP;
+                if (events) {
+                    h->onEvent(events);
+                    moved = moved || (events & (EPOLLIN | EPOLLRDHUP));
                 }
             }
             quiet = moved ? 0 : quiet + 1;
@@ -207,6 +222,7 @@ public:
         }
         auto transport = std::make_unique<MemoryTransport>();
         transport->answers = std::move(responses.front());
+        transport->endAfterIncoming = backendsCloseAfterAnswers;
         responses.pop_front();
         auto *c = new UpstreamConnection(*this, backend, -1, false, transport.get());
         m_upstreamOf[c] = transport.get();
@@ -220,6 +236,11 @@ public:
     void noteBackendFailure(BackendRuntime &) override {}
 
 private:
+    const MemoryTransport *transportOf(IoHandle *h) const
+    {
+        const auto it = m_upstreamOf.find(h);
+        return it == m_upstreamOf.end() ? nullptr : it->second;
+    }
     bool upstreamHasInput(IoHandle *h) const
     {
         const auto it = m_upstreamOf.find(h);

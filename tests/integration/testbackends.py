@@ -78,7 +78,9 @@ class RecordingBackend:
 
 
 class EchoServer:
-    """Echoes bytes; when the client half-closes, sends 'bye' and closes."""
+    """Echoes bytes; when the client half-closes, sends 'bye' and closes (a
+    second later when the first bytes were 'wait:', so the proxy holds a
+    half-closed connection for that long)."""
 
     def __init__(self, port):
         self.sock = socket.socket()
@@ -101,10 +103,15 @@ class EchoServer:
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn):
+        first = None
         with conn:
             while True:
                 data = conn.recv(65536)
+                if first is None:
+                    first = data
                 if not data:
+                    if first and first.startswith(b"wait:"):
+                        time.sleep(1.0)
                     conn.sendall(b"bye")
                     return
                 conn.sendall(data)

@@ -4,6 +4,8 @@
 // input keeps the session turning.
 #include "proxyharness.h"
 
+#include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace hafront::proxy;
@@ -126,6 +128,64 @@ private slots:
         h.run(5000, 50'000);
         QCOMPARE(count(h.client().written, "200 OK"), 3);
         QCOMPARE(h.upstreamsOpened, 1);
+    }
+
+    // Found by fuzz_http1session: a client that ended its side of a tunnel
+    // stayed asked for EPOLLRDHUP, which level-triggered epoll reports on every
+    // turn, so the worker spun until the backend ended the tunnel too.
+    void tunnelEndedByTheClientComesToRest()
+    {
+        ProxyHarness h(kConfig);
+        h.responses = {{"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\nserver-frame"}};
+        h.connect("GET /ws HTTP/1.1\r\nHost: w\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\nframe", 65536, true);
+        const int turns = h.run(5000, 50'000);
+        QVERIFY2(turns < 5000, "the session kept turning after the client ended the tunnel");
+        QVERIFY(h.client().written.find("server-frame") != std::string::npos);
+        QCOMPARE(h.upstreamTransports.size(), size_t(1));
+        QVERIFY(h.upstreamTransports[0]->written.find("frame") != std::string::npos);
+        QVERIFY2(h.upstreamTransports[0]->shutDown, "the client's end was passed on to the backend");
+    }
+
+    // Found by tests/soak: a 502 for a POST whose backend was killed mid-request
+    // was logged with "backend":"", so nobody could tell which backend failed.
+    void failedBackendIsNamedInTheAccessLog_data()
+    {
+        QTest::addColumn<QByteArray>("request");
+        QTest::addColumn<QStringList>("responses");   // one upstream connection; empty: refused
+        QTest::addColumn<int>("status");
+        QTest::newRow("a broken answer: 502 names it")
+            << QByteArray("GET / HTTP/1.1\r\nHost: w\r\n\r\n") << QStringList{"HTTP/1.1 2x0 bad\r\n\r\n"} << 502;
+        QTest::newRow("a POST whose backend closes before answering: 502 names it")
+            << QByteArray("POST /p HTTP/1.1\r\nHost: w\r\nContent-Length: 3\r\n\r\nabc") << QStringList{""} << 502;
+        QTest::newRow("the only backend refuses: 502 names the last one tried")
+            << QByteArray("GET / HTTP/1.1\r\nHost: w\r\n\r\n") << QStringList{} << 502;
+    }
+    void failedBackendIsNamedInTheAccessLog()
+    {
+        QFETCH(QByteArray, request);
+        QFETCH(QStringList, responses);
+        QFETCH(int, status);
+        QTemporaryDir dir;
+        const std::string log = dir.filePath("access.log").toStdString();
+        ProxyHarness h(std::string(kConfig) + "listener { name: \"logged\" bind: \"127.0.0.1:3\" route { path_prefix: "
+                       "\"/\" pool: \"app\" } access_log { path: \"" + log + "\" format: JSON } }\n");
+        QVERIFY(h.ok());
+        h.backendsCloseAfterAnswers = true;
+        if (!responses.isEmpty()) {
+            std::deque<std::string> answers;
+            for (const auto &r : responses)
+                if (!r.isEmpty())
+                    answers.push_back(r.toStdString());
+            h.responses.push_back(answers);
+        }
+        h.connect(request.toStdString(), 65536, false, 1);
+        h.run(5000, 50'000);
+        h.flushAccessLogs();
+        QFile file(QString::fromStdString(log));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray line = file.readAll();
+        QVERIFY2(line.contains("\"status\":" + QByteArray::number(status)), line.constData());
+        QVERIFY2(line.contains("\"backend\":\"a\""), line.constData());
     }
 };
 
