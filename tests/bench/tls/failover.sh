@@ -17,7 +17,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 agent=$root/build/agent/hafront-agent
-ctl=$root/build/ctl/hafrontctl
+ctl=$root/build/console/hafrontctl
 clients=200
 while [[ $# -gt 0 ]]; do
   case $1 in
