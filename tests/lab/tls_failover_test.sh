@@ -90,6 +90,17 @@ import json, sys
 l = next(l for l in json.load(sys.stdin)[0]["listeners"] if l["name"] == "web-tls")
 print(int(l.get("tls", {}).get("resumed_total", 0)))' 2>/dev/null || echo -1
 }
+# wait_client_arp NODE LIMIT_MS: until the client's neighbour entry for the
+# VIP names NODE's MAC; prints the milliseconds waited.
+wait_client_arp() {
+  local mac t0 vip=${lab_vip%/*}; t0=$(now_ms)
+  mac=$(ip -n "$lab-$1" -br link show eth0 | awk '{print $3}')
+  while (( $(now_ms) - t0 < $2 )); do
+    ip -n "$lab-client" neigh show "$vip" dev eth0 | grep -qi "lladdr $mac" && { echo $(( $(now_ms) - t0 )); return 0; }
+    sleep 0.005
+  done
+  echo "timeout(${2}ms)"; return 1
+}
 field() { python3 -c 'import json, sys; v = json.load(open(sys.argv[1])); print(eval("v" + sys.argv[2]))' "$@" 2>/dev/null; }
 
 # run_case NAME MOVE EXPECT: clients on fe1, the VIP moves (planned | crash),
@@ -125,6 +136,10 @@ run_case() {
   esac
   [[ $rc -eq 0 ]] && within "$g" "$limit"
   check "${name}_vip_moves_to_fe2" $? "(${g} ms, bound ${limit} ms, $move)"
+  # The clients go once fe2's gratuitous ARP has reached the client: before
+  # that, a SYN would still go to fe1's MAC (after kill -9, fe1's kernel
+  # still has the VIP and answers with a RST).
+  ms=$(wait_client_arp fe2 1000); check "${name}_client_learns_fe2_from_garp" $? "(${ms} ms after fe2 held the VIP)"
   touch "$work/$name.go"
   wait "$client"; rc=$?
   [[ $rc -eq 0 && -f $out ]]; check "${name}_clients_finished" $? "(exit $rc $(tail -n 1 "$work/$name.err"))"

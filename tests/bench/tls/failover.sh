@@ -124,6 +124,9 @@ round() {
   for _ in $(seq 2400); do [[ -f $work/$name.ready ]] && break; kill -0 "$client" 2>/dev/null || break; sleep 0.05; done
   ctlc --node fe1 vip maintenance www on >/dev/null
   ms=$(wait_vip fe2 5000) || echo "  $label: the VIP did not move ($ms)" >&2
+  # Go once fe2's gratuitous ARP reached the client (a SYN to fe1's MAC would wait for a retransmit).
+  local mac; mac=$(ip -n "$lab-fe2" -br link show eth0 | awk '{print $3}')
+  for _ in $(seq 200); do ip -n "$lab-client" neigh show 192.0.2.100 dev eth0 | grep -qi "lladdr $mac" && break; sleep 0.005; done
   touch "$work/$name.go"
   wait "$client"
   ctlc --node fe1 vip maintenance www off >/dev/null
