@@ -114,7 +114,7 @@ sleep 1
 # round LABEL KEYS PORT -> one table row
 rows=()
 round() {
-  local label=$1 keys=$2 port=$3 name out client ok resumed ms
+  local label=$1 keys=$2 port=$3 name out client on_fe1 ok resumed on_fe2 ms mac
   name=${label// /-}-$port; out=$work/$name.json
   rm -f "$work/$name.ready" "$work/$name.go"
   ip netns exec "$lab-client" python3 "$root/tests/lab/tls_clients.py" --host 192.0.2.100 --port "$port" \
@@ -125,7 +125,7 @@ round() {
   ctlc --node fe1 vip maintenance www on >/dev/null
   ms=$(wait_vip fe2 5000) || echo "  $label: the VIP did not move ($ms)" >&2
   # Go once fe2's gratuitous ARP reached the client (a SYN to fe1's MAC would wait for a retransmit).
-  local mac; mac=$(ip -n "$lab-fe2" -br link show eth0 | awk '{print $3}')
+  mac=$(ip -n "$lab-fe2" -br link show eth0 | awk '{print $3}')
   for _ in $(seq 200); do ip -n "$lab-client" neigh show 192.0.2.100 dev eth0 | grep -qi "lladdr $mac" && break; sleep 0.005; done
   touch "$work/$name.go"
   wait "$client"
@@ -133,11 +133,11 @@ round() {
   wait_vip fe1 5000 >/dev/null || echo "  $label: the VIP did not come back" >&2
   sleep 0.3
   if [[ ! -f $out ]]; then rows+=("$label|$keys|$clients|failed: $(tail -n 1 "$work/$name.err")||"); return; fi
-  read -r first_ok ok resumed on_fe1 on_fe2 < <(python3 -c '
+  read -r on_fe1 ok resumed on_fe2 < <(python3 -c '
 import json, sys
 v = json.load(open(sys.argv[1]))
 print(v["first"]["served_by"].get("fe1", 0), v["second"]["ok"], v["second"]["resumed"],
-      v["first"]["served_by"].get("fe1", 0), v["second"]["served_by"].get("fe2", 0))' "$out")
+      v["second"]["served_by"].get("fe2", 0))' "$out")
   rows+=("$label|$keys|$clients|$on_fe1 on fe1, $ok ok ($on_fe2 on fe2)|$resumed|$(python3 -c "print(f'{100 * $resumed / $clients:.1f} %')")")
 }
 round "hafront" "session_ticket_secret_file (same file on both)" 443
