@@ -19,10 +19,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         body = "{}\nxff={}\nxrip={}\n".format(sys.argv[1], self.headers.get("X-Forwarded-For"),
                                             self.headers.get("X-Real-IP")).encode()
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass   # a health check that closed after the status line
 
 
 Server((sys.argv[2], int(sys.argv[3])), Handler).serve_forever()
