@@ -15,7 +15,10 @@
 
 namespace hafront::vip {
 namespace {
-std::string errnoText(const std::string &what) { return what + ": " + std::strerror(errno); }
+std::string errnoText(const std::string &what)
+{
+    return what + ": " + std::strerror(errno);
+}
 } // namespace
 
 Result<std::unique_ptr<NaSocket>> NaSocket::open()
@@ -27,7 +30,10 @@ Result<std::unique_ptr<NaSocket>> NaSocket::open()
     return std::unique_ptr<NaSocket>(new NaSocket(fd));
 }
 
-NaSocket::~NaSocket() { ::close(m_fd); }
+NaSocket::~NaSocket()
+{
+    ::close(m_fd);
+}
 
 Status NaSocket::send(int ifindex, const config::IPv6 &vip)
 {

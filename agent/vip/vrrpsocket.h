@@ -28,8 +28,8 @@ public:
     struct Setup {
         std::string interface;
         int ifindex = 0;
-        config::Address self;    // IPv4 node address, or IPv6 link-local (multicast) / address6 (unicast)
-        std::vector<config::Address> destinations;   // multicast group or unicast peers, same family
+        config::Address self; // IPv4 node address, or IPv6 link-local (multicast) / address6 (unicast)
+        std::vector<config::Address> destinations; // multicast group or unicast peers, same family
     };
     // The family is self's.
     static Result<std::unique_ptr<VrrpSocket>> open(const Setup &setup);

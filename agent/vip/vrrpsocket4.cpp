@@ -13,13 +13,17 @@
 namespace hafront::vip {
 namespace {
 
-std::string errnoText(const std::string &what) { return what + ": " + std::strerror(errno); }
+std::string errnoText(const std::string &what)
+{
+    return what + ": " + std::strerror(errno);
+}
 
 class VrrpSocket4 final : public VrrpSocket {
 public:
     VrrpSocket4(int fd, Setup setup) : VrrpSocket(fd, std::move(setup)) {}
 
-    int send(uint8_t vrid, uint8_t priority, uint16_t intervalCs, const config::Address &vip, std::string &error) override
+    int send(uint8_t vrid, uint8_t priority, uint16_t intervalCs, const config::Address &vip,
+             std::string &error) override
     {
         vrrp::Advert advert;
         advert.vrid = vrid;
@@ -62,7 +66,7 @@ public:
         alignas(8) uint8_t buffer[2048];
         const ssize_t n = ::recv(m_fd, buffer, sizeof buffer, 0);
         if (n < 0)
-            return false;   // EAGAIN: drained
+            return false; // EAGAIN: drained
         vrrp::Received packet;
         drop = vrrp::decode(buffer, size_t(n), packet);
         if (drop == vrrp::Drop::None) {

@@ -18,13 +18,17 @@
 namespace hafront::vip {
 namespace {
 
-std::string errnoText(const std::string &what) { return what + ": " + std::strerror(errno); }
+std::string errnoText(const std::string &what)
+{
+    return what + ": " + std::strerror(errno);
+}
 
 class VrrpSocket6 final : public VrrpSocket {
 public:
     VrrpSocket6(int fd, Setup setup) : VrrpSocket(fd, std::move(setup)) {}
 
-    int send(uint8_t vrid, uint8_t priority, uint16_t intervalCs, const config::Address &vip, std::string &error) override
+    int send(uint8_t vrid, uint8_t priority, uint16_t intervalCs, const config::Address &vip,
+             std::string &error) override
     {
         vrrp::Advert6 advert;
         advert.vrid = vrid;
@@ -52,7 +56,7 @@ public:
             cmsg->cmsg_type = IPV6_PKTINFO;
             cmsg->cmsg_len = CMSG_LEN(sizeof(in6_pktinfo));
             in6_pktinfo info{};
-            std::memcpy(&info.ipi6_addr, m_setup.self.ip6.data(), 16);   // the source the checksum was made for
+            std::memcpy(&info.ipi6_addr, m_setup.self.ip6.data(), 16); // the source the checksum was made for
             info.ipi6_ifindex = unsigned(m_setup.ifindex);
             std::memcpy(CMSG_DATA(cmsg), &info, sizeof info);
             if (::sendmsg(m_fd, &msg, 0) < 0)
@@ -78,10 +82,10 @@ public:
         msg.msg_controllen = sizeof control;
         const ssize_t n = ::recvmsg(m_fd, &msg, 0);
         if (n < 0)
-            return false;   // EAGAIN: drained
+            return false; // EAGAIN: drained
         vrrp::IPv6 src{}, dst{};
         std::memcpy(src.data(), &from.sin6_addr, 16);
-        int hopLimit = -1;   // unknown: refused, like a wrong one
+        int hopLimit = -1; // unknown: refused, like a wrong one
         for (cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
             if (c->cmsg_level != IPPROTO_IPV6)
                 continue;
@@ -111,7 +115,8 @@ Result<std::unique_ptr<VrrpSocket>> openVrrpSocket6(const VrrpSocket::Setup &set
 {
     const int fd = ::socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, vrrp::kProtocol);
     if (fd < 0)
-        return fail(errno == EPERM ? "VRRP needs CAP_NET_RAW (run hafront-agent as root)" : errnoText("raw IPv6 socket"));
+        return fail(errno == EPERM ? "VRRP needs CAP_NET_RAW (run hafront-agent as root)"
+                                   : errnoText("raw IPv6 socket"));
     std::unique_ptr<VrrpSocket> socket(new VrrpSocket6(fd, setup));
     const std::string &ifname = setup.interface;
     if (::setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname.c_str(), socklen_t(ifname.size())) < 0)

@@ -15,8 +15,8 @@ namespace hafront::vrrp {
 
 using Mac = std::array<uint8_t, 6>;
 
-inline constexpr IPv6 kAllNodes = {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01};   // ff02::1
-inline constexpr Mac kAllNodesMac = {0x33, 0x33, 0, 0, 0, 0x01};   // RFC 2464 7: 33:33 + low 32 bits
+inline constexpr IPv6 kAllNodes = {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01}; // ff02::1
+inline constexpr Mac kAllNodesMac = {0x33, 0x33, 0, 0, 0, 0x01}; // RFC 2464 7: 33:33 + low 32 bits
 inline constexpr uint8_t kIcmpv6 = 58;
 inline constexpr uint8_t kNeighborAdvertisement = 136;
 

@@ -17,10 +17,10 @@ uint32_t pseudoHeaderSum6(const IPv6 &src, const IPv6 &dst, size_t length, uint8
 std::vector<uint8_t> encode6(const Advert6 &a, const IPv6 &src, const IPv6 &dst)
 {
     std::vector<uint8_t> out(8 + 16 * a.addresses.size());
-    out[0] = 0x31;   // version 3, type 1 (ADVERTISEMENT)
+    out[0] = 0x31; // version 3, type 1 (ADVERTISEMENT)
     out[1] = a.vrid;
     out[2] = a.priority;
-    out[3] = static_cast<uint8_t>(a.addresses.size());   // "IPvX Addr Count"
+    out[3] = static_cast<uint8_t>(a.addresses.size()); // "IPvX Addr Count"
     out[4] = static_cast<uint8_t>((a.maxAdvertIntervalCs >> 8) & 0x0f);
     out[5] = static_cast<uint8_t>(a.maxAdvertIntervalCs & 0xff);
     for (size_t i = 0; i < a.addresses.size(); ++i)
@@ -36,7 +36,7 @@ Drop decode6(const uint8_t *v, size_t size, const IPv6 &src, const IPv6 &dst, in
     if (size < 8)
         return Drop::TooShort;
     if (hopLimit != 255)
-        return Drop::BadTtl;   // RFC 5798 7.1: hop limit 255, so it came from the link
+        return Drop::BadTtl; // RFC 5798 7.1: hop limit 255, so it came from the link
     if ((v[0] >> 4) != 3)
         return Drop::BadVersion;
     if ((v[0] & 0x0f) != 1)

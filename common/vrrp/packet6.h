@@ -15,12 +15,12 @@ namespace hafront::vrrp {
 
 using IPv6 = std::array<uint8_t, 16>;
 
-inline constexpr IPv6 kMulticastGroup6 = {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12};   // ff02::12
+inline constexpr IPv6 kMulticastGroup6 = {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12}; // ff02::12
 
 struct Advert6 {
     uint8_t vrid = 0;
     uint8_t priority = 0;
-    uint16_t maxAdvertIntervalCs = 100;   // centiseconds, 12 bits
+    uint16_t maxAdvertIntervalCs = 100; // centiseconds, 12 bits
     std::vector<IPv6> addresses;
 };
 

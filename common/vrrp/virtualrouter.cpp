@@ -50,7 +50,10 @@ void VirtualRouter::advertReceived(const config::Address &srcIp, uint8_t priorit
     collect(now);
 }
 
-void VirtualRouter::addressAdded() { m_addressRetryMicros = kAddressRetryFirstMicros; }
+void VirtualRouter::addressAdded()
+{
+    m_addressRetryMicros = kAddressRetryFirstMicros;
+}
 
 int64_t VirtualRouter::addressFailed(int64_t now)
 {
@@ -59,7 +62,7 @@ int64_t VirtualRouter::addressFailed(int64_t now)
     m_addressRetryMicros = std::min(m_addressRetryMicros * 2, kAddressRetryMaxMicros);
     std::erase_if(m_actions, [](const RouterAction &a) { return a.kind == RouterAction::Kind::Announce; });
     const size_t before = m_actions.size();
-    applyPriority(now);   // fault: maintenance, priority-0 advert, back to backup
+    applyPriority(now); // fault: maintenance, priority-0 advert, back to backup
     collect(now);
     // The address never went on: nothing to remove.
     m_actions.erase(std::remove_if(m_actions.begin() + ptrdiff_t(before), m_actions.end(),
@@ -160,7 +163,9 @@ void VirtualRouter::collect(int64_t now)
             m_actions.push_back(std::move(out));
             break;
         }
-        case Action::Kind::AddAddress: m_actions.push_back({RouterAction::Kind::AddAddress}); break;
+        case Action::Kind::AddAddress:
+            m_actions.push_back({RouterAction::Kind::AddAddress});
+            break;
         case Action::Kind::RemoveAddress:
             m_announceRepeatAt = 0;
             m_actions.push_back({RouterAction::Kind::RemoveAddress});

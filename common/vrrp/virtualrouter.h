@@ -33,22 +33,22 @@ inline constexpr int64_t kAddressRetryMaxMicros = 300'000'000;
 
 // What decides the priority besides the RFC: trackers and operator overrides.
 struct PriorityInputs {
-    uint8_t configured = 100;    // the VIP's priority entry for this node
-    uint8_t tracked = 100;       // `configured` adjusted by the trackers' weights
-    bool trackerFault = false;   // a tracker in fault: give the VIP away
-    bool maintenance = false;    // operator override
-    bool forceMaster = false;    // operator override
+    uint8_t configured = 100;  // the VIP's priority entry for this node
+    uint8_t tracked = 100;     // `configured` adjusted by the trackers' weights
+    bool trackerFault = false; // a tracker in fault: give the VIP away
+    bool maintenance = false;  // operator override
+    bool forceMaster = false;  // operator override
 };
 
 struct RouterAction {
     enum class Kind {
-        SendAdvert,     // priority
+        SendAdvert, // priority
         AddAddress,
         RemoveAddress,
-        Announce,       // count packets of GARP (IPv4) or unsolicited NA (IPv6), now
-        Transition,     // from, to, reason
-        SplitBrain,     // reason, otherIp; at most one per kSplitBrainEventEveryMicros
-        AddressRetry,   // the address fault's wait is over: the node competes again
+        Announce,     // count packets of GARP (IPv4) or unsolicited NA (IPv6), now
+        Transition,   // from, to, reason
+        SplitBrain,   // reason, otherIp; at most one per kSplitBrainEventEveryMicros
+        AddressRetry, // the address fault's wait is over: the node competes again
     } kind;
     uint8_t priority = 0;
     int count = 0;
@@ -74,8 +74,8 @@ public:
     int64_t addressFailed(int64_t now);
     // Drill crash mode: silent and without the VIP for `durationMicros`, then a fresh start.
     void simulateCrash(int64_t durationMicros, int64_t now);
-    void shutdown(int64_t now);   // graceful: priority-0 advert
-    void goSilent(int64_t now);   // as after kill -9
+    void shutdown(int64_t now); // graceful: priority-0 advert
+    void goSilent(int64_t now); // as after kill -9
     void timersDue(int64_t now);
     int64_t nextDeadline() const; // 0 = none
     // The adapter carries actions out one at a time, in order: the outcome of
@@ -94,17 +94,17 @@ public:
 
 private:
     void applyPriority(int64_t now);
-    void collect(int64_t now);   // state machine actions -> RouterActions
+    void collect(int64_t now); // state machine actions -> RouterActions
 
     StateMachine m_machine;
     PriorityInputs m_inputs;
     std::deque<RouterAction> m_actions;
     bool m_forced = false;
-    int64_t m_addressFaultUntil = 0;   // 0 = no fault
+    int64_t m_addressFaultUntil = 0; // 0 = no fault
     int64_t m_addressRetryMicros = kAddressRetryFirstMicros;
     int64_t m_silentUntil = 0;
     int64_t m_announceStartedAt = 0;
-    int64_t m_announceRepeatAt = 0;    // 0 = none
+    int64_t m_announceRepeatAt = 0; // 0 = none
     size_t m_announceRepeatIndex = 0;
     int64_t m_lastSplitBrainEvent = 0;
 };

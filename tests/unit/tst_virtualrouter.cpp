@@ -8,10 +8,10 @@
 using namespace hafront::vrrp;
 
 namespace {
-constexpr uint32_t kSelf = 0xC000020B;    // 192.0.2.11
-constexpr uint32_t kPeer = 0xC000020C;    // 192.0.2.12
+constexpr uint32_t kSelf = 0xC000020B; // 192.0.2.11
+constexpr uint32_t kPeer = 0xC000020C; // 192.0.2.12
 constexpr int64_t kMs = 1000;
-constexpr uint16_t kIntervalCs = 10;      // 100 ms adverts
+constexpr uint16_t kIntervalCs = 10; // 100 ms adverts
 
 RouterConfig config()
 {
@@ -130,7 +130,7 @@ private slots:
                     attempts.push_back(now);
                     waits.push_back(vr.addressFailed(now));
                     QVERIFY(vr.fault());
-                    QCOMPARE(vr.machine().state(), State::Backup);   // given up at once
+                    QCOMPARE(vr.machine().state(), State::Backup); // given up at once
                 }
                 announcements += a->kind == Kind::Announce ? a->count : 0;
                 removals += a->kind == Kind::RemoveAddress;
@@ -140,9 +140,9 @@ private slots:
             now = vr.nextDeadline();
             vr.timersDue(now);
         }
-        QCOMPARE(announcements, 0);   // never announce an address that is not there
-        QCOMPARE(removals, 0);        // nor remove one
-        QCOMPARE(zeroAdverts, int(attempts.size()));   // each give-up tells the backups at once
+        QCOMPARE(announcements, 0);                  // never announce an address that is not there
+        QCOMPARE(removals, 0);                       // nor remove one
+        QCOMPARE(zeroAdverts, int(attempts.size())); // each give-up tells the backups at once
         QVERIFY(attempts.size() >= 8);
         QVERIFY(retries >= int(attempts.size()) - 1);
         // 5 s, doubling, capped at 5 min; the next try after the wait and within
@@ -171,7 +171,7 @@ private slots:
         QCOMPARE(vr.machine().state(), State::Master);
         vr.takeActions();
         vr.addressAdded();
-        vr.advertReceived(kPeer, 200, kIntervalCs, now);   // gives it away
+        vr.advertReceived(kPeer, 200, kIntervalCs, now); // gives it away
         vr.takeActions();
         now += StateMachine::masterDownMicros(100, kIntervalCs);
         vr.timersDue(now);
@@ -269,7 +269,7 @@ private slots:
         QVERIFY(vr.silent());
         auto gone = vr.takeActions();
         QCOMPARE(count(gone, Kind::RemoveAddress), 1);
-        QCOMPARE(count(gone, Kind::SendAdvert), 0);   // as after kill -9: no priority-0 advert
+        QCOMPARE(count(gone, Kind::SendAdvert), 0); // as after kill -9: no priority-0 advert
         QCOMPARE(vr.nextDeadline(), now + 3'000 * kMs);
         // Silent: no adverts, no announcements, adverts and input changes ignored.
         vr.advertReceived(kPeer, 100, kIntervalCs, now + 10 * kMs);
@@ -308,8 +308,8 @@ private slots:
         const std::string before = routerDefinition(vip, "192.0.2.11", false);
         p->set_value(90);
         QCOMPARE(routerDefinition(vip, "192.0.2.11", false), before);
-        QVERIFY(routerDefinition(vip, "192.0.2.11", true) != before);   // became the address owner
-        QVERIFY(routerDefinition(vip, "192.0.2.13", false) != before);  // node address moved
+        QVERIFY(routerDefinition(vip, "192.0.2.11", true) != before);  // became the address owner
+        QVERIFY(routerDefinition(vip, "192.0.2.13", false) != before); // node address moved
         vip.set_advert_interval_ms(1000);
         QVERIFY(routerDefinition(vip, "192.0.2.11", false) != before);
     }

@@ -11,8 +11,8 @@
 using namespace hafront::vrrp;
 
 namespace {
-const IPv6 kLinkLocal = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xfe, 0, 0, 0, 0, 0x11};   // fe80::ff:fe00:11
-const IPv6 kVip = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x00};     // 2001:db8::100
+const IPv6 kLinkLocal = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xfe, 0, 0, 0, 0, 0x11}; // fe80::ff:fe00:11
+const IPv6 kVip = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x00};    // 2001:db8::100
 const Mac kMac = {0x02, 0, 0, 0, 0, 0x11};
 
 // keepalived's advert, the VRRP part (after the 40-byte IPv6 header, hop limit 255).
@@ -20,12 +20,12 @@ const std::vector<uint8_t> kKeepalivedAdvert = {0x31, 0x3d, 0x96, 0x01, 0x00, 0x
                                                 0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0x01, 0x00};
 // keepalived's unsolicited NA: IPv6 header + ICMPv6.
 const std::vector<uint8_t> kKeepalivedNa = {
-    0x60, 0x00, 0x00, 0x00, 0x00, 0x20, 0x3a, 0xff,                                                  // v6, len 32, ICMPv6, hlim 255
-    0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x00,                                // src 2001:db8::100
-    0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01,                                         // dst ff02::1
-    0x88, 0x00, 0xf7, 0x1c, 0x20, 0x00, 0x00, 0x00,                                                  // NA, sum, O flag
-    0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x00,                                // target
-    0x02, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x11};                                                 // TLLA option
+    0x60, 0x00, 0x00, 0x00, 0x00, 0x20, 0x3a, 0xff,                               // v6, len 32, ICMPv6, hlim 255
+    0x20, 0x01, 0x0d, 0xb8, 0,    0,    0,    0,    0, 0, 0, 0, 0, 0, 0x01, 0x00, // src 2001:db8::100
+    0xff, 0x02, 0,    0,    0,    0,    0,    0,    0, 0, 0, 0, 0, 0, 0,    0x01, // dst ff02::1
+    0x88, 0x00, 0xf7, 0x1c, 0x20, 0x00, 0x00, 0x00,                               // NA, sum, O flag
+    0x20, 0x01, 0x0d, 0xb8, 0,    0,    0,    0,    0, 0, 0, 0, 0, 0, 0x01, 0x00, // target
+    0x02, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x11};                              // TLLA option
 
 Advert6 keepalivedAdvert()
 {
@@ -40,7 +40,8 @@ Advert6 keepalivedAdvert()
 std::vector<uint8_t> fixSum(std::vector<uint8_t> v)
 {
     v[6] = v[7] = 0;
-    const uint16_t s = internetChecksum(v.data(), v.size(), pseudoHeaderSum6(kLinkLocal, kMulticastGroup6, v.size(), kProtocol));
+    const uint16_t s =
+        internetChecksum(v.data(), v.size(), pseudoHeaderSum6(kLinkLocal, kMulticastGroup6, v.size(), kProtocol));
     v[6] = uint8_t(s >> 8);
     v[7] = uint8_t(s);
     return v;
@@ -69,7 +70,7 @@ private slots:
 
     void theChecksumCoversThePseudoHeader_data()
     {
-        QTest::addColumn<int>("byte");   // flipped: 0-15 source, 16-31 destination
+        QTest::addColumn<int>("byte"); // flipped: 0-15 source, 16-31 destination
         for (int i : {0, 15, 16, 31})
             QTest::newRow(qPrintable(QString("address byte %1").arg(i))) << i;
     }
@@ -110,7 +111,8 @@ private slots:
         QTest::newRow("priority changed, checksum not") << mutate(2, 151, false) << 255 << int(Drop::BadChecksum);
         // An IPv4-sized advert (4-byte address) read as IPv6: the count does not fit.
         QTest::newRow("IPv4 address in an IPv6 advert")
-            << bytes(fixSum({0x31, 0x3d, 0x96, 0x01, 0x00, 0x0a, 0, 0, 192, 0, 2, 100})) << 255 << int(Drop::BadAddressCount);
+            << bytes(fixSum({0x31, 0x3d, 0x96, 0x01, 0x00, 0x0a, 0, 0, 192, 0, 2, 100})) << 255
+            << int(Drop::BadAddressCount);
     }
     void malformedAdvertsAreDroppedWithTheirReason()
     {
@@ -138,20 +140,17 @@ private slots:
         QCOMPARE(got.advert.addresses, a.addresses);
     }
 
-    void neighborAdvertIsWhatKeepalivedSends()
-    {
-        QCOMPARE(neighborAdvert(kVip, kMac), kKeepalivedNa);
-    }
+    void neighborAdvertIsWhatKeepalivedSends() { QCOMPARE(neighborAdvert(kVip, kMac), kKeepalivedNa); }
 
     void neighborAdvertChecksumsOverThePseudoHeader()
     {
         IPv6 other = kVip;
-        other[15] = 0x01;   // 2001:db8::101
+        other[15] = 0x01; // 2001:db8::101
         const auto na = neighborAdvert(other, {0x02, 0, 0, 0, 0, 0x12});
         QCOMPARE(na.size(), size_t(72));
-        QCOMPARE(int(na[7]), 255);                   // hop limit
+        QCOMPARE(int(na[7]), 255); // hop limit
         QCOMPARE(int(na[40]), int(kNeighborAdvertisement));
-        QCOMPARE(int(na[44]), 0x20);                 // Override, not Solicited, not Router
+        QCOMPARE(int(na[44]), 0x20); // Override, not Solicited, not Router
         // The receiver's check: the ICMPv6 sum over pseudo-header + message is zero.
         QCOMPARE(internetChecksum(na.data() + 40, 32, pseudoHeaderSum6(other, kAllNodes, 32, kIcmpv6)), uint16_t(0));
     }
