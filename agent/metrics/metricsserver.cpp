@@ -44,9 +44,10 @@ Status MetricsServer::listen(const std::string &endpoint)
 {
     const auto parsed = config::parseEndpoint(endpoint);
     if (!parsed)
-        return fail("metrics_listen: cannot parse address '" + endpoint + "' (expected A.B.C.D:PORT)");
+        return fail("metrics_listen: cannot parse address '" + endpoint + "' (expected A.B.C.D:PORT or [IPV6]:PORT)");
     m_endpoint = endpoint;
-    if (!m_server.listen(QHostAddress(parsed->ip), parsed->port))
+    const QHostAddress host = parsed->v6 ? QHostAddress(parsed->ip6.data()) : QHostAddress(parsed->ip);
+    if (!m_server.listen(host, parsed->port))
         return fail("metrics_listen: cannot listen on " + endpoint + ": " + m_server.errorString().toStdString());
     m_sweep.start();
     log::info("metrics", "listening address=" + endpoint);

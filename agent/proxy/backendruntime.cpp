@@ -17,11 +17,8 @@ BackendRuntime &RuntimeRegistry::backend(const std::string &pool, const std::str
         slot->pool = pool;
         slot->name = name;
         slot->address = address;
-        if (const auto ep = config::parseEndpoint(address)) {
-            slot->addr.sin_family = AF_INET;
-            slot->addr.sin_addr.s_addr = htonl(ep->ip);
-            slot->addr.sin_port = htons(ep->port);
-        }
+        if (const auto ep = config::parseEndpoint(address))
+            slot->addr = SocketAddress::of(*ep);
     }
     return *slot;
 }

@@ -16,6 +16,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include "proxy/socketaddress.h"
+
 #include <netinet/in.h>
 #include <string>
 
@@ -25,7 +27,7 @@ enum class HealthState : int { Unknown = 0, Up = 1, Down = 2 };
 
 struct BackendRuntime {
     std::string pool, name, address;
-    sockaddr_in addr{};
+    SocketAddress addr;   // either family
 
     std::atomic<int> health{static_cast<int>(HealthState::Unknown)};
     std::atomic<int64_t> upSinceMicros{0};       // for slow start

@@ -135,9 +135,9 @@ void HealthChecker::run()
                                 (h.http().host().empty() ? b.address() : h.http().host()) +
                                 "\r\nUser-Agent: hafront-health\r\nConnection: close\r\n\r\n";
                 }
-                p.fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+                p.fd = ::socket(rt.addr.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
                 t.inFlight = true;
-                const int rc = ::connect(p.fd, reinterpret_cast<const sockaddr *>(&rt.addr), sizeof rt.addr);
+                const int rc = ::connect(p.fd, rt.addr.get(), rt.addr.length);
                 probes.push_back(p);
                 if (rc != 0 && errno != EINPROGRESS)
                     finish(probes.back(), false, std::string("connect: ") + std::strerror(errno));

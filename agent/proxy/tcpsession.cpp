@@ -161,8 +161,8 @@ void TcpSession::start(Worker &worker, int clientFd, size_t listenerIndex)
             break;
         tried.push_back(index);
         BackendRuntime &backend = *pool->backends[size_t(index)].rt;
-        const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        const int rc = ::connect(fd, reinterpret_cast<const sockaddr *>(&backend.addr), sizeof backend.addr);
+        const int fd = ::socket(backend.addr.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        const int rc = ::connect(fd, backend.addr.get(), backend.addr.length);
         if (rc != 0 && errno != EINPROGRESS) {
             ::close(fd);
             backend.errConnect.fetch_add(1, std::memory_order_relaxed);

@@ -95,17 +95,19 @@ Status Worker::bindListeners()
     for (size_t i = 0; i < m_view->listeners.size(); ++i) {
         const auto &cfg = *m_view->listeners[i].config;
         const auto ep = config::parseEndpoint(cfg.bind());
-        const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        const SocketAddress addr = SocketAddress::of(*ep);
+        const int fd = ::socket(addr.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         int one = 1;
         ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
         ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
-        // The VIP may not be on this node yet: bind it anyway and serve once it arrives.
+        // The VIP may not be on this node yet: bind it anyway and serve once it
+        // arrives (IP_FREEBIND covers IPv6 sockets too, as IPV6_FREEBIND does).
         ::setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof one);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_port = htons(ep->port);
-        addr.sin_addr.s_addr = htonl(ep->ip);
-        if (::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0 || ::listen(fd, 4096) != 0) {
+        // "[::]:443" is IPv6 only whatever net.ipv6.bindv6only says, so it can
+        // sit beside "0.0.0.0:443" and clients never show up as ::ffff:A.B.C.D.
+        if (ep->v6)
+            ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+        if (::bind(fd, addr.get(), addr.length) != 0 || ::listen(fd, 4096) != 0) {
             const std::string why = std::strerror(errno);
             ::close(fd);
             return fail("listener " + cfg.name() + ": cannot bind " + cfg.bind() + ": " + why);
@@ -211,13 +213,13 @@ UpstreamConnection *Worker::acquireUpstream(BackendRuntime &backend, std::string
         if (!c->dead)
             return c;
     }
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    const int fd = ::socket(backend.addr.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         error = std::strerror(errno);
         return nullptr;
     }
     setNoDelay(fd);
-    const int rc = ::connect(fd, reinterpret_cast<const sockaddr *>(&backend.addr), sizeof backend.addr);
+    const int rc = ::connect(fd, backend.addr.get(), backend.addr.length);
     if (rc != 0 && errno != EINPROGRESS) {
         error = std::strerror(errno);
         ::close(fd);
@@ -243,13 +245,13 @@ void Worker::releaseUpstream(UpstreamConnection *c)
 void Worker::acceptFrom(Listener &l)
 {
     for (int i = 0; i < 64; ++i) {
-        sockaddr_in peer{};
+        sockaddr_storage peer{};
         socklen_t len = sizeof peer;
         const int fd = ::accept4(l.fd, reinterpret_cast<sockaddr *>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0)
             return;
         m_view->listeners[l.index].rt->accepted.fetch_add(1, std::memory_order_relaxed);
-        const Accepted a{fd, l.index, m_view->listeners[l.index].rt, l.tcp, ntohl(peer.sin_addr.s_addr)};
+        const Accepted a{fd, l.index, m_view->listeners[l.index].rt, l.tcp, addressOf(peer)};
         int target = m_index;
         if (m_view->balanceConnections && m_siblings.size() > 1) {
             m_loadScratch.clear();
@@ -281,19 +283,19 @@ void Worker::startSession(const Accepted &a)
             return;
         }
         const auto &cfg = *m_view->listeners[a.listener].config;
-        auto *h = new TlsHandshake(*this, a.fd, a.listener, config::formatIPv4(a.peer),
+        auto *h = new TlsHandshake(*this, a.fd, a.listener, config::formatAddress(a.peer),
                                    std::make_unique<TlsTransport>(ssl, context),
                                    int64_t(config::headerTimeoutMs(cfg)) * 1000);
         add(h, TlsHandshake::kInitialInterest);
         h->onEvent(EPOLLIN);   // the ClientHello is often here already
     } else if (config::http2Enabled(*m_view->listeners[a.listener].config)) {   // h2c, prior knowledge
-        auto *s = new Http2Session(*this, a.fd, a.listener, config::formatIPv4(a.peer));
+        auto *s = new Http2Session(*this, a.fd, a.listener, config::formatAddress(a.peer));
         add(s, Http2Session::kInitialInterest);
         s->start();
         if (!s->dead)
             s->onEvent(EPOLLIN);
     } else {
-        auto *s = new Http1Session(*this, a.fd, a.listener, config::formatIPv4(a.peer));
+        auto *s = new Http1Session(*this, a.fd, a.listener, config::formatAddress(a.peer));
         add(s, Http1Session::kInitialInterest);
         s->onEvent(EPOLLIN);   // the request is often here already: read it now
     }

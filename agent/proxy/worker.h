@@ -6,6 +6,7 @@
 #include "base/busyyield.h"
 #include "base/liveness.h"
 #include "base/result.h"
+#include "config/address.h"
 #include "config/snapshotstore.h"
 #include "proxy/iohandle.h"
 #include "proxy/poolview.h"
@@ -60,7 +61,7 @@ private:
         size_t listener;
         const ListenerRuntime *listenerRt;   // to check the index on the taking side
         bool tcp;
-        uint32_t peer;
+        config::Address peer;
     };
     void startSession(const Accepted &a);
     void handOver(const Accepted &a);   // called by a sibling's thread

@@ -1,7 +1,9 @@
-// The VRRP adapter: one raw socket (IP protocol 112) per VIP, a poll loop on
-// its own thread, and the pure vrrp::StateMachine deciding. This file only
-// translates packets, timers, trackers and operator overrides into state
-// machine inputs, and its actions into sendto(), netlink and GARP.
+// The VRRP adapter: one raw socket (vip/vrrpsocket.h, per family) per VIP, a poll loop on
+// its own thread, and the pure vrrp::VirtualRouter deciding (state machine,
+// fault and force-master priority, retry backoff, announcement schedule,
+// throttles). This file only translates packets, timers, trackers and operator
+// overrides into its inputs, and its actions into adverts, netlink and GARP
+// (IPv4) or unsolicited NA (IPv6).
 #include "vip/vipmanager.h"
 
 #include "base/clock.h"
@@ -11,10 +13,12 @@
 #include "config/defaults.h"
 #include "vip/addresses.h"
 #include "vip/garpsocket.h"
+#include "vip/nasocket.h"
+#include "vip/vrrpsocket.h"
 #include "vip/trackers.h"
 #include "vrrp/packet.h"
-#include "vrrp/statemachine.h"
-#include "vrrp/viptiming.h"
+#include "vrrp/packet6.h"
+#include "vrrp/virtualrouter.h"
 
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -35,19 +39,6 @@
 namespace hafront::vip {
 namespace {
 
-// Gratuitous ARP on becoming master: 3 at once, then repeats spread over two
-// seconds, because a neighbour ignores an update within its locktime (1 s by
-// default on Linux) of the previous one, and a burst at one instant can be lost
-// whole.
-constexpr int kGarpBurst = 3;
-constexpr int64_t kGarpRepeatsMicros[] = {50'000, 200'000, 500'000, 1'000'000, 2'000'000};
-constexpr int64_t kSplitBrainEventEveryMicros = 10'000'000;
-// A VIP address the kernel refused: the node gives the VIP up (FAULT, so a
-// backup takes it) and tries again after 5 s, doubling up to 5 min: each try
-// preempts the backup for a moment, so a lasting fault must not flap the VIP.
-constexpr int64_t kAddressRetryFirstMicros = 5'000'000;
-constexpr int64_t kAddressRetryMaxMicros = 300'000'000;
-
 std::string errnoText(const std::string &what) { return what + ": " + std::strerror(errno); }
 
 v1::VrrpState protoState(vrrp::State s, bool fault)
@@ -61,70 +52,68 @@ v1::VrrpState protoState(vrrp::State s, bool fault)
     }
 }
 
-uint32_t nodeIp(const v1::Cluster &cluster, const std::string &node)
+const v1::Node *findNode(const v1::Cluster &cluster, const std::string &node)
 {
     for (const auto &n : cluster.node())
         if (n.name() == node)
-            return config::parseIPv4(n.address()).value_or(0);
-    return 0;
+            return &n;
+    return nullptr;
 }
 
-// The senders whose priority-0 advert makes this node take over at once: those
-// whose successor (vrrp/viptiming.h) this node is.
-std::set<uint32_t> successorOf(const v1::Cluster &cluster, const v1::Vip &vip, const std::string &self)
+// A node's addresses as configured: a change rebuilds its routers.
+std::string nodeAddresses(const v1::Cluster &cluster, const std::string &node)
 {
-    std::set<uint32_t> out;
-    for (const auto &sender : vrrp::vipTiming(cluster, vip).nodes)
-        if (sender.node != self && sender.successor == self)
-            out.insert(sender.address);
-    return out;
+    const v1::Node *n = findNode(cluster, node);
+    return n ? n->address() + "|" + n->address6() : std::string();
 }
 
-// What a router is built from, minus the priorities: a reload that only changes
-// priorities is applied in place (no handover), anything else rebuilds it.
-std::string definitionOf(const v1::Vip &vip, uint32_t selfIp, bool owner)
+// The address this node's adverts come from: the node address (IPv4); for
+// IPv6 the interface's link-local address (RFC 5798 5.1.2.1), or address6
+// towards unicast peers.
+Result<config::Address> sourceAddress(const v1::Node &node, const v1::Vip &vip, bool v6, int ifindex)
 {
-    v1::Vip shape = vip;
-    shape.clear_priority();
-    return shape.SerializeAsString() + "|" + std::to_string(selfIp) + (owner ? "|owner" : "");
+    if (!v6) {
+        const auto ip = config::parseIPv4(node.address());
+        if (!ip)
+            return fail("bad node address " + node.address());
+        return config::Address(*ip);
+    }
+    if (!vip.unicast_peer().empty()) {
+        const auto ip6 = config::parseIPv6(node.address6());
+        if (!ip6)
+            return fail("node " + node.name() + " has no address6 for IPv6 unicast VRRP");
+        return config::Address(*ip6);
+    }
+    auto installed = listAddresses();
+    if (!installed)
+        return fail(installed.error());
+    for (const auto &a : *installed)
+        if (a.ifindex == ifindex && a.ip.v6 && config::isLinkLocal(a.ip.ip6))
+            return a.ip;
+    return fail("no IPv6 link-local address on interface " + vip.interface());
 }
 
 } // namespace
 
 struct Router {
     v1::Vip config;
-    std::string definition;              // see definitionOf: rebuild when it changes
-    vrrp::StateMachine machine;
-    int fd = -1;
+    std::string definition;              // see vrrp::routerDefinition: rebuild when it changes
+    vrrp::VirtualRouter router;
+    std::unique_ptr<VrrpSocket> socket;
     int ifindex = 0;
-    uint32_t selfIp = 0;
-    uint32_t vipIp = 0;
+    config::Address selfIp;              // the adverts' source (vip/vrrpsocket.h)
+    config::Address vipIp;
     uint8_t prefixLength = 32;
     uint32_t configuredPriority = 0;
-    std::vector<uint32_t> destinations;  // multicast group or unicast peers
     std::vector<std::unique_ptr<Tracker>> trackers;
     bool installed = false;
-    bool forced = false;
-    bool fault = false;
-    int64_t addressFaultUntil = 0;       // the address could not be added; 0 = none
-    int64_t addressRetryMicros = kAddressRetryFirstMicros;
-    int64_t silentUntil = 0;             // crash drill
-    int64_t garpRepeatAt = 0;            // next repeat; 0 = none
-    int64_t garpStartedAt = 0;
-    size_t garpRepeatIndex = 0;
-    int64_t lastSplitBrainEvent = 0;
     uint64_t transitions = 0, sent = 0, received = 0;
     int64_t lastTransitionWall = 0;
     std::string lastTransitionReason;
     std::array<uint64_t, size_t(vrrp::Drop::Count)> dropped{};
     uint64_t otherVrid = 0;
 
-    explicit Router(vrrp::RouterConfig rc) : machine(std::move(rc)) {}
-    ~Router()
-    {
-        if (fd >= 0)
-            ::close(fd);
-    }
+    explicit Router(vrrp::RouterConfig rc) : router(std::move(rc)) {}
 };
 
 struct VipManager::Impl {
@@ -135,6 +124,7 @@ struct VipManager::Impl {
     std::shared_ptr<const config::Snapshot> snapshot;
     std::vector<std::unique_ptr<Router>> routers;
     std::unique_ptr<GarpSocket> garp;   // opened at start, never per event: see garpsocket.h
+    std::unique_ptr<NaSocket> na;       // the same for IPv6 VIPs
     Heartbeat *heartbeat = nullptr;     // beaten once per turn of run()
     std::thread thread;
     int wakeFd = -1;
@@ -169,9 +159,8 @@ struct VipManager::Impl {
     }
 
     Result<std::unique_ptr<Router>> makeRouter(const v1::Vip &vip);
-    Status openSocket(Router &r);
     void buildRouters();
-    void applyPriority(Router &r, int64_t now);
+    vrrp::PriorityInputs priorityInputs(const Router &r) const;
     void carryOut(Router &r, int64_t now);
     void receive(Router &r, int64_t now);
     void sendAdvert(Router &r, uint8_t priority);
@@ -183,72 +172,65 @@ struct VipManager::Impl {
 Result<std::unique_ptr<Router>> VipManager::Impl::makeRouter(const v1::Vip &vip)
 {
     const auto &snap = *snapshot;
+    const auto prefix = config::parsePrefix(vip.address());
+    if (!prefix)
+        return fail("vip " + vip.name() + ": bad address " + vip.address());
+    const v1::Node *node = findNode(*snap.cluster, snap.node);
+    if (!node)
+        return fail("vip " + vip.name() + ": node " + snap.node + " is not in the cluster");
+    auto index = interfaceIndex(vip.interface());
+    if (!index)
+        return fail("vip " + vip.name() + ": " + index.error());
+    auto self = sourceAddress(*node, vip, prefix->v6, *index);
+    if (!self)
+        return fail("vip " + vip.name() + ": " + self.error());
     vrrp::RouterConfig rc;
     rc.vrid = uint8_t(vip.vrid());
-    rc.primaryIp = nodeIp(*snap.cluster, snap.node);
+    rc.primaryIp = *self;
     rc.advertIntervalCs = uint16_t(config::advertIntervalMs(vip) / 10);
     rc.preempt = !vip.has_preempt() || vip.preempt();
     rc.preemptDelayMicros = int64_t(vip.preempt_delay_ms()) * 1000;
     rc.addressOwner = snap.priority(vip) == 255;
-    rc.successorOf = successorOf(*snap.cluster, vip, snap.node);
+    rc.successorOf = vrrp::handoverSenders(*snap.cluster, vip, snap.node);
+    // IPv6 multicast: the senders are link-local addresses the config does not name.
+    rc.successorOfEveryone = prefix->v6 && vip.unicast_peer().empty() &&
+                             vrrp::successorOfEveryone(*snap.cluster, vip, snap.node);
     auto r = std::make_unique<Router>(std::move(rc));
     r->config = vip;
-    r->selfIp = r->machine.config().primaryIp;
-    r->configuredPriority = snap.priority(vip);
-    r->definition = definitionOf(vip, r->selfIp, r->configuredPriority == 255);
-    const auto prefix = config::parsePrefix(vip.address());
-    if (!prefix)
-        return fail("vip " + vip.name() + ": bad address " + vip.address());
-    r->vipIp = prefix->ip;
-    r->prefixLength = prefix->length;
-    if (vip.unicast_peer().empty()) {
-        r->destinations.push_back(vrrp::kMulticastGroup);
-    } else {
-        for (const auto &peer : vip.unicast_peer())
-            if (auto ip = config::parseIPv4(peer))
-                r->destinations.push_back(*ip);
-    }
-    auto index = interfaceIndex(vip.interface());
-    if (!index)
-        return fail("vip " + vip.name() + ": " + index.error());
+    r->selfIp = *self;
     r->ifindex = *index;
+    r->configuredPriority = snap.priority(vip);
+    r->definition = vrrp::routerDefinition(vip, nodeAddresses(*snap.cluster, snap.node), r->configuredPriority == 255);
+    r->vipIp = prefix->address();
+    r->prefixLength = prefix->length;
+    VrrpSocket::Setup setup;
+    setup.interface = vip.interface();
+    setup.ifindex = r->ifindex;
+    setup.self = r->selfIp;
+    if (vip.unicast_peer().empty())
+        setup.destinations.push_back(prefix->v6 ? config::Address(vrrp::kMulticastGroup6)
+                                                : config::Address(vrrp::kMulticastGroup));
+    for (const auto &peer : vip.unicast_peer())
+        if (auto ip = config::parseAddress(peer); ip && ip->v6 == prefix->v6)
+            setup.destinations.push_back(*ip);
+    if (!prefix->v6) {
+        // The node address must be there to send from it.
+        auto installed = listAddresses();
+        if (!installed)
+            return fail(installed.error());
+        const bool onInterface = std::any_of(installed->begin(), installed->end(), [&](const InstalledAddress &a) {
+            return a.ifindex == r->ifindex && a.ip == r->selfIp;
+        });
+        if (!onInterface)
+            return fail("vip " + vip.name() + ": node address " + config::formatAddress(r->selfIp) +
+                        " is not on interface " + vip.interface());
+    }
+    auto socket = VrrpSocket::open(setup);
+    if (!socket)
+        return fail("vip " + vip.name() + ": " + socket.error());
+    r->socket = std::move(socket.value());
     r->trackers = makeTrackers(vip, proxyCanServe);
-    if (auto ok = openSocket(*r); !ok)
-        return fail("vip " + vip.name() + ": " + ok.error());
     return r;
-}
-
-Status VipManager::Impl::openSocket(Router &r)
-{
-    r.fd = ::socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, vrrp::kProtocol);
-    if (r.fd < 0)
-        return fail(errno == EPERM ? "VRRP needs CAP_NET_RAW (run hafront-agent as root)" : errnoText("raw socket"));
-    const std::string &ifname = r.config.interface();
-    if (::setsockopt(r.fd, SOL_SOCKET, SO_BINDTODEVICE, ifname.c_str(), socklen_t(ifname.size())) < 0)
-        return fail(errnoText("bind to device " + ifname));
-    // Not bound to the node address: a bound raw socket would only see packets
-    // sent to that address, not to 224.0.0.18. The source goes in IP_PKTINFO.
-    auto installed = listAddresses();
-    if (!installed)
-        return fail(installed.error());
-    const bool onInterface = std::any_of(installed->begin(), installed->end(), [&](const InstalledAddress &a) {
-        return a.ifindex == r.ifindex && a.ip == r.selfIp;
-    });
-    if (!onInterface)
-        return fail("node address " + config::formatIPv4(r.selfIp) + " is not on interface " + ifname);
-    const int ttl = 255, off = 0;
-    ::setsockopt(r.fd, IPPROTO_IP, IP_TTL, &ttl, sizeof ttl);
-    ::setsockopt(r.fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof ttl);
-    ::setsockopt(r.fd, IPPROTO_IP, IP_MULTICAST_LOOP, &off, sizeof off);
-    ip_mreqn mreq{};
-    mreq.imr_multiaddr.s_addr = htonl(vrrp::kMulticastGroup);
-    mreq.imr_address.s_addr = htonl(r.selfIp);
-    mreq.imr_ifindex = r.ifindex;
-    if (::setsockopt(r.fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq, sizeof mreq) < 0)
-        return fail(errnoText("multicast interface " + ifname));
-    if (::setsockopt(r.fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof mreq) < 0)
-        return fail(errnoText("join 224.0.0.18 on " + ifname));
-    return {};
 }
 
 void VipManager::Impl::buildRouters()
@@ -264,7 +246,7 @@ void VipManager::Impl::buildRouters()
         if (existing != routers.end()) {
             const uint32_t priority = snapshot->priority(vip);
             const std::string definition =
-                definitionOf(vip, nodeIp(*snapshot->cluster, snapshot->node), priority == 255);
+                vrrp::routerDefinition(vip, nodeAddresses(*snapshot->cluster, snapshot->node), priority == 255);
             if ((*existing)->definition == definition) {
                 Router &kept = **existing;
                 if (kept.configuredPriority != priority)
@@ -272,7 +254,9 @@ void VipManager::Impl::buildRouters()
                                          std::to_string(kept.configuredPriority) + " -> " + std::to_string(priority));
                 kept.config = vip;
                 kept.configuredPriority = priority;
-                kept.machine.setSuccessorOf(successorOf(*snapshot->cluster, vip, snapshot->node));
+                kept.router.setSuccessorOf(vrrp::handoverSenders(*snapshot->cluster, vip, snapshot->node),
+                                           kept.vipIp.v6 && vip.unicast_peer().empty() &&
+                                               vrrp::successorOfEveryone(*snapshot->cluster, vip, snapshot->node));
                 next.push_back(std::move(*existing));
                 continue;
             }
@@ -284,105 +268,69 @@ void VipManager::Impl::buildRouters()
             continue;
         }
         auto r = std::move(made.value());
-        applyPriority(*r, now);
-        r->machine.start(r->machine.priority(), now);
+        r->router.start(priorityInputs(*r), now);
         carryOut(*r, now);
         next.push_back(std::move(r));
     }
     for (auto &old : routers)
         if (old) {
-            old->machine.shutdown(now);
+            old->router.shutdown(now);
             carryOut(*old, now);
         }
     routers = std::move(next);
 }
 
-void VipManager::Impl::applyPriority(Router &r, int64_t now)
+vrrp::PriorityInputs VipManager::Impl::priorityInputs(const Router &r) const
 {
     const v1::VipOverride ov = snapshot->vipOverride(r.config.name());
-    r.fault = anyFault(r.trackers) || r.addressFaultUntil != 0;
-    const bool maintenance = ov.maintenance() || r.fault;
-    const bool started = r.machine.state() != vrrp::State::Initialize;
-    if (ov.force_master() && !maintenance) {
-        const uint8_t top = r.configuredPriority == 255 ? 255 : 254;
-        if (!r.forced && started)
-            r.machine.forceMaster(top, now);
-        else
-            r.machine.setPriority(top, now);
-        r.forced = true;
-        return;
-    }
-    r.forced = false;
-    r.machine.setMaintenance(maintenance, now);
-    r.machine.setPriority(effectivePriority(r.configuredPriority, r.trackers), now);
+    vrrp::PriorityInputs in;
+    in.configured = uint8_t(r.configuredPriority);
+    in.tracked = effectivePriority(r.configuredPriority, r.trackers);
+    in.trackerFault = anyFault(r.trackers);
+    in.maintenance = ov.maintenance();
+    in.forceMaster = ov.force_master();
+    return in;
 }
 
 void VipManager::Impl::sendAdvert(Router &r, uint8_t priority)
 {
-    vrrp::Advert advert;
-    advert.vrid = uint8_t(r.config.vrid());
-    advert.priority = priority;
-    advert.maxAdvertIntervalCs = uint16_t(config::advertIntervalMs(r.config) / 10);
-    advert.addresses = {r.vipIp};
-    for (uint32_t dst : r.destinations) {
-        const auto bytes = vrrp::encode(advert, r.selfIp, dst);
-        sockaddr_in to{};
-        to.sin_family = AF_INET;
-        to.sin_addr.s_addr = htonl(dst);
-        iovec iov{const_cast<uint8_t *>(bytes.data()), bytes.size()};
-        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in_pktinfo))] = {};
-        msghdr msg{};
-        msg.msg_name = &to;
-        msg.msg_namelen = sizeof to;
-        msg.msg_iov = &iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = control;
-        msg.msg_controllen = sizeof control;
-        cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
-        cmsg->cmsg_level = IPPROTO_IP;
-        cmsg->cmsg_type = IP_PKTINFO;
-        cmsg->cmsg_len = CMSG_LEN(sizeof(in_pktinfo));
-        in_pktinfo info{};
-        info.ipi_ifindex = r.ifindex;
-        info.ipi_spec_dst.s_addr = htonl(r.selfIp);
-        std::memcpy(CMSG_DATA(cmsg), &info, sizeof info);
-        if (::sendmsg(r.fd, &msg, 0) < 0)
-            log::warning("vip", errnoText("vip " + r.config.name() + ": send advert to " + config::formatIPv4(dst)));
-        else
-            ++r.sent;
-    }
+    std::string error;
+    const int sent = r.socket->send(uint8_t(r.config.vrid()), priority,
+                                    uint16_t(config::advertIntervalMs(r.config) / 10), r.vipIp, error);
+    r.sent += uint64_t(sent);
+    if (!error.empty())
+        log::warning("vip", "vip " + r.config.name() + ": " + error);
 }
 
 void VipManager::Impl::carryOut(Router &r, int64_t now)
 {
-    const std::string vipText = config::formatIPv4(r.vipIp) + "/" + std::to_string(r.prefixLength);
-    bool addressFailed = false;
-    for (auto &a : r.machine.takeActions()) {
+    const std::string vipText = config::formatAddress(r.vipIp) + "/" + std::to_string(r.prefixLength);
+    using Kind = vrrp::RouterAction::Kind;
+    while (auto next = r.router.nextAction()) {
+        const vrrp::RouterAction &a = *next;
         switch (a.kind) {
-        case vrrp::Action::Kind::SendAdvert:
+        case Kind::SendAdvert:
             sendAdvert(r, a.priority);
             break;
-        case vrrp::Action::Kind::AddAddress:
+        case Kind::AddAddress:
             if (auto ok = addAddress(r.ifindex, r.vipIp, r.prefixLength, markerLabel(r.config.interface())); !ok) {
                 // Master without the address would hold the VIP and serve
-                // nothing: give it up so a backup takes it, and retry later.
+                // nothing: the router gives it up so a backup takes it.
+                const int64_t retry = r.router.addressFailed(now);
                 log::error("vip", "vip " + r.config.name() + ": " + ok.error());
                 record(v1::VIP_ADDRESS, r,
                        "cannot add " + vipText + ": " + ok.error() + "; giving the VIP up (FAULT), retry in " +
-                           std::to_string(r.addressRetryMicros / 1'000'000) + " s",
+                           std::to_string(retry / 1'000'000) + " s",
                        {{"error", ok.error()}, {"action", "add"}});
-                r.addressFaultUntil = now + r.addressRetryMicros;
-                r.addressRetryMicros = std::min(r.addressRetryMicros * 2, kAddressRetryMaxMicros);
                 r.lastTransitionReason = "cannot add the VIP address: " + ok.error();
-                addressFailed = true;
             } else {
                 r.installed = true;
-                r.addressRetryMicros = kAddressRetryFirstMicros;
+                r.router.addressAdded();
                 record(v1::VIP_ADDRESS, r, "added " + vipText + " on " + r.config.interface(),
                        {{"address", vipText}, {"interface", r.config.interface()}, {"action", "add"}});
             }
             break;
-        case vrrp::Action::Kind::RemoveAddress:
+        case Kind::RemoveAddress:
             if (auto ok = removeAddress(r.ifindex, r.vipIp, r.prefixLength); !ok) {
                 log::error("vip", "vip " + r.config.name() + ": " + ok.error());
                 record(v1::VIP_ADDRESS, r, "cannot remove " + vipText + ": " + ok.error(), {{"error", ok.error()}});
@@ -392,15 +340,12 @@ void VipManager::Impl::carryOut(Router &r, int64_t now)
                        {{"address", vipText}, {"interface", r.config.interface()}, {"action", "remove"}});
             }
             break;
-        case vrrp::Action::Kind::SendGarp:
-            for (int i = 0; i < kGarpBurst; ++i)
-                if (auto ok = garp->send(r.ifindex, r.vipIp); !ok)
+        case Kind::Announce:
+            for (int i = 0; i < a.count; ++i)
+                if (auto ok = r.vipIp.v6 ? na->send(r.ifindex, r.vipIp.ip6) : garp->send(r.ifindex, r.vipIp.ip); !ok)
                     log::warning("vip", "vip " + r.config.name() + ": " + ok.error());
-            r.garpStartedAt = now;
-            r.garpRepeatIndex = 0;
-            r.garpRepeatAt = now + kGarpRepeatsMicros[0];
             break;
-        case vrrp::Action::Kind::Transition:
+        case Kind::Transition:
             ++r.transitions;
             r.lastTransitionWall = wallMicros();
             r.lastTransitionReason = a.reason;
@@ -408,47 +353,34 @@ void VipManager::Impl::carryOut(Router &r, int64_t now)
                    std::string(vrrp::stateName(a.from)) + " -> " + vrrp::stateName(a.to) + ": " + a.reason,
                    {{"from", vrrp::stateName(a.from)}, {"to", vrrp::stateName(a.to)}, {"reason", a.reason}});
             break;
-        case vrrp::Action::Kind::SplitBrain:
-            // A master hearing another master: after a partition heals, or while
-            // a forced node takes over. The lower one yields at once (next action);
-            // one event per 10 s so a flapping link cannot flood the log.
-            if (now - r.lastSplitBrainEvent >= kSplitBrainEventEveryMicros || !r.lastSplitBrainEvent) {
-                r.lastSplitBrainEvent = now;
-                record(v1::SPLIT_BRAIN, r, a.reason,
-                       {{"self", config::formatIPv4(r.selfIp)}, {"other", config::formatIPv4(a.otherIp)}});
-            }
+        case Kind::SplitBrain:
+            record(v1::SPLIT_BRAIN, r, a.reason,
+                   {{"self", config::formatAddress(r.selfIp)}, {"other", config::formatAddress(a.otherIp)}});
+            break;
+        case Kind::AddressRetry:
+            record(v1::VIP_ADDRESS, r, "retrying the VIP address", {{"action", "retry"}});
             break;
         }
-    }
-    if (addressFailed) {
-        applyPriority(r, now); // fault: maintenance, priority 0 advert, back to backup
-        carryOut(r, now);
     }
 }
 
 void VipManager::Impl::receive(Router &r, int64_t now)
 {
-    alignas(8) uint8_t buffer[2048];
-    for (;;) {
-        sockaddr_in from{};
-        socklen_t fromLength = sizeof from;
-        const ssize_t n = ::recvfrom(r.fd, buffer, sizeof buffer, 0, reinterpret_cast<sockaddr *>(&from), &fromLength);
-        if (n < 0)
-            return;   // EAGAIN: drained
-        vrrp::Received packet;
-        const vrrp::Drop drop = vrrp::decode(buffer, size_t(n), packet);
+    ReceivedAdvert packet;
+    vrrp::Drop drop = vrrp::Drop::None;
+    while (r.socket->receive(packet, drop)) {
         if (drop != vrrp::Drop::None) {
             ++r.dropped[size_t(drop)];
             continue;
         }
-        if (packet.advert.vrid != r.config.vrid()) {
+        if (packet.vrid != r.config.vrid()) {
             ++r.otherVrid;
             continue;
         }
-        if (packet.srcIp == r.selfIp || r.silentUntil)
+        if (packet.src == r.selfIp || r.router.silent())
             continue;
         ++r.received;
-        r.machine.advertReceived(packet.srcIp, packet.advert.priority, packet.advert.maxAdvertIntervalCs, now);
+        r.router.advertReceived(packet.src, packet.priority, packet.intervalCs, now);
         carryOut(r, now);
     }
 }
@@ -463,17 +395,17 @@ void VipManager::Impl::publishStatus()
         s.set_vrid(r.config.vrid());
         s.set_address(r.config.address());
         s.set_interface(r.config.interface());
-        s.set_state(protoState(r.machine.state(), r.fault));
+        s.set_state(protoState(r.router.machine().state(), r.router.fault()));
         s.set_configured_priority(r.configuredPriority);
-        s.set_effective_priority(r.machine.priority());
-        if (r.machine.masterIp())
-            s.set_master_address(config::formatIPv4(r.machine.masterIp()));
+        s.set_effective_priority(r.router.machine().priority());
+        if (!r.router.machine().masterIp().unspecified())
+            s.set_master_address(config::formatAddress(r.router.machine().masterIp()));
         const v1::VipOverride ov = snapshot->vipOverride(r.config.name());
         s.set_maintenance(ov.maintenance());
         s.set_force_master(ov.force_master());
         s.set_address_installed(r.installed);
         s.set_advert_interval_ms(config::advertIntervalMs(r.config));
-        s.set_master_advert_interval_ms(uint32_t(r.machine.masterAdvertIntervalCs()) * 10);
+        s.set_master_advert_interval_ms(uint32_t(r.router.machine().masterAdvertIntervalCs()) * 10);
         for (const auto &t : r.trackers)
             t->fill(*s.add_trackers());
         s.set_transitions(r.transitions);
@@ -487,7 +419,7 @@ void VipManager::Impl::publishStatus()
                 c->set_name(vrrp::dropName(vrrp::Drop(i)));
                 c->set_value(r.dropped[i]);
             }
-        s.set_simulating_crash(r.silentUntil != 0);
+        s.set_simulating_crash(r.router.silent());
         out.push_back(std::move(s));
     }
     std::lock_guard lock(statusMutex);
@@ -499,9 +431,9 @@ void VipManager::Impl::stopRouters(bool graceful)
     const int64_t now = monoMicros();
     for (auto &r : routers) {
         if (graceful)
-            r->machine.shutdown(now);
+            r->router.shutdown(now);
         else
-            r->machine.goSilent(now);
+            r->router.goSilent(now);
         carryOut(*r, now);
     }
 }
@@ -528,29 +460,20 @@ void VipManager::Impl::run()
             if (clusterChanged)
                 buildRouters();
             for (auto &r : routers) {
-                if (!r->silentUntil)
-                    applyPriority(*r, now);
+                r->router.setInputs(priorityInputs(*r), now);
                 carryOut(*r, now);
             }
         }
         for (const auto &[name, micros] : crashes)
             for (auto &r : routers)
                 if (r->config.name() == name) {
-                    r->machine.goSilent(now);
-                    r->silentUntil = now + micros;
+                    r->router.simulateCrash(micros, now);
                     carryOut(*r, now);
                 }
 
-        // Timers: the state machine's, trackers', the GARP repeat, the crash drill's end.
+        // Timers: trackers' here, the router's (state machine, announcements,
+        // address retry, crash drill) in vrrp::VirtualRouter.
         for (auto &r : routers) {
-            if (r->silentUntil) {
-                if (now < r->silentUntil)
-                    continue;
-                r->silentUntil = 0;
-                applyPriority(*r, now);
-                r->machine.start(r->machine.priority(), now);
-                carryOut(*r, now);
-            }
             bool trackerChanged = false;
             for (auto &t : r->trackers)
                 if (t->nextDueMicros() <= now && t->poll(now)) {
@@ -563,23 +486,9 @@ void VipManager::Impl::run()
                            {{"tracker", t->name()}, {"ok", t->ok() ? "true" : "false"},
                             {"delta", std::to_string(t->delta())}});
                 }
-            if (r->addressFaultUntil && now >= r->addressFaultUntil) {
-                r->addressFaultUntil = 0;
-                record(v1::VIP_ADDRESS, *r, "retrying the VIP address", {{"action", "retry"}});
-                trackerChanged = true;
-            }
             if (trackerChanged)
-                applyPriority(*r, now);
-            if (r->garpRepeatAt && now >= r->garpRepeatAt) {
-                const size_t next = ++r->garpRepeatIndex;
-                r->garpRepeatAt = next < std::size(kGarpRepeatsMicros) ? r->garpStartedAt + kGarpRepeatsMicros[next] : 0;
-                if (r->machine.state() == vrrp::State::Master)
-                    (void)garp->send(r->ifindex, r->vipIp);
-                else
-                    r->garpRepeatAt = 0;
-            }
-            if (const int64_t due = r->machine.nextDeadline(); due && now >= due)
-                r->machine.timersDue(now);
+                r->router.setInputs(priorityInputs(*r), now);
+            r->router.timersDue(now);
             carryOut(*r, now);
         }
         publishStatus();
@@ -588,16 +497,12 @@ void VipManager::Impl::run()
         int64_t next = now + 1'000'000;
         std::vector<pollfd> fds{{wakeFd, POLLIN, 0}};
         for (auto &r : routers) {
-            fds.push_back({r->fd, POLLIN, 0});
+            fds.push_back({r->socket->fd(), POLLIN, 0});
             auto consider = [&](int64_t t) {
                 if (t > 0)
                     next = std::min(next, t);
             };
-            consider(r->silentUntil);
-            consider(r->garpRepeatAt);
-            consider(r->addressFaultUntil);
-            if (!r->silentUntil)
-                consider(r->machine.nextDeadline());
+            consider(r->router.nextDeadline());
             for (const auto &t : r->trackers)
                 consider(t->nextDueMicros());
         }
@@ -651,6 +556,10 @@ Status VipManager::start(Liveness *liveness)
     if (!garp)
         return fail(garp.error());
     d.garp = std::move(garp.value());
+    auto na = NaSocket::open();
+    if (!na)
+        return fail(na.error());
+    d.na = std::move(na.value());
     for (const auto &vip : d.snapshot->cluster->vip()) {
         if (d.snapshot->priority(vip) == 0)
             continue;
@@ -661,8 +570,7 @@ Status VipManager::start(Liveness *liveness)
     }
     const int64_t now = monoMicros();
     for (auto &r : d.routers) {
-        d.applyPriority(*r, now);
-        r->machine.start(r->machine.priority(), now);
+        r->router.start(d.priorityInputs(*r), now);
         d.carryOut(*r, now);
     }
     d.publishStatus();
@@ -734,13 +642,13 @@ Status VipManager::cleanup(const v1::Cluster &cluster, const std::string &node)
         // Ours by marker; say whether the config still knows it.
         std::string which = "unknown VIP";
         for (const auto &vip : cluster.vip())
-            if (auto p = config::parsePrefix(vip.address()); p && p->ip == a.ip)
+            if (auto p = config::parsePrefix(vip.address()); p && p->address() == a.ip)
                 which = "vip " + vip.name();
         if (auto ok = removeAddress(a.ifindex, a.ip, a.prefixLength); !ok) {
             problems += (problems.empty() ? "" : "; ") + ok.error();
             continue;
         }
-        log::info("vip", "removed " + config::formatIPv4(a.ip) + "/" + std::to_string(a.prefixLength) + " (" + which +
+        log::info("vip", "removed " + config::formatAddress(a.ip) + "/" + std::to_string(a.prefixLength) + " (" + which +
                              ") left on " + name + " by an earlier run");
     }
     if (!problems.empty())

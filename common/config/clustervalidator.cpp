@@ -131,6 +131,14 @@ private:
             error(path, "node " + q(n.name()) + " has no address");
         else if (!parseIPv4(n.address()))
             error(at(path, "address"), "cannot parse address " + q(n.address()) + " (expected A.B.C.D)");
+        if (!n.address6().empty()) {
+            if (auto a = readAddress(n.address6()); !a)
+                error(at(path, "address6"), a.error());
+            else if (!a->v6)
+                error(at(path, "address6"), "address6 " + q(n.address6()) + " is not an IPv6 address");
+            else if (isLinkLocal(a->ip6))
+                error(at(path, "address6"), "address6 " + q(n.address6()) + " is link-local; give a global address");
+        }
         if (!n.metrics_listen().empty() && !parseEndpoint(n.metrics_listen()))
             error(at(path, "metrics_listen"), "cannot parse address " + q(n.metrics_listen()) + " (expected A.B.C.D:PORT)");
         if (n.has_ssh() && n.ssh().port() > 65535)
@@ -168,8 +176,8 @@ private:
             checkName(b.name(), bpath, "backend", backendNames);
             if (b.address().empty())
                 error(bpath, "backend " + q(b.name()) + " has no address");
-            else if (!parseEndpoint(b.address()))
-                error(at(bpath, "address"), "cannot parse address " + q(b.address()) + " (expected A.B.C.D:PORT)");
+            else if (auto e = readEndpoint(b.address()); !e)
+                error(at(bpath, "address"), e.error());
             if (weightOf(b) > kMaxWeight)
                 error(at(bpath, "weight"), "weight " + std::to_string(b.weight()) + " is above the maximum of 1000");
             if (!b.backup())
@@ -195,14 +203,25 @@ private:
             error(at(path, "vrid"), "vrid " + std::to_string(v.vrid()) + " is outside 1-255");
         if (v.interface().empty())
             error(path, "VIP " + q(v.name()) + " has no interface");
-        else if (!m_vrids.emplace(v.interface() + "/" + std::to_string(v.vrid()), v.name()).second)
-            error(at(path, "vrid"), "vrid " + std::to_string(v.vrid()) + " is used twice on interface " + q(v.interface()) +
-                                        " (also by VIP " + q(m_vrids[v.interface() + "/" + std::to_string(v.vrid())]) + ")");
         std::optional<Prefix> prefix;
-        if (v.address().empty())
+        if (v.address().empty()) {
             error(path, "VIP " + q(v.name()) + " has no address");
-        else if (!(prefix = parsePrefix(v.address())))
-            error(at(path, "address"), "cannot parse address " + q(v.address()) + " (expected A.B.C.D/LEN)");
+        } else if (auto p = readPrefix(v.address()); !p) {
+            error(at(path, "address"), p.error());
+        } else {
+            prefix = *p;
+            if (p->v6 && isLinkLocal(p->ip6))
+                error(at(path, "address"), "VIP address " + q(v.address()) +
+                                               " is link-local (fe80::/10); IPv6 VRRP sends from the link-local address, "
+                                               "the VIP must be global or unique local");
+        }
+        // An IPv4 and an IPv6 VIP are separate virtual routers (RFC 5798): they may share a vrid.
+        const std::string vridKey =
+            v.interface() + "/" + std::to_string(v.vrid()) + (prefix && prefix->v6 ? "/IPv6" : "/IPv4");
+        if (!v.interface().empty() && !m_vrids.emplace(vridKey, v.name()).second)
+            error(at(path, "vrid"), "vrid " + std::to_string(v.vrid()) + " is used twice on interface " + q(v.interface()) +
+                                        " for " + (prefix && prefix->v6 ? "IPv6" : "IPv4") + " (also by VIP " +
+                                        q(m_vrids[vridKey]) + ")");
         const uint32_t interval = v.advert_interval_ms();
         if (interval != 0 && (interval % 10 != 0 || interval < 10 || interval > 40950))
             error(at(path, "advert_interval_ms"),
@@ -217,7 +236,9 @@ private:
                 error(at(ppath, "node"), "unknown node " + q(pr.node()));
             else if (!prioNodes.insert(pr.node()).second)
                 error(at(ppath, "node"), "node " + q(pr.node()) + " has two priorities for VIP " + q(v.name()));
-            const bool owner = node && prefix && parseIPv4(node->address()) == prefix->ip;
+            const bool owner = node && prefix &&
+                               (prefix->v6 ? parseIPv6(node->address6()) == prefix->ip6
+                                           : parseIPv4(node->address()) == prefix->ip);
             if (pr.value() < 1 || pr.value() > 255 || (pr.value() == 255 && !owner))
                 error(at(ppath, "value"),
                       "priority " + std::to_string(pr.value()) + " is outside 1-254 (255 only for the address owner)");
@@ -229,9 +250,24 @@ private:
             warn(path, "VIP " + q(v.name()) + " has only one node: no failover");
         else if (values.size() == 1)
             warn(path, "all nodes of VIP " + q(v.name()) + " have the same priority; the higher address wins ties");
-        for (int i = 0; i < v.unicast_peer_size(); ++i)
-            if (!parseIPv4(v.unicast_peer(i)))
-                error(at(path, "unicast_peer", i), "cannot parse address " + q(v.unicast_peer(i)) + " (expected A.B.C.D)");
+        for (int i = 0; i < v.unicast_peer_size(); ++i) {
+            auto peer = readAddress(v.unicast_peer(i));
+            if (!peer)
+                error(at(path, "unicast_peer", i), peer.error());
+            else if (prefix && peer->v6 != prefix->v6)
+                error(at(path, "unicast_peer", i), "unicast_peer " + q(v.unicast_peer(i)) + " is " +
+                                                       (peer->v6 ? "IPv6" : "IPv4") + " but VIP " + q(v.name()) + " is " +
+                                                       (prefix->v6 ? "IPv6" : "IPv4"));
+            else if (peer->v6 && isLinkLocal(peer->ip6))
+                error(at(path, "unicast_peer", i), "unicast_peer " + q(v.unicast_peer(i)) +
+                                                       " is link-local; give the peer's address6");
+        }
+        if (prefix && prefix->v6 && v.unicast_peer_size() > 0)
+            for (int i = 0; i < v.priority_size(); ++i)
+                if (const v1::Node *node = findNode(v.priority(i).node()); node && node->address6().empty())
+                    error(at(at(path, "priority", i), "node"), "node " + q(node->name()) +
+                                                                   " has no address6, needed as the source of IPv6 "
+                                                                   "unicast VRRP for VIP " + q(v.name()));
         std::set<std::string> trackerNames;
         for (int i = 0; i < v.track_script_size(); ++i) {
             const auto &t = v.track_script(i);
@@ -305,8 +341,8 @@ private:
         checkName(l.name(), path, "listener", m_listenerNames);
         if (l.bind().empty())
             error(path, "listener " + q(l.name()) + " has no bind address");
-        else if (!parseEndpoint(l.bind()))
-            error(at(path, "bind"), "cannot parse address " + q(l.bind()) + " (expected A.B.C.D:PORT)");
+        else if (auto e = readEndpoint(l.bind()); !e)
+            error(at(path, "bind"), e.error());
         else if (!binds.emplace(l.bind(), l.name()).second)
             error(at(path, "bind"), "listener " + q(binds[l.bind()]) + " already binds " + l.bind());
         if (l.protocol() == v1::HTTP) {

@@ -70,13 +70,13 @@ void StateMachine::start(uint8_t priority, int64_t now)
     m_priority = priority;
     m_startedAt = now;
     m_masterAdverCs = m_config.advertIntervalCs;
-    m_masterIp = 0;
+    m_masterIp = {};
     if (m_config.addressOwner && priority == 255 && !m_maintenance)
         return becomeMaster(now, "address owner (priority 255)");
     becomeBackup(now, "startup");
 }
 
-void StateMachine::advertReceived(uint32_t src, uint8_t priority, uint16_t intervalCs, int64_t now)
+void StateMachine::advertReceived(const config::Address &src, uint8_t priority, uint16_t intervalCs, int64_t now)
 {
     if (m_state == State::Initialize)
         return;
@@ -84,8 +84,8 @@ void StateMachine::advertReceived(uint32_t src, uint8_t priority, uint16_t inter
         if (priority == 0) {
             // The master is leaving. A designated successor takes over at once;
             // others wait Skew_Time so the best backup wins (RFC 5798 6.4.2).
-            if (!m_maintenance && m_config.successorOf.count(src))
-                return becomeMaster(now, "received priority 0 from " + config::formatIPv4(src) +
+            if (!m_maintenance && (m_config.successorOf.count(src) || (m_config.successorOfEveryone && src == m_masterIp)))
+                return becomeMaster(now, "received priority 0 from " + config::formatAddress(src) +
                                              ": planned handover to this node");
             m_masterDownTimer = now + skewMicros(m_priority, m_masterAdverCs);
             return;
@@ -109,13 +109,13 @@ void StateMachine::advertReceived(uint32_t src, uint8_t priority, uint16_t inter
         return;
     Action sb{Action::Kind::SplitBrain};
     sb.otherIp = src;
-    sb.reason = "another master for vrid " + std::to_string(m_config.vrid) + " at " + config::formatIPv4(src) +
+    sb.reason = "another master for vrid " + std::to_string(m_config.vrid) + " at " + config::formatAddress(src) +
                 " priority " + std::to_string(priority);
     m_actions.push_back(sb);
     if (priority > m_priority || (priority == m_priority && src > m_config.primaryIp)) {
         m_masterAdverCs = intervalCs;
         m_masterIp = src;
-        becomeBackup(now, "higher priority " + std::to_string(priority) + " from " + config::formatIPv4(src));
+        becomeBackup(now, "higher priority " + std::to_string(priority) + " from " + config::formatAddress(src));
     }
 }
 

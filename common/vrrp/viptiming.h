@@ -4,6 +4,7 @@
 // `hafrontctl vip-timers` prints it, and the lab tests derive their bounds from it.
 #pragma once
 
+#include "config/address.h"
 #include "hafront/v1/cluster.pb.h"
 
 #include <cstdint>
@@ -14,7 +15,7 @@ namespace hafront::vrrp {
 
 struct NodeTiming {
     std::string node;
-    uint32_t address = 0;         // the node's primary address (host order), 0 if unparsable
+    config::Address address;      // the node's address of the VIP's family (address or address6); unspecified if none
     uint8_t priority = 0;
     int64_t skewMicros = 0;       // a backup at this priority waits this long after a priority-0 advert
     int64_t masterDownMicros = 0; // and this long after the master's last advert

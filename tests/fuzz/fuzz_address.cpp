@@ -1,6 +1,7 @@
 // The address forms of the config (config/address.h): "A.B.C.D",
-// "A.B.C.D:port", "A.B.C.D/len". Accepted text has exactly one meaning, and
-// formatting it back gives text with the same meaning.
+// "A.B.C.D:port", "A.B.C.D/len" and the IPv6 forms "ADDR", "[ADDR]:port",
+// "ADDR/len". Accepted text has exactly one meaning, formatting it back gives
+// text with the same meaning, and a refusal always says why.
 #include "config/address.h"
 #include "fuzzcheck.h"
 
@@ -18,15 +19,33 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         // Dotted quad without leading zeros: one spelling per address.
         FUZZ_CHECK(formatIPv4(*ip) == text, "an accepted IPv4 address is in its only spelling");
     }
-    if (const auto ep = parseEndpoint(text)) {
-        FUZZ_CHECK(ep->port != 0, "port 0 is refused");
-        const auto again = parseEndpoint(formatIPv4(ep->ip) + ":" + std::to_string(ep->port));
-        FUZZ_CHECK(again && again->ip == ep->ip && again->port == ep->port, "an endpoint formats back");
+    if (const auto ip6 = parseIPv6(text)) {
+        const auto again = parseIPv6(formatIPv6(*ip6));
+        FUZZ_CHECK(again && *again == *ip6, "an IPv6 address formats back");
+        FUZZ_CHECK(formatIPv6(*again) == formatIPv6(*ip6), "the RFC 5952 spelling is stable");
+        FUZZ_CHECK(text.find('%') == std::string_view::npos, "zone ids are refused");
     }
-    if (const auto prefix = parsePrefix(text)) {
-        FUZZ_CHECK(prefix->length <= 32, "a prefix length is 0-32");
-        const auto again = parsePrefix(formatIPv4(prefix->ip) + "/" + std::to_string(prefix->length));
-        FUZZ_CHECK(again && again->ip == prefix->ip && again->length == prefix->length, "a prefix formats back");
+    if (const auto a = readAddress(text)) {
+        const auto again = parseAddress(formatAddress(*a));
+        FUZZ_CHECK(again && *again == *a, "an address formats back");
+    } else {
+        FUZZ_CHECK(!a.error().empty(), "a refused address says why");
+    }
+    if (const auto ep = readEndpoint(text)) {
+        FUZZ_CHECK(ep->port != 0, "port 0 is refused");
+        FUZZ_CHECK(!ep->v6 || text.front() == '[', "an IPv6 endpoint has brackets");
+        const auto again = parseEndpoint(formatEndpoint(*ep));
+        FUZZ_CHECK(again && again->address() == ep->address() && again->port == ep->port, "an endpoint formats back");
+    } else {
+        FUZZ_CHECK(!ep.error().empty(), "a refused endpoint says why");
+    }
+    if (const auto prefix = readPrefix(text)) {
+        FUZZ_CHECK(prefix->length <= (prefix->v6 ? 128 : 32), "a prefix length is 0-32 or 0-128");
+        const auto again = parsePrefix(formatAddress(prefix->address()) + "/" + std::to_string(prefix->length));
+        FUZZ_CHECK(again && again->address() == prefix->address() && again->length == prefix->length,
+                   "a prefix formats back");
+    } else {
+        FUZZ_CHECK(!prefix.error().empty(), "a refused prefix says why");
     }
     return 0;
 }

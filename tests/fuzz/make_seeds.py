@@ -47,6 +47,32 @@ def advert(vrid, prio, interval_cs, addrs, src="192.0.2.11", dst="224.0.0.18", t
     return header + body
 
 
+# ---- VRRP over IPv6 (RFC 5798 5.1.2): hop limit, source, destination, then the advert ----
+# The raw IPv6 socket gives no header; fuzz_vrrppacket6 reads these 33 bytes first.
+import ipaddress
+
+
+def advert6(vrid, prio, interval_cs, addrs, src="fe80::ff:fe00:11", dst="ff02::12", hop=255, version=3, kind=1,
+            count=None, break_sum=False):
+    count = len(addrs) if count is None else count
+    body = struct.pack("!BBBBH", version << 4 | kind, vrid, prio, count, interval_cs) + b"\0\0"
+    body += b"".join(ipaddress.IPv6Address(a).packed for a in addrs)
+    s6, d6 = ipaddress.IPv6Address(src).packed, ipaddress.IPv6Address(dst).packed
+    pseudo = s6 + d6 + struct.pack("!IxxxB", len(body), 112)
+    s = checksum(pseudo + body) ^ (1 if break_sum else 0)
+    body = body[:6] + struct.pack("!H", s) + body[8:]
+    return bytes([hop]) + s6 + d6 + body
+
+
+write("vrrppacket6", "keepalived-100ms", advert6(61, 150, 10, ["2001:db8::100"]))
+write("vrrppacket6", "priority-zero", advert6(61, 0, 10, ["2001:db8::100"]))
+write("vrrppacket6", "unicast", advert6(61, 100, 100, ["2001:db8::100"], src="2001:db8::11", dst="2001:db8::12"))
+write("vrrppacket6", "three-addresses", advert6(7, 254, 4095, ["2001:db8::100", "2001:db8::101", "2001:db8:1::1"]))
+write("vrrppacket6", "hop-254", advert6(61, 100, 100, ["2001:db8::100"], hop=254))
+write("vrrppacket6", "bad-checksum", advert6(61, 100, 100, ["2001:db8::100"], break_sum=True))
+write("vrrppacket6", "count-over-length", advert6(61, 100, 100, ["2001:db8::100"], count=2))
+write("vrrppacket6", "interval-zero", advert6(61, 100, 0, ["2001:db8::100"]))
+
 write("vrrppacket", "master-1s", advert(51, 100, 100, ["192.0.2.100"]))
 write("vrrppacket", "master-100ms", advert(51, 150, 10, ["192.0.2.100"]))
 write("vrrppacket", "priority-zero", advert(51, 0, 10, ["192.0.2.100"]))

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The namespace lab: a bridge in its own namespace and one namespace per host,
 # each joined to the bridge by a veth pair, addresses from 192.0.2.0/24
-# (TEST-NET-1). Nothing is added to the root namespace.
+# (TEST-NET-1) and, when given after a comma, from 2001:db8::/32 (the IPv6
+# documentation prefix). Nothing is added to the root namespace.
 #
 #   source tests/lab/lab.sh
 #   lab_up hf1 fe1=192.0.2.11 fe2=192.0.2.12 app1=192.0.2.21 client=192.0.2.50
+#   lab_up hf6 fe1=192.0.2.11,2001:db8::11 ...   # dual-stack host (/24 and /64)
 #   lab_exec hf1 fe1 ip addr          # run in host fe1's namespace
 #   lab_link hf1 fe1 down|up          # cut/heal fe1's port on the bridge
 #   lab_down hf1                      # removes every namespace of the lab
@@ -24,6 +26,8 @@ lab_up() {
   local i=0 spec host addr
   for spec in "$@"; do
     host=${spec%%=*}; addr=${spec#*=}
+    local addr6=
+    if [[ $addr == *,* ]]; then addr6=${addr#*,}; addr=${addr%%,*}; fi
     i=$((i + 1))
     ip netns add "$prefix-$host"
     ip -n "$prefix-$host" link set lo up
@@ -31,6 +35,12 @@ lab_up() {
     ip -n "$prefix-$host" link add eth0 type veth peer name "p$i-$host" netns "$prefix-br"
     ip -n "$prefix-br" link set "p$i-$host" master br0 up
     ip -n "$prefix-$host" addr add "$addr/24" dev eth0
+    if [[ -n $addr6 ]]; then
+      # No duplicate address detection in the lab: the link-local address (the
+      # source of IPv6 VRRP) and the global one are usable the moment the link is up.
+      ip netns exec "$prefix-$host" sysctl -qw net.ipv6.conf.eth0.accept_dad=0
+      ip -n "$prefix-$host" addr add "$addr6/64" dev eth0 nodad
+    fi
     ip -n "$prefix-$host" link set eth0 up
     # Multicast for VRRP goes out of eth0 (no default route in the lab).
     ip -n "$prefix-$host" route add 224.0.0.0/4 dev eth0 2>/dev/null || true

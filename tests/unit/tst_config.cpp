@@ -160,6 +160,26 @@ private slots:
             QVERIFY(QString::fromStdString(r.cluster.listener(0).tls().certificate(0).cert_file()).startsWith(dir + "/"));
     }
 
+    // Issue 19's binding forms: an IPv6 VIP beside the IPv4 one on the same
+    // vrid (a separate virtual router), IPv6 backends and binds, unicast peers.
+    void dualStackConfigIsValid()
+    {
+        QStringList lines = build(0, {});
+        lines[1] = R"(node { name: "fe1" address: "192.0.2.11" address6: "2001:db8::11" })";
+        lines[2] = R"(node { name: "fe2" address: "192.0.2.12" address6: "2001:db8::12" })";
+        lines << R"(vip { name: "www6" vrid: 51 interface: "eth0" address: "2001:db8::100/64" advert_interval_ms: 100)"
+              << R"(  priority { node: "fe1" value: 150 } priority { node: "fe2" value: 100 } })"
+              << R"(vip { name: "api6" vrid: 52 interface: "eth0" address: "2001:db8::101/64")"
+              << R"(  priority { node: "fe1" value: 150 } priority { node: "fe2" value: 100 } unicast_peer: "2001:db8::12" })"
+              << R"(pool { name: "app6" backend { name: "b6" address: "[2001:db8::21]:8080" } health { tcp {} } })"
+              << R"(listener { name: "web6" bind: "[2001:db8::100]:80" route { path_prefix: "/" pool: "app6" } })"
+              << R"(listener { name: "any6" bind: "[::]:8443" route { path_prefix: "/" pool: "app" } })";
+        const auto r = loadClusterText(lines.join('\n').toStdString(), "dual.conf", "");
+        QVERIFY2(r.ok(), r.ok() ? "" : r.errors[0].format().c_str());
+        QCOMPARE(QString::fromStdString(hafront::config::summarize(r.cluster)),
+                 QStringLiteral("2 nodes, 3 VIPs, 3 pools, 4 backends, 4 listeners"));
+    }
+
     void invalidConfigIsReportedAtTheField_data()
     {
         QTest::addColumn<int>("line");
@@ -203,19 +223,49 @@ private slots:
             << QStringList{"2|address:|cannot parse address '192.0.2.300' (expected A.B.C.D)"};
         QTest::newRow("backend address without port")
             << 9 << R"(  backend { name: "a2" address: "192.0.2.22" })"
-            << QStringList{"9|address:|cannot parse address '192.0.2.22' (expected A.B.C.D:PORT)"};
+            << QStringList{"9|address:|cannot parse address '192.0.2.22' (expected A.B.C.D:PORT or [IPV6]:PORT)"};
         QTest::newRow("backend port above 65535")
             << 9 << R"(  backend { name: "a2" address: "192.0.2.22:70000" })"
-            << QStringList{"9|address:|cannot parse address '192.0.2.22:70000' (expected A.B.C.D:PORT)"};
+            << QStringList{"9|address:|cannot parse address '192.0.2.22:70000' (expected A.B.C.D:PORT or [IPV6]:PORT)"};
         QTest::newRow("stall timeout below the VRRP thread's idle sleep")
             << 1 << R"(name: "t" settings { stall_timeout_ms: 500 })"
             << QStringList{"1|stall_timeout_ms:|stall_timeout_ms 500 is below 1500 (the VRRP thread sleeps up to a second when idle)"};
         QTest::newRow("vip prefix length above 32")
             << 4 << R"(vip { name: "www" vrid: 51 interface: "eth0" address: "192.0.2.100/33" advert_interval_ms: 100)"
-            << QStringList{"4|address:|cannot parse address '192.0.2.100/33' (expected A.B.C.D/LEN)"};
+            << QStringList{"4|address:|prefix length '33' in '192.0.2.100/33' is outside 0-32 (IPv4)"};
         QTest::newRow("listener port is a name")
             << 15 << R"(listener { name: "rpc" bind: "192.0.2.100:rpc" protocol: TCP pool: "rpc" })"
-            << QStringList{"15|bind:|cannot parse address '192.0.2.100:rpc' (expected A.B.C.D:PORT)"};
+            << QStringList{"15|bind:|cannot parse address '192.0.2.100:rpc' (expected A.B.C.D:PORT or [IPV6]:PORT)"};
+        // IPv6 (issue 19): the same FILE:LINE:COL at the field, the reason named.
+        QTest::newRow("IPv6 VIP prefix length above 128")
+            << 4 << R"(vip { name: "www" vrid: 51 interface: "eth0" address: "2001:db8::100/129" advert_interval_ms: 100)"
+            << QStringList{"4|address:|prefix length '129' in '2001:db8::100/129' is outside 0-128 (IPv6)"};
+        QTest::newRow("IPv6 VIP with a zone id")
+            << 4 << R"(vip { name: "www" vrid: 51 interface: "eth0" address: "2001:db8::100%eth0/64" advert_interval_ms: 100)"
+            << QStringList{"4|address:|address '2001:db8::100%eth0' has a zone id (%eth0); the interface is named by the VIP's interface field"};
+        QTest::newRow("link-local VIP")
+            << 4 << R"(vip { name: "www" vrid: 51 interface: "eth0" address: "fe80::100/64" advert_interval_ms: 100)"
+            << QStringList{"4|address:|VIP address 'fe80::100/64' is link-local (fe80::/10); IPv6 VRRP sends from the link-local address, the VIP must be global or unique local"};
+        QTest::newRow("IPv6 backend without brackets")
+            << 9 << R"(  backend { name: "a2" address: "2001:db8::22:8080" })"
+            << QStringList{"9|address:|address '2001:db8::22:8080' needs brackets around the IPv6 address: [ADDRESS]:PORT"};
+        QTest::newRow("IPv6 backend with a zone id")
+            << 9 << R"(  backend { name: "a2" address: "[fe80::22%eth0]:8080" })"
+            << QStringList{"9|address:|address '[fe80::22%eth0]:8080' has a zone id (%eth0); link-local addresses are not supported here"};
+        QTest::newRow("IPv6 bind without a closing bracket")
+            // Not a raw string: moc counts the brackets inside raw strings and loses the class.
+            << 15 << "listener { name: \"rpc\" bind: \"[2001:db8::100:20880\" protocol: TCP pool: \"rpc\" }"
+            << QStringList{"15|bind:|cannot parse address '[2001:db8::100:20880' (expected [IPV6]:PORT)"};
+        QTest::newRow("IPv6 unicast peer for an IPv4 VIP")
+            << 6 << R"(  priority { node: "fe2" value: 100 } unicast_peer: "2001:db8::12" })"
+            << QStringList{"6|unicast_peer:|unicast_peer '2001:db8::12' is IPv6 but VIP 'www' is IPv4"};
+        QTest::newRow("node address6 is IPv4")
+            << 2 << R"(node { name: "fe1" address: "192.0.2.11" address6: "192.0.2.11" })"
+            << QStringList{"2|address6:|address6 '192.0.2.11' is not an IPv6 address"};
+        QTest::newRow("IPv6 unicast needs every node's address6")
+            << 16 << R"(vip { name: "www6" vrid: 51 interface: "eth0" address: "2001:db8::100/64" priority { node: "fe1" value: 150 } priority { node: "fe2" value: 100 } unicast_peer: "2001:db8::12" })"
+            << QStringList{"16|node:|node 'fe1' has no address6, needed as the source of IPv6 unicast VRRP for VIP 'www6'",
+                           "16|node: \"fe2|node 'fe2' has no address6, needed as the source of IPv6 unicast VRRP for VIP 'www6'"};
         QTest::newRow("vrid 0")
             << 4 << R"(vip { name: "www" vrid: 0 interface: "eth0" address: "192.0.2.100/24" advert_interval_ms: 100)"
             << QStringList{"4|vrid:|vrid 0 is outside 1-255"};
@@ -236,7 +286,7 @@ private slots:
             << QStringList{"4|advert_interval_ms:|advert_interval_ms 41000 must be a multiple of 10 within 10-40950"};
         QTest::newRow("two VIPs with one vrid on one interface")
             << 16 << R"(vip { name: "api" vrid: 51 interface: "eth0" address: "192.0.2.101/24" priority { node: "fe1" value: 10 } priority { node: "fe2" value: 20 } })"
-            << QStringList{"16|vrid:|vrid 51 is used twice on interface 'eth0' (also by VIP 'www')"};
+            << QStringList{"16|vrid:|vrid 51 is used twice on interface 'eth0' for IPv4 (also by VIP 'www')"};
         QTest::newRow("backend weight above 1000")
             << 8 << R"(  backend { name: "a1" address: "192.0.2.21:8080" weight: 1001 })"
             << QStringList{"8|weight:|weight 1001 is above the maximum of 1000"};
@@ -290,7 +340,7 @@ private slots:
             << QStringList{"7|RANDOM|Unknown enumeration value of \"RANDOM\" for field \"balance\"."};
         QTest::newRow("several errors are all reported")
             << 8 << R"(  backend { name: "a2" address: "nowhere" weight: 5000 })"
-            << QStringList{"8|address:|cannot parse address 'nowhere' (expected A.B.C.D:PORT)",
+            << QStringList{"8|address:|cannot parse address 'nowhere' (expected A.B.C.D:PORT or [IPV6]:PORT)",
                            "8|weight:|weight 5000 is above the maximum of 1000",
                            "9|name:|duplicate backend name 'a2'"};
     }

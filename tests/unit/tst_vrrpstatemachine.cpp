@@ -79,7 +79,7 @@ private slots:
             sm.timersDue(t);
             QCOMPARE(sm.state(), State::Backup);
         }
-        QCOMPARE(sm.masterIp(), kPeer);
+        QVERIFY(sm.masterIp() == hafront::config::Address(kPeer));
     }
 
     void priorityZeroShortensTheWaitToSkewTime()
@@ -111,6 +111,43 @@ private slots:
         other.start(100, 0);
         other.advertReceived(kLower, 0, 100, 100 * kMs);
         QCOMPARE(other.state(), State::Backup);
+    }
+
+    // IPv6 multicast: the senders are link-local addresses the config cannot
+    // name; a node that succeeds every other takes over from the master's priority 0.
+    void successorOfEveryoneTakesOverFromTheMastersPriorityZero()
+    {
+        const hafront::config::Address self(hafront::config::IPv6{0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12});
+        const hafront::config::Address master(hafront::config::IPv6{0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x11});
+        const hafront::config::Address other(hafront::config::IPv6{0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x13});
+        RouterConfig c = config(100);
+        c.primaryIp = self;
+        c.successorOfEveryone = true;
+        StateMachine sm(c);
+        sm.start(100, 0);
+        sm.advertReceived(master, 150, 100, 100 * kMs);
+        sm.advertReceived(other, 0, 100, 150 * kMs);   // not the master: Skew_Time
+        QCOMPARE(sm.state(), State::Backup);
+        sm.advertReceived(master, 150, 100, 200 * kMs);
+        sm.advertReceived(master, 0, 100, 300 * kMs);
+        QCOMPARE(sm.state(), State::Master);
+        QVERIFY(sm.takeActions().back().reason.find("fe80::11") != std::string::npos);
+    }
+
+    // RFC 5798 6.4.3: equal priorities, the higher primary address wins, IPv6 compared as a 128-bit number.
+    void ipv6TiesGoToTheHigherAddress()
+    {
+        const hafront::config::Address low(hafront::config::IPv6{0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0x01, 0, 0, 0, 0, 0, 0xff});
+        const hafront::config::Address high(hafront::config::IPv6{0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0x02, 0, 0, 0, 0, 0, 0x01});
+        RouterConfig c = config(10);
+        c.primaryIp = low;
+        StateMachine sm(c);
+        sm.start(100, 0);
+        sm.timersDue(sm.nextDeadline());
+        QCOMPARE(sm.state(), State::Master);
+        sm.advertReceived(high, 100, 10, sm.nextDeadline());
+        QCOMPARE(sm.state(), State::Backup);   // fe80::2:0:0:1 > fe80::1:0:0:ff
+        QVERIFY(sm.masterIp() == high);
     }
 
     void preemptionTakesOverFromALowerMaster_data()

@@ -3,3 +3,5 @@ hafront_add_test(tst_vrrpcodec SOURCES tst_vrrpcodec.cpp LIBS hafront_common LAB
 hafront_add_test(tst_trackers SOURCES tst_trackers.cpp LIBS hafront_agent_lib LABELS unit)
 hafront_add_test(tst_garpsocket SOURCES tst_garpsocket.cpp LIBS hafront_agent_lib LABELS "unit;root")
 hafront_add_test(tst_viptiming SOURCES tst_viptiming.cpp LIBS hafront_common LABELS unit)
+hafront_add_test(tst_virtualrouter SOURCES tst_virtualrouter.cpp LIBS hafront_common LABELS unit)
+hafront_add_test(tst_vrrpcodec6 SOURCES tst_vrrpcodec6.cpp LIBS hafront_common LABELS unit)

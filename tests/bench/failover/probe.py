@@ -16,7 +16,7 @@ next_start = time.time()
 while True:
     now = time.time()
     if now >= next_start:
-        s = socket.socket()
+        s = socket.socket(socket.AF_INET6 if ":" in vip else socket.AF_INET)
         s.setblocking(False)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
         try:

@@ -8,7 +8,7 @@ import statistics
 import sys
 
 work = sys.argv[1]
-MON = re.compile(r"^\[([^\]]+)\] (Deleted )?\d+: eth0\s+inet (\S+)/")
+MON = re.compile(r"^\[([^\]]+)\] (Deleted )?\d+: eth0\s+inet6? (\S+)/")
 
 
 def monitor(node):

@@ -6,6 +6,7 @@
 # handshake from the client namespace to VIP:80 (probe.py, a connect every 2 ms).
 #
 #   tests/bench/failover/run.sh [AGENT] [CTL]      (REPS=3 by default)
+#   FAMILY=6 tests/bench/failover/run.sh          the same on 2001:db8::/64 (VRRP for IPv6, NA)
 #
 # Not part of ctest. Needs root, keepalived, python3. Prints a table of medians.
 set -uo pipefail
@@ -32,13 +33,22 @@ trap cleanup EXIT
 exec 2>>"$work/stderr.log"   # job notices of killed daemons; kept with KEEP=1
 started=$SECONDS
 
-HF_VIP=192.0.2.100 KA_VIP=192.0.2.101
-declare -A addr=([hf1]=192.0.2.11 [hf2]=192.0.2.12 [ka1]=192.0.2.13 [ka2]=192.0.2.14)
+family=${FAMILY:-4}
+if [[ $family == 6 ]]; then
+  HF_VIP=2001:db8::100 KA_VIP=2001:db8::101 LEN=64
+  declare -A addr=([hf1]=192.0.2.11,2001:db8::11 [hf2]=192.0.2.12,2001:db8::12 [ka1]=192.0.2.13,2001:db8::13
+                   [ka2]=192.0.2.14,2001:db8::14)
+  client=192.0.2.50,2001:db8::50
+else
+  HF_VIP=192.0.2.100 KA_VIP=192.0.2.101 LEN=24
+  declare -A addr=([hf1]=192.0.2.11 [hf2]=192.0.2.12 [ka1]=192.0.2.13 [ka2]=192.0.2.14)
+  client=192.0.2.50
+fi
 declare -A vip_of=([hf1]=$HF_VIP [hf2]=$HF_VIP [ka1]=$KA_VIP [ka2]=$KA_VIP)
 declare -A prio=([hf1]=150 [hf2]=100 [ka1]=150 [ka2]=100)
 declare -A daemon listener
 
-lab_up "$lab" hf1=${addr[hf1]} hf2=${addr[hf2]} ka1=${addr[ka1]} ka2=${addr[ka2]} client=192.0.2.50
+lab_up "$lab" hf1=${addr[hf1]} hf2=${addr[hf2]} ka1=${addr[ka1]} ka2=${addr[ka2]} client=$client
 for h in hf1 hf2 ka1 ka2; do
   TZ=UTC ip -n "$lab-$h" -ts monitor address dev eth0 > "$work/$h.mon" &
   pids+=($!)
@@ -48,7 +58,7 @@ for v in $HF_VIP $KA_VIP; do
   pids+=($!)
 done
 
-has_vip() { ip -n "$lab-$1" -br addr show eth0 2>/dev/null | grep -q " ${vip_of[$1]}/24"; }
+has_vip() { ip -n "$lab-$1" -br addr show eth0 2>/dev/null | grep -q " ${vip_of[$1]}/$LEN"; }
 wait_until() {   # limit_s, command...: polls every 10 ms
   local limit=$1; shift
   local end=$((SECONDS + limit))
@@ -64,10 +74,10 @@ start_listener() {
 write_configs() {   # advert interval in ms
   cat > "$work/cluster.conf" <<EOF
 name: "failover-bench"
-node { name: "hf1" address: "${addr[hf1]}" control_socket: "$work/hf1.sock" }
-node { name: "hf2" address: "${addr[hf2]}" control_socket: "$work/hf2.sock" }
+node { name: "hf1" address: "${addr[hf1]%%,*}" control_socket: "$work/hf1.sock" }
+node { name: "hf2" address: "${addr[hf2]%%,*}" control_socket: "$work/hf2.sock" }
 vip {
-  name: "www" vrid: 51 interface: "eth0" address: "$HF_VIP/24"
+  name: "www" vrid: 51 interface: "eth0" address: "$HF_VIP/$LEN"
   advert_interval_ms: $1
   priority { node: "hf1" value: ${prio[hf1]} }
   priority { node: "hf2" value: ${prio[hf2]} }
@@ -98,7 +108,7 @@ vrrp_instance www {
     drain
   }
   virtual_ipaddress {
-    $KA_VIP/24
+    $KA_VIP/$LEN
   }
 }
 EOF
