@@ -187,7 +187,7 @@ Result<std::unique_ptr<Router>> VipManager::Impl::makeRouter(const v1::Vip &vip)
     rc.vrid = uint8_t(vip.vrid());
     rc.primaryIp = nodeIp(*snap.cluster, snap.node);
     rc.advertIntervalCs = uint16_t(config::advertIntervalMs(vip) / 10);
-    rc.preempt = !vip.has_preempt() || vip.preempt();
+    rc.preempt = config::preemptOf(vip);
     rc.preemptDelayMicros = int64_t(vip.preempt_delay_ms()) * 1000;
     rc.addressOwner = snap.priority(vip) == 255;
     rc.successorOf = successorOf(*snap.cluster, vip, snap.node);

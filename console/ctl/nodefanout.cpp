@@ -331,7 +331,7 @@ int NodeFanout::runChange(const std::vector<std::string> &a, bool asJson)
         char *end = nullptr;
         const long w = std::strtol(a[3].c_str(), &end, 10);
         if (*end || a[3].empty() || w < 0) {
-            std::cerr << "hafrontctl: weight must be a number 0-1000, not '" << a[3] << "'\n";
+            std::cerr << "hafrontctl: weight must be a number 0-" << config::kMaxWeight << ", not '" << a[3] << "'\n";
             return 2;
         }
         c->set_weight(static_cast<uint32_t>(w));
