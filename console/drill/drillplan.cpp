@@ -123,7 +123,8 @@ std::vector<PlanCommand> DrillPlan::refuse(const QString &why)
 void DrillPlan::handleReplies(const Observation &observation, int64_t nowUs, Commands &out)
 {
     for (const auto &r : observation.replies) {
-        const auto it = std::find_if(m_pending.begin(), m_pending.end(), [&](const auto &p) { return p.first == r.id; });
+        const auto it =
+            std::find_if(m_pending.begin(), m_pending.end(), [&](const auto &p) { return p.first == r.id; });
         if (it == m_pending.end())
             continue;
         if (!r.ok)
@@ -170,9 +171,8 @@ std::vector<PlanCommand> DrillPlan::step(const Observation &observation, int64_t
             return out;
         if (observation.probesOk == 0)
             return abort(tr("the probe URL gave no successful answer before the move (%1)")
-                             .arg(QString::fromStdString(observation.lastProbeError.empty()
-                                                             ? "no answer"
-                                                             : observation.lastProbeError)),
+                             .arg(QString::fromStdString(
+                                 observation.lastProbeError.empty() ? "no answer" : observation.lastProbeError)),
                          nowUs);
         makeMove(nowUs, out);
         return out;

@@ -64,7 +64,18 @@ struct PlanCommand {
 class DrillPlan {
     Q_DECLARE_TR_FUNCTIONS(hafront::drill::DrillRunner) // keeps the runner's translations
 public:
-    enum class Step { Idle, Connecting, Pinging, Baseline, WaitNewMaster, Hold, WaitFailback, Tail, Restoring, Finished };
+    enum class Step {
+        Idle,
+        Connecting,
+        Pinging,
+        Baseline,
+        WaitNewMaster,
+        Hold,
+        WaitFailback,
+        Tail,
+        Restoring,
+        Finished
+    };
     static constexpr int kBaselineMs = 1000;
 
     explicit DrillPlan(PlanOptions options);

@@ -4,6 +4,7 @@
 #include "config/address.h"
 #include "config/defaults.h"
 #include "events/eventlog.h"
+#include "link/commandfanout.h"
 
 namespace hafront::drill {
 namespace {
@@ -146,14 +147,13 @@ void DrillRunner::carryOut(const std::vector<PlanCommand> &commands)
     for (const auto &c : commands) {
         switch (c.kind) {
         case PlanCommand::Kind::Send: {
-            link::AgentLink *l = linkOf(c.node);
-            if (!l) {
-                m_replies.push_back({c.id, false, tr("no link to %1").arg(QString::fromStdString(c.node)).toStdString()});
-                break;
-            }
-            l->send(c.command, [this, id = c.id](const v1::CommandResult &r) {
-                m_replies.push_back({id, r.ok(), r.error()});
-            });
+            link::fanOut(
+                {{c.node, linkOf(c.node)}}, c.command, 5000,
+                [this, id = c.id](const std::vector<link::NodeAnswer> &a) {
+                    const bool ok = a[0].kind == link::NodeAnswer::Kind::Done;
+                    m_replies.push_back({id, ok, ok ? std::string() : a[0].text});
+                },
+                tr("no link to %1").arg(QString::fromStdString(c.node)).toStdString());
             break;
         }
         case PlanCommand::Kind::Progress:

@@ -145,8 +145,16 @@ private slots:
         QTest::addColumn<QString>("moveCase");
         QTest::addColumn<QString>("backNode");
         QTest::addColumn<QString>("backCase");
-        QTest::newRow("maintenance on the master") << "" << "fe1" << "vip_maintenance" << "fe1" << "vip_maintenance";
-        QTest::newRow("force-master on the successor") << "fe2" << "fe2" << "vip_force_master" << "fe2" << "vip_release";
+        QTest::newRow("maintenance on the master") << ""
+                                                   << "fe1"
+                                                   << "vip_maintenance"
+                                                   << "fe1"
+                                                   << "vip_maintenance";
+        QTest::newRow("force-master on the successor") << "fe2"
+                                                       << "fe2"
+                                                       << "vip_force_master"
+                                                       << "fe2"
+                                                       << "vip_release";
     }
     void gracefulDrillHandsOverAndFailsBack()
     {
@@ -276,8 +284,8 @@ private slots:
         QTest::addColumn<QString>("reason");
         QTest::newRow("unknown VIP") << "api" << true << 1 << int(Outcome::Refused)
                                      << "VIP 'api' is not in the cluster config";
-        QTest::newRow("unreachable node") << "www" << false << 1 << int(Outcome::Unreachable)
-                                          << "node fe2 is unreachable: connection refused";
+        QTest::newRow("unreachable node")
+            << "www" << false << 1 << int(Outcome::Unreachable) << "node fe2 is unreachable: connection refused";
         QTest::newRow("no probe answered") << "www" << true << 0 << int(Outcome::Refused)
                                            << "the probe URL gave no successful answer before the move (timeout)";
     }
