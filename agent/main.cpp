@@ -1,6 +1,7 @@
 // hafront-agent: the daemon of one front node.
 #include "agent.h"
 
+#include "base/log.h"
 #include "config/configloader.h"
 #include "vip/vipmanager.h"
 
@@ -14,6 +15,7 @@ namespace {
 
 const char *kUsage =
     "usage: hafront-agent [--config FILE] [--node NAME] [--state-dir DIR] [--socket PATH]\n"
+    "                     [--log-format text|json]\n"
     "         (defaults: /etc/hafront/cluster.conf; node from /etc/hafront/node or the host name)\n"
     "       hafront-agent --check-config FILE\n"
     "       hafront-agent --cleanup [--config FILE] [--node NAME]   (remove VIPs a crashed agent left)\n";
@@ -71,6 +73,16 @@ int main(int argc, char **argv)
             value(checkPath);
         else if (arg == "--cleanup")
             cleanup = true;
+        else if (arg == "--log-format") {
+            std::string name;
+            value(name);
+            hafront::log::Format format;
+            if (!hafront::log::parseFormat(name, &format)) {
+                std::cerr << "hafront-agent: --log-format is text or json, not '" << name << "'\n" << kUsage;
+                return 2;
+            }
+            hafront::log::setFormat(format);
+        }
         else if (arg == "--help" || arg == "-h") {
             std::cout << kUsage;
             return 0;

@@ -1,41 +1,17 @@
 #include "metrics/scraperequest.h"
 
 #include "http/httptext.h"
+#include "http/tokens.h"
 #include "metrics/exposition.h"
 
 #include <algorithm>
 
 namespace hafront::metrics {
+using http::isFieldValue;
+using http::isToken;
+using http::isTokenChar;
 
 namespace {
-
-bool isTokenChar(char c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return true;
-    return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-bool isToken(std::string_view s)
-{
-    if (s.empty())
-        return false;
-    for (char c : s)
-        if (!isTokenChar(c))
-            return false;
-    return true;
-}
-
-// Field value: visible ASCII, space, tab and obs-text; no CTLs.
-bool isFieldValue(std::string_view s)
-{
-    for (char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 ? u != '\t' : u == 0x7f)
-            return false;
-    }
-    return true;
-}
 
 ScrapeRequest bad(int status, std::string reason)
 {

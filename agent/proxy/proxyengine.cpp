@@ -6,6 +6,7 @@
 #include "proxy/backendruntime.h"
 #include "proxy/healthchecker.h"
 #include "proxy/worker.h"
+#include "stats/ratemeter.h"
 
 #include <algorithm>
 #include <atomic>
@@ -99,28 +100,14 @@ struct ProxyEngine::Impl {
         return {};
     }
 
-    // Request rates, computed from counter deltas over at least a second.
-    struct Rate {
-        uint64_t count = 0;
-        int64_t at = 0;
-        double perSecond = 0;
-    };
+    // Request rates from counter deltas (stats::RateMeter), one meter per runtime.
     mutable std::mutex rateMutex;
-    mutable std::map<const void *, Rate> rates;
+    mutable std::map<const void *, stats::RateMeter> rates;
 
     double rate(const void *key, uint64_t count) const
     {
         std::lock_guard lock(rateMutex);
-        const int64_t now = monoMicros();
-        Rate &r = rates[key];
-        if (r.at == 0) {
-            r = {count, now, 0};
-        } else if (now - r.at >= 1'000'000) {
-            r.perSecond = double(count - r.count) * 1e6 / double(now - r.at);
-            r.count = count;
-            r.at = now;
-        }
-        return r.perSecond;
+        return rates[key].update(count, monoMicros());
     }
 };
 

@@ -1,5 +1,7 @@
 #include "vip/trackers.h"
 
+#include "config/defaults.h"
+
 #include <dirent.h>
 #include <signal.h>
 #include <spawn.h>
@@ -61,9 +63,8 @@ bool Tracker::setOk(bool ok, std::string result)
 
 ScriptTracker::ScriptTracker(const v1::TrackScript &c)
     : Tracker(c.name(), "script", c.weight()), m_command(c.command()),
-      m_intervalMicros(int64_t(c.interval_ms() ? c.interval_ms() : 1000) * 1000),
-      m_timeoutMicros(int64_t(c.timeout_ms() ? c.timeout_ms() : (c.interval_ms() ? c.interval_ms() : 1000)) * 1000),
-      m_rise(c.has_rise() && c.rise() ? c.rise() : 1), m_fall(c.has_fall() && c.fall() ? c.fall() : 1)
+      m_intervalMicros(int64_t(config::intervalMs(c)) * 1000), m_timeoutMicros(int64_t(config::timeoutMs(c)) * 1000),
+      m_rise(config::riseOf(c)), m_fall(config::fallOf(c))
 {
 }
 
@@ -205,7 +206,7 @@ bool ProcessTracker::poll(int64_t now)
 // ---- file ----
 
 FileTracker::FileTracker(const v1::TrackFile &c)
-    : Tracker(c.name().empty() ? c.path() : c.name(), "file", c.weight() ? c.weight() : 1), m_path(c.path())
+    : Tracker(c.name().empty() ? c.path() : c.name(), "file", config::weightOf(c)), m_path(c.path())
 {
 }
 
@@ -236,10 +237,8 @@ std::vector<std::unique_ptr<Tracker>> makeTrackers(const v1::Vip &vip, std::func
         out.push_back(std::make_unique<InterfaceTracker>(i));
     for (const auto &f : vip.track_file())
         out.push_back(std::make_unique<FileTracker>(f));
-    const bool selfOn = !vip.self_track().has_enabled() || vip.self_track().enabled();
-    if (selfOn)
-        out.push_back(std::make_unique<SelfTracker>(vip.self_track().weight() ? vip.self_track().weight() : -100,
-                                                    std::move(canServe)));
+    if (config::selfTrackEnabled(vip))
+        out.push_back(std::make_unique<SelfTracker>(config::selfTrackWeight(vip), std::move(canServe)));
     return out;
 }
 

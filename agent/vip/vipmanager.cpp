@@ -188,7 +188,7 @@ Result<std::unique_ptr<Router>> VipManager::Impl::makeRouter(const v1::Vip &vip)
     rc.vrid = uint8_t(vip.vrid());
     rc.primaryIp = *self;
     rc.advertIntervalCs = uint16_t(config::advertIntervalMs(vip) / 10);
-    rc.preempt = !vip.has_preempt() || vip.preempt();
+    rc.preempt = config::preemptOf(vip);
     rc.preemptDelayMicros = int64_t(vip.preempt_delay_ms()) * 1000;
     rc.addressOwner = snap.priority(vip) == 255;
     rc.successorOf = vrrp::handoverSenders(*snap.cluster, vip, snap.node);

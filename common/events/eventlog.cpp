@@ -2,7 +2,30 @@
 
 #include "base/log.h"
 
+#include <algorithm>
+
 namespace hafront::events {
+namespace {
+
+// The event as log fields: seq and node, the fields that say what moved (in
+// this order), the rest by name, and the prose last.
+log::Fields logFields(const v1::Event &event)
+{
+    static const char *const kLeading[] = {"vip", "pool", "backend", "from", "to", "reason"};
+    log::Fields out{{"seq", std::to_string(event.seq())}, {"node", event.node()}};
+    const std::map<std::string, std::string> fields(event.fields().begin(), event.fields().end());
+    for (const char *key : kLeading)
+        if (const auto it = fields.find(key); it != fields.end())
+            out.emplace_back(it->first, it->second);
+    for (const auto &[key, value] : fields)
+        if (std::find(std::begin(kLeading), std::end(kLeading), key) == std::end(kLeading) && key != "seq" &&
+            key != "node" && key != "msg")
+            out.emplace_back(key, value);
+    out.emplace_back("msg", event.message());
+    return out;
+}
+
+} // namespace
 
 EventLog::EventLog(std::string node, size_t capacity) : m_node(std::move(node)), m_capacity(capacity) {}
 
@@ -33,8 +56,7 @@ v1::Event EventLog::record(v1::EventKind kind, std::string subject, std::string 
         for (const auto &[id, l] : m_listeners)
             listeners.push_back(l);
     }
-    std::string line = "seq=" + std::to_string(event.seq()) + " " + event.message();
-    log::info(kindName(kind), line);
+    log::event(log::Level::Info, kindName(kind), logFields(event));
     for (const auto &l : listeners)
         l(event);
     return event;

@@ -1,22 +1,12 @@
 #include "http/chunked.h"
 
+#include "http/tokens.h"
+
 #include <algorithm>
 
 namespace hafront::http {
 namespace {
 
-bool isTokenChar(char c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return true;
-    switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
-        return true;
-    default:
-        return false;
-    }
-}
 
 int hexValue(char c)
 {

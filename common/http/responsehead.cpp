@@ -1,35 +1,14 @@
 #include "http/responsehead.h"
 
 #include "http/httptext.h"
+#include "http/tokens.h"
 
 namespace hafront::http {
 namespace {
 
-bool isTokenChar(char c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return true;
-    return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
 bool isDigit(char c)
 {
     return c >= '0' && c <= '9';
-}
-
-// VCHAR, obs-text, SP and HTAB (RFC 9110 5.5, RFC 9112 4): no other CTL, no DEL.
-bool isTextChar(char c)
-{
-    const auto u = static_cast<unsigned char>(c);
-    return u == '\t' || (u >= 0x20 && u != 0x7f);
-}
-
-bool isText(std::string_view s)
-{
-    for (char c : s)
-        if (!isTextChar(c))
-            return false;
-    return true;
 }
 
 std::string_view trimOws(std::string_view s)
@@ -74,7 +53,7 @@ bool parseStatusLine(std::string_view line, ResponseHead &out, std::string &why)
         return false;
     }
     const std::string_view reason = line.size() > 12 ? line.substr(13) : std::string_view();
-    if (!isText(reason)) {
+    if (!isFieldValue(reason)) {
         why = "control character in the reason phrase";
         return false;
     }
@@ -105,7 +84,7 @@ bool parseField(std::string_view line, ResponseHead &out, std::string &why)
             return false;
         }
     const std::string_view value = line.substr(colon + 1);
-    if (!isText(value)) {
+    if (!isFieldValue(value)) {
         why = "control character in a header value";
         return false;
     }

@@ -3,6 +3,7 @@
 #include "config/configloader.h"
 #include "config/defaults.h"
 #include "ctl/statustable.h"
+#include "link/commandfanout.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -13,6 +14,8 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
+#include <optional>
 #include <iostream>
 #include <unistd.h>
 
@@ -144,26 +147,30 @@ std::vector<std::unique_ptr<link::AgentLink>> NodeFanout::connect(bool subscribe
 std::vector<NodeOutcome> NodeFanout::sendAll(const std::vector<link::AgentLink *> &links, const v1::Command &command,
                                              std::vector<v1::CommandResult> *results)
 {
-    std::vector<NodeOutcome> outcomes(links.size());
-    std::vector<bool> answered(links.size(), false);
+    std::vector<link::FanoutTarget> targets;
+    for (auto *l : links)
+        targets.push_back({l->options().node.toStdString(), l});
+    // Shared: answers that come after the wait gave up land here, not on a dead stack.
+    auto answers = std::make_shared<std::optional<std::vector<link::NodeAnswer>>>();
+    link::fanOut(targets, command, m_t.timeoutMs, [answers](const std::vector<link::NodeAnswer> &a) { *answers = a; });
+    waitUntil([&] { return answers->has_value(); }, m_t.timeoutMs + 1000);
+    std::vector<NodeOutcome> outcomes;
     if (results)
         results->assign(links.size(), {});
-    for (size_t i = 0; i < links.size(); ++i) {
-        auto *l = links[i];
-        outcomes[i].node = l->options().node.toStdString();
-        const bool reachable = l->state() == link::AgentLink::State::Connected;
-        l->send(command, [&, i, reachable](const v1::CommandResult &r) {
-            answered[i] = true;
-            if (results)
-                (*results)[i] = r;
-            outcomes[i].kind = r.ok() ? NodeOutcome::Kind::Done
-                               : reachable ? NodeOutcome::Kind::Refused
-                                           : NodeOutcome::Kind::Unreachable;
-            outcomes[i].text = r.ok() ? r.message() : r.error();
-        }, m_t.timeoutMs);
+    for (size_t i = 0; i < targets.size(); ++i) {
+        if (!answers->has_value()) {
+            outcomes.push_back({targets[i].node, NodeOutcome::Kind::Unreachable, "no answer"});
+            continue;
+        }
+        const link::NodeAnswer &a = (**answers)[i];
+        outcomes.push_back({a.node,
+                            a.kind == link::NodeAnswer::Kind::Done      ? NodeOutcome::Kind::Done
+                            : a.kind == link::NodeAnswer::Kind::Refused ? NodeOutcome::Kind::Refused
+                                                                        : NodeOutcome::Kind::Unreachable,
+                            a.text});
+        if (results)
+            (*results)[i] = a.result;
     }
-    waitUntil([&] { return std::all_of(answered.begin(), answered.end(), [](bool b) { return b; }); },
-              m_t.timeoutMs + 1000);
     return outcomes;
 }
 
@@ -331,7 +338,7 @@ int NodeFanout::runChange(const std::vector<std::string> &a, bool asJson)
         char *end = nullptr;
         const long w = std::strtol(a[3].c_str(), &end, 10);
         if (*end || a[3].empty() || w < 0) {
-            std::cerr << "hafrontctl: weight must be a number 0-1000, not '" << a[3] << "'\n";
+            std::cerr << "hafrontctl: weight must be a number 0-" << config::kMaxWeight << ", not '" << a[3] << "'\n";
             return 2;
         }
         c->set_weight(static_cast<uint32_t>(w));

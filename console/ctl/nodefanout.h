@@ -1,5 +1,6 @@
 // NodeFanout: runs one hafrontctl command against one agent or every node of
-// a cluster, and reports per node — never claiming a node that did not confirm.
+// a cluster (link::fanOut), and reports per node — never claiming a node that
+// did not confirm.
 #pragma once
 
 #include "base/result.h"

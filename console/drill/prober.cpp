@@ -2,6 +2,7 @@
 
 #include "base/clock.h"
 #include "config/address.h"
+#include "http/responsehead.h"
 
 #include <arpa/inet.h>
 #include <cerrno>
@@ -30,30 +31,6 @@ struct InFlight {
     bool connected = false;
     std::string buffer;
 };
-
-// Status code and X-Served-By from a response head; false while incomplete.
-bool parseHead(const std::string &buf, int &status, std::string &servedBy)
-{
-    const auto end = buf.find("\r\n\r\n");
-    if (end == std::string::npos)
-        return false;
-    status = 0;
-    if (buf.size() > 12 && buf.compare(0, 5, "HTTP/") == 0)
-        status = std::atoi(buf.c_str() + 9);
-    size_t pos = buf.find("\r\n");
-    while (pos < end) {
-        const size_t next = buf.find("\r\n", pos + 2);
-        const std::string line = buf.substr(pos + 2, next - pos - 2);
-        const auto colon = line.find(':');
-        if (colon != std::string::npos && strncasecmp(line.c_str(), "x-served-by", colon) == 0 && colon == 11) {
-            servedBy = line.substr(colon + 1);
-            servedBy.erase(0, servedBy.find_first_not_of(" \t"));
-            servedBy.erase(servedBy.find_last_not_of(" \t") + 1);
-        }
-        pos = next;
-    }
-    return true;
-}
 
 void closeHard(int fd)
 {
@@ -244,12 +221,14 @@ void Prober::run()
             const ssize_t got = ::recv(fd, buf, sizeof buf, 0);
             if (got > 0)
                 f.buffer.append(buf, size_t(got));
-            int status = 0;
-            std::string servedBy;
-            if (parseHead(f.buffer, status, servedBy)) {
-                f.result.servedBy = servedBy;
-                const bool ok = status >= 200 && status < 400;
-                finish(fd, ok, ok ? "" : "HTTP " + std::to_string(status));
+            const auto head = http::ResponseHead::parseHead(f.buffer);
+            if (head.parse == http::ResponseHead::Parse::Ready) {
+                if (const std::string *servedBy = head.find("x-served-by"))
+                    f.result.servedBy = *servedBy;
+                const bool ok = head.status >= 200 && head.status < 400;
+                finish(fd, ok, ok ? "" : "HTTP " + std::to_string(head.status));
+            } else if (head.parse == http::ResponseHead::Parse::Bad) {
+                finish(fd, false, "bad response head: " + head.why);
             } else if (got == 0 || (got < 0 && errno != EAGAIN)) {
                 finish(fd, false, got == 0 ? "closed before the answer" : std::string("recv: ") + std::strerror(errno));
             }

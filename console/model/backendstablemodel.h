@@ -2,6 +2,7 @@
 // pool/backend, cluster-wide figures); ranged dataChanged per status tick.
 #pragma once
 
+#include "config/defaults.h"
 #include "model/clustermodel.h"
 
 #include <QAbstractTableModel>
@@ -13,7 +14,7 @@ class BackendsTableModel : public QAbstractTableModel {
 public:
     enum Column { Pool, Name, State, Health, Weight, RequestsPerSecond, Active, P50, P99, Errors, ColumnCount };
     enum Role { SortRole = Qt::UserRole + 1, WeightRole, HealthRole, PoolRole, BackendRole };
-    static constexpr uint32_t kMaxWeight = 1000;
+    static constexpr uint32_t kMaxWeight = config::kMaxWeight; // the config decides
 
     explicit BackendsTableModel(const ClusterModel *cluster, QObject *parent = nullptr);
 

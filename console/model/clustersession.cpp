@@ -1,6 +1,7 @@
 #include "model/clustersession.h"
 
 #include "config/configloader.h"
+#include "link/commandfanout.h"
 
 #include <QCoreApplication>
 
@@ -131,34 +132,23 @@ void ClusterSession::refreshLink(link::AgentLink *l)
 
 void ClusterSession::send(const QStringList &nodes, const v1::Command &command, Done done)
 {
-    struct Pending {
-        FanoutResult result;
-        int answered = 0;
-        Done done;
-    };
-    auto pending = std::make_shared<Pending>();
-    pending->result.total = static_cast<int>(nodes.size());
-    pending->done = std::move(done);
-    if (nodes.isEmpty()) {
-        pending->done(pending->result);
-        return;
-    }
-    for (const QString &node : nodes) {
-        auto finish = [pending, node](bool ok, const QString &why) {
-            if (ok)
-                ++pending->result.applied;
-            else
-                pending->result.failures << node + QStringLiteral(": ") + why;
-            if (++pending->answered == pending->result.total)
-                pending->done(pending->result);
-        };
-        auto *l = link(node);
-        if (!l) {
-            finish(false, QCoreApplication::translate("ClusterSession", "not a node of this cluster"));
-            continue;
-        }
-        l->send(command, [finish](const v1::CommandResult &r) { finish(r.ok(), QString::fromStdString(r.error())); });
-    }
+    std::vector<link::FanoutTarget> targets;
+    for (const QString &node : nodes)
+        targets.push_back({s(node), link(node)});
+    link::fanOut(
+        targets, command, 5000,
+        [done = std::move(done)](const std::vector<link::NodeAnswer> &answers) {
+            FanoutResult result;
+            result.total = static_cast<int>(answers.size());
+            for (const auto &a : answers) {
+                if (a.kind == link::NodeAnswer::Kind::Done)
+                    ++result.applied;
+                else
+                    result.failures << QString::fromStdString(a.node + ": " + a.text);
+            }
+            done(result);
+        },
+        s(QCoreApplication::translate("ClusterSession", "not a node of this cluster")));
 }
 
 v1::Command setWeightCommand(const QString &pool, const QString &backend, uint32_t weight)

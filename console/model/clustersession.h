@@ -1,6 +1,6 @@
 // ClusterSession: connects to every node of a cluster with one AgentLink each,
-// feeds ClusterModel, and fans commands out to nodes with a per-node result
-// ("applied on k/n nodes", or each node's reason).
+// feeds ClusterModel, and fans commands out to nodes (link::fanOut) with a
+// per-node result ("applied on k/n nodes", or each node's reason).
 #pragma once
 
 #include "link/agentlink.h"

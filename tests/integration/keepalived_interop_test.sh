@@ -154,7 +154,7 @@ done
 [[ $st == "BACKUP 192.0.2.12" ]]; check "b_hafront_reports_backup_master_keepalived" $? "($st)"
 sleep 1
 only_holder ka fe1; check "b_vip_only_on_keepalived_node" $?
-! tail -n +$((lines_before + 1)) "$work/fe1.log" | grep -q 'BACKUP -> MASTER' && [[ $(vip_status) == "BACKUP 192.0.2.12" ]]
+! "$here/../lab/logfields.py" --from $((lines_before + 1)) "$work/fe1.log" vip_state from=BACKUP to=MASTER && [[ $(vip_status) == "BACKUP 192.0.2.12" ]]
 check "b_hafront_stays_backup" $?
 
 mark "SIGTERM keepalived"

@@ -61,9 +61,9 @@ ms=$(wait_vip fe2 $((limit + 5000))); rc=$?
 g=$(gap "$work/test.log" 'stall fe1' "$work/fe2.log" 'BACKUP -> MASTER')
 [[ $rc -eq 0 ]] && within "$g" "$limit"
 check "stuck_worker_moves_the_vip_to_fe2" $? "(${g} ms after the stall; bound ${limit} ms)"
-grep -qE 'thread hf-proxy-[01] made no progress for [0-9.]+ s' "$work/fe1.log"
+"$here/../lab/logfields.py" "$work/fe1.log" agent thread~hf-proxy- state=stalled silent_s
 check "stall_is_an_event_naming_the_thread" $? "($(grep -oE 'thread hf-proxy-[01] made no progress[^:]*' "$work/fe1.log" | head -1))"
-grep -q 'tracker self failed' "$work/fe1.log"
+"$here/../lab/logfields.py" "$work/fe1.log" tracker tracker=self ok=false
 check "self_tracking_failed_on_fe1" $?
 stalled=$(ctlc --node fe1 status --json 2>/dev/null | python3 -c '
 import json, sys

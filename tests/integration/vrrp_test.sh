@@ -168,12 +168,12 @@ ms=$(wait_vip fe1 5000); check "fe1_back_as_master" $? "(${ms} ms)"
 # Reload (SIGHUP) with fe2's priority raised above fe1's: applied in place,
 # fe2 preempts; fe1's VIP router is not rebuilt (no extra transition on fe1).
 sleep 0.5
-before=$(grep -c 'vip_state' "$work/fe1.log")
+before=$("$here/../lab/logfields.py" --count "$work/fe1.log" vip_state vip=www)
 sed -i 's/priority { node: "fe2" value: 100 }/priority { node: "fe2" value: 200 }/' "$work/cluster.conf"
 kill -HUP "${agent_pid[fe1]}" "${agent_pid[fe2]}"
 ms=$(wait_vip fe2 5000); check "reload_with_higher_priority_fe2_preempts" $? "(${ms} ms)"
 sleep 0.3
-after=$(grep -c 'vip_state' "$work/fe1.log")
+after=$("$here/../lab/logfields.py" --count "$work/fe1.log" vip_state vip=www)
 (( after - before == 1 )); check "reload_changes_priority_in_place" $? "(fe1 transitions during reload: $((after - before)), expected 1: MASTER -> BACKUP)"
 sed -i 's/priority { node: "fe2" value: 200 }/priority { node: "fe2" value: 100 }/' "$work/cluster.conf"
 kill -HUP "${agent_pid[fe1]}" "${agent_pid[fe2]}"
@@ -195,8 +195,8 @@ if command -v setpriv >/dev/null; then
     --state-dir "$work/state-fe1" >>"$work/fe1.log" 2>&1 &
   agent_pid[fe1]=$!
   pids+=($!)
-  for _ in $(seq 100); do grep -q 'cannot add 192.0.2.100/24' "$work/fe1.log" && break; sleep 0.1; done
-  grep -q 'cannot add 192.0.2.100/24.*giving the VIP up (FAULT)' "$work/fe1.log"; check "address_refused_is_reported" $?
+  for _ in $(seq 100); do "$here/../lab/logfields.py" "$work/fe1.log" vip_address vip=www action=add error && break; sleep 0.1; done
+  "$here/../lab/logfields.py" "$work/fe1.log" vip_address vip=www action=add error; check "address_refused_is_reported" $?
   for _ in $(seq 100); do read -r state1 _ <<<"$(vip_json fe1)"; [[ $state1 == FAULT ]] && break; sleep 0.1; done
   [[ $state1 == FAULT ]]; check "address_refused_node_reports_fault" $? "($state1)"
   ms=$(wait_vip fe2 5000); check "address_refused_backup_holds_the_vip" $? "(${ms} ms)"

@@ -6,3 +6,4 @@ hafront_add_test(tst_drilldialog LABELS gui
     ${HAFRONT_SOURCE_ROOT}/console/drill/widgets/drilldialog.cpp ${HAFRONT_SOURCE_ROOT}/console/drill/widgets/drilldialog.h
     ${HAFRONT_SOURCE_ROOT}/console/drill/widgets/drillchart.cpp ${HAFRONT_SOURCE_ROOT}/console/drill/widgets/drillchart.h
   LIBS hafront_client Qt6::Widgets Qt6::Charts)
+hafront_add_test(tst_drillplan SOURCES tst_drillplan.cpp LIBS hafront_client LABELS unit)
