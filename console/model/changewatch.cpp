@@ -16,6 +16,7 @@ void ChangeWatch::reset()
 {
     m_owners.clear();
     m_health.clear();
+    m_certificates.clear();
 }
 
 std::vector<Change> ChangeWatch::vipsChanged(const std::vector<VipView> &vips)
@@ -63,6 +64,34 @@ std::vector<Change> ChangeWatch::backendsChanged(const std::vector<BackendView> 
                            (down ? QCoreApplication::translate("ChangeWatch", "%1 (%2) is down: %3") : QCoreApplication::translate("ChangeWatch", "%1 (%2) is up again: %3"))
                                .arg(key, b.address, b.lastCheck())});
     }
+    return changes;
+}
+
+std::vector<Change> ChangeWatch::certificatesChanged(const std::vector<CertificateFinding> &findings)
+{
+    std::vector<Change> changes;
+    std::map<QString, CertificateFinding> now;
+    for (const CertificateFinding &f : findings) {
+        now.emplace(f.key, f);
+        const auto it = m_certificates.find(f.key);
+        if (it == m_certificates.end() || it->second.kind != f.kind)
+            changes.push_back({Change::Kind::CertificateProblem, f.title, f.text});
+    }
+    for (const auto &[key, f] : m_certificates) {
+        if (now.count(key))
+            continue;
+        if (f.kind == CertificateFinding::Kind::Mismatch)
+            changes.push_back({Change::Kind::CertificateResolved,
+                               QCoreApplication::translate("ChangeWatch", "Certificates for %1 agree again").arg(f.name),
+                               QCoreApplication::translate("ChangeWatch", "Listener %1: the connected nodes serve the same certificates for %2.")
+                                   .arg(f.listener, f.name)});
+        else
+            changes.push_back({Change::Kind::CertificateResolved,
+                               QCoreApplication::translate("ChangeWatch", "Certificate warning for %1 cleared").arg(f.name),
+                               QCoreApplication::translate("ChangeWatch", "Listener %1: no connected node serves the certificate of %2 that %3 reported any more.")
+                                   .arg(f.listener, f.name, f.nodes.join(QStringLiteral(", ")))});
+    }
+    m_certificates = std::move(now);
     return changes;
 }
 

@@ -6,3 +6,4 @@ hafront_add_test(tst_consolegui SOURCES tst_consolegui.cpp LIBS hafront_console_
 if(TARGET tst_consolegui)
   add_dependencies(tst_consolegui hafront-agent)
 endif()
+hafront_add_test(tst_certificates SOURCES tst_certificates.cpp LIBS hafront_client LABELS unit)
