@@ -2,6 +2,8 @@
 
 #include <QCoreApplication>
 
+#include <algorithm>
+
 namespace hafront::model {
 namespace {
 
@@ -69,16 +71,17 @@ std::vector<Change> ChangeWatch::backendsChanged(const std::vector<BackendView> 
 
 std::vector<Change> ChangeWatch::certificatesChanged(const std::vector<CertificateFinding> &findings)
 {
+    const auto in = [](const std::vector<CertificateFinding> &list, const QString &key) {
+        return std::find_if(list.begin(), list.end(), [&](const CertificateFinding &f) { return f.key == key; });
+    };
     std::vector<Change> changes;
-    std::map<QString, CertificateFinding> now;
     for (const CertificateFinding &f : findings) {
-        now.emplace(f.key, f);
-        const auto it = m_certificates.find(f.key);
-        if (it == m_certificates.end() || it->second.kind != f.kind)
+        const auto it = in(m_certificates, f.key);
+        if (it == m_certificates.end() || it->kind != f.kind) // new, or soon → expired
             changes.push_back({Change::Kind::CertificateProblem, f.title, f.text});
     }
-    for (const auto &[key, f] : m_certificates) {
-        if (now.count(key))
+    for (const CertificateFinding &f : m_certificates) {
+        if (in(findings, f.key) != findings.end())
             continue;
         if (f.kind == CertificateFinding::Kind::Mismatch)
             changes.push_back({Change::Kind::CertificateResolved,
@@ -91,7 +94,7 @@ std::vector<Change> ChangeWatch::certificatesChanged(const std::vector<Certifica
                                QCoreApplication::translate("ChangeWatch", "Listener %1: no connected node serves the certificate of %2 that %3 reported any more.")
                                    .arg(f.listener, f.name, f.nodes.join(QStringLiteral(", ")))});
     }
-    m_certificates = std::move(now);
+    m_certificates = findings;
     return changes;
 }
 

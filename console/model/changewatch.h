@@ -32,7 +32,7 @@ public:
 private:
     std::map<QString, QStringList> m_owners;  // VIP → owners last seen
     std::map<QString, v1::Health> m_health;   // "pool/backend" → health last seen (UP or DOWN)
-    std::map<QString, CertificateFinding> m_certificates; // finding key → the finding last seen
+    std::vector<CertificateFinding> m_certificates; // the findings last seen, in their order
 };
 
 } // namespace hafront::model
