@@ -78,10 +78,15 @@ std::vector<CertificateFinding> mismatches(const std::vector<NodeView> &nodes)
         if (agree)
             continue;
         CertificateFinding f{CertificateFinding::Kind::Mismatch, QStringLiteral("mismatch\n%1\n%2").arg(key.first, key.second),
-                             key.first, key.second, {}, {}, {}};
+                             key.first, key.second, {}, {}, {}, {}};
         QStringList parts;
         for (const Served &s : list) {
             f.nodes << s.node;
+            for (const QString &sha : s.fingerprints)
+                if (!f.fingerprints.contains(sha) && !std::all_of(list.begin(), list.end(), [&](const Served &o) {
+                        return o.fingerprints.contains(sha);
+                    }))
+                    f.fingerprints << sha;
             QStringList certs;
             for (const QString &sha : s.fingerprints)
                 certs << QCoreApplication::translate("CertificateCheck", "%1 (not after %2)").arg(shortFingerprint(sha.toStdString()), date(notAfter[sha]));
@@ -131,7 +136,7 @@ std::vector<CertificateFinding> expiries(const std::vector<NodeView> &nodes)
         const QString nodesText = g.nodes.join(QStringLiteral(", "));
         CertificateFinding f{g.expired ? CertificateFinding::Kind::Expired : CertificateFinding::Kind::ExpiresSoon,
                              QStringLiteral("expiry\n%1\n%2").arg(g.listener, q(c.sha256())), g.listener, who, g.nodes,
-                             {}, {}};
+                             {}, {}, {}};
         if (g.expired) {
             f.title = QCoreApplication::translate("CertificateCheck", "Certificate for %1 has expired").arg(who);
             f.text = QCoreApplication::translate("CertificateCheck", "Listener %1: %2 (%3, %4) expired on %5 and is still served by %6.")
@@ -185,6 +190,16 @@ QStringList mismatchedNames(const std::vector<CertificateFinding> &findings)
     for (const CertificateFinding &f : findings)
         if (f.kind == CertificateFinding::Kind::Mismatch)
             out << f.listener + QLatin1Char('\n') + f.name;
+    return out;
+}
+
+QStringList mismatchedFingerprints(const std::vector<CertificateFinding> &findings)
+{
+    QStringList out;
+    for (const CertificateFinding &f : findings)
+        for (const QString &sha : f.fingerprints)
+            if (const QString key = f.listener + QLatin1Char('\n') + sha; !out.contains(key))
+                out << key;
     return out;
 }
 

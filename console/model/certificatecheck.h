@@ -33,6 +33,7 @@ struct CertificateFinding {
     QString listener;
     QString name;     // mismatch: the name; expiry: the certificate's names, joined
     QStringList nodes;
+    QStringList fingerprints; // mismatch: the ones some of the nodes do not serve (an RSA twin on every node is not one)
     QString title;
     QString text;
 };
@@ -43,8 +44,10 @@ struct CertificateFinding {
 // Expiry: one finding per listener and fingerprint, with the nodes serving it.
 std::vector<CertificateFinding> certificateFindings(const std::vector<NodeView> &nodes);
 
-// "listener\nname" for every name with a mismatch, for marking rows.
+// "listener\nname" for every name with a mismatch.
 QStringList mismatchedNames(const std::vector<CertificateFinding> &findings);
+// "listener\nfingerprint" for every certificate that takes part in a mismatch, for marking rows.
+QStringList mismatchedFingerprints(const std::vector<CertificateFinding> &findings);
 
 QString shortFingerprint(const std::string &sha256); // "AB:CD:…" first 8 bytes
 

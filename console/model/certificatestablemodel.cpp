@@ -48,7 +48,7 @@ void CertificatesTableModel::rebuild()
         const std::vector<Row> rows = rowsOf(n);
         m_rows.insert(m_rows.end(), rows.begin(), rows.end());
     }
-    m_mismatched = mismatchedNames(certificateFindings(m_cluster->nodes()));
+    m_mismatched = mismatchedFingerprints(certificateFindings(m_cluster->nodes()));
 }
 
 // A node's rows are one block: same count → ranged dataChanged; otherwise the
@@ -76,7 +76,7 @@ void CertificatesTableModel::nodeReported(int nodeRow)
             endInsertRows();
         }
     }
-    const QStringList mismatched = mismatchedNames(certificateFindings(m_cluster->nodes()));
+    const QStringList mismatched = mismatchedFingerprints(certificateFindings(m_cluster->nodes()));
     if (m_rows.empty())
         m_mismatched = mismatched;
     else if (mismatched != m_mismatched) { // marks of the peers' rows change too
@@ -143,9 +143,7 @@ QVariant CertificatesTableModel::data(const QModelIndex &index, int role) const
     QStringList names;
     for (const auto &name : c->names())
         names << q(name);
-    const bool mismatch = std::any_of(names.begin(), names.end(), [&](const QString &name) {
-        return m_mismatched.contains(q(l->name()) + QLatin1Char('\n') + name);
-    });
+    const bool mismatch = m_mismatched.contains(q(l->name()) + QLatin1Char('\n') + q(c->sha256()));
     const v1::TlsStatus &tls = l->tls();
     switch (role) {
     case ExpiryRole:

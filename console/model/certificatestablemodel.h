@@ -17,7 +17,7 @@ public:
         Node, Listener, Names, KeyType, Issuer, NotAfter, DaysLeft, Fingerprint, Handshakes, Resumed, Failures,
         ColumnCount
     };
-    // ExpiryRole: int(Expiry) of the row; MismatchRole: another node serves a different certificate for one of its names.
+    // ExpiryRole: int(Expiry) of the row; MismatchRole: a peer serving one of its names does not serve this certificate.
     enum Role { SortRole = Qt::UserRole + 1, ExpiryRole, MismatchRole, FullFingerprintRole };
 
     explicit CertificatesTableModel(const ClusterModel *cluster, QObject *parent = nullptr);
@@ -45,7 +45,7 @@ private:
 
     const ClusterModel *m_cluster;
     std::vector<Row> m_rows;       // indexes into the nodes' last status, grouped by node row
-    QStringList m_mismatched;      // "listener\nname" served differently by the nodes
+    QStringList m_mismatched;      // "listener\nfingerprint" of certificates some nodes serve and others do not
 };
 
 } // namespace hafront::model

@@ -106,6 +106,7 @@ private slots:
     void rowsPerNodeListenerAndCertificateWithListenerFigures();
     void statusTickIsRangedAndALostNodeTakesOnlyItsRows();
     void expiryAndMismatchMarkTheRows();
+    void aCertificateEveryNodeServesIsNotMarked();
 };
 
 void TestCertificates::expiryIsWarnedUnderFourteenDays_data()
@@ -313,6 +314,25 @@ void TestCertificates::expiryAndMismatchMarkTheRows()
     QCOMPARE(changed.count(), 1);
     QCOMPARE(changed.last().at(0).toModelIndex().row(), 0);
     QVERIFY(!table.index(0, C::Fingerprint).data(C::MismatchRole).toBool());
+}
+
+void TestCertificates::aCertificateEveryNodeServesIsNotMarked()
+{
+    ClusterModel m;
+    m.setCluster(twoNodes());
+    connectBoth(m);
+    CertificatesTableModel table(&m);
+    QAbstractItemModelTester tester(&table, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    // The ECDSA certificate was renewed on fe1 only; the RSA one is the same on both.
+    m.applyStatus(report("fe1", {{kNew, kNow + 400 * kDay}, {kRsa, kNow + 60 * kDay, "RSA 2048"}}));
+    m.applyStatus(report("fe2", {{kOld, kNow + 60 * kDay}, {kRsa, kNow + 60 * kDay, "RSA 2048"}}));
+    const auto found = certificateFindings(m.nodes());
+    QCOMPARE(mismatchedFingerprints(found),
+             (QStringList{QStringLiteral("web-tls\n") + kNew, QStringLiteral("web-tls\n") + kOld}));
+    using C = CertificatesTableModel;
+    const bool marked[] = {true, false, true, false}; // fe1 ECDSA, fe1 RSA, fe2 ECDSA, fe2 RSA
+    for (int row = 0; row < 4; ++row)
+        QCOMPARE(table.index(row, C::Fingerprint).data(C::MismatchRole).toBool(), marked[row]);
 }
 
 QTEST_GUILESS_MAIN(TestCertificates)

@@ -45,6 +45,13 @@ v1::NodeStatus report(const char *node, std::vector<Cert> web, std::vector<Cert>
     v1::NodeStatus s;
     s.set_node(node);
     s.set_wall_time_us(kNow * 1'000'000);
+    auto *vip = s.add_vips();
+    vip->set_name("www");
+    vip->set_address("192.0.2.100/24");
+    const bool fe1 = std::string(node) == "fe1";
+    vip->set_state(fe1 ? v1::MASTER : v1::BACKUP);
+    vip->set_configured_priority(fe1 ? 150 : 100);
+    vip->set_effective_priority(fe1 ? 150 : 100);
     auto add = [&](const char *name, const char *bind, const std::vector<Cert> &certs) {
         auto *l = s.add_listeners();
         l->set_name(name);
@@ -98,6 +105,7 @@ private slots:
         auto *dock = window.findChild<QDockWidget *>(QStringLiteral("certificatesDock"));
         QVERIFY(dock);
         dock->raise();
+        window.resizeDocks({dock}, {400}, Qt::Vertical);
 
         // fe1 got the renewed ECDSA certificate, fe2 still serves the old one (9 days left).
         m->applyStatus(report("fe1", {kWwwNew, kWwwRsa}, {kApi}, 48211, 45102));
