@@ -2,7 +2,9 @@
 // Certificates dock lists both nodes' certificates, a renewal that reached fe1
 // only raises a notification and the problem line above the table, and fe2's
 // renewal clears both. HAFRONT_SCREENSHOT_DIR=DIR saves the window as
-// DIR/console-certificates.png while the problem is shown.
+// DIR/console-certificates.png while the problem is shown (and, in Chinese,
+// console-certificates-zh_CN.png).
+#include "model/certificatestablemodel.h"
 #include "model/clustermodel.h"
 #include "views/certificatespanel.h"
 #include "views/consoleapp.h"
@@ -84,6 +86,30 @@ v1::NodeStatus report(const char *node, std::vector<Cert> web, std::vector<Cert>
     return s;
 }
 
+v1::Cluster shopCluster()
+{
+    v1::Cluster cluster;
+    google::protobuf::TextFormat::ParseFromString(
+        R"(name: "shop" node { name: "fe1" address: "192.0.2.11" } node { name: "fe2" address: "192.0.2.12" })", &cluster);
+    return cluster;
+}
+
+// fe1 got the renewed ECDSA certificate, fe2 still serves the old one (9 days
+// left); api's certificate expired two days ago on both.
+void feedRenewalOnFe1(views::MainWindow &window)
+{
+    model::ClusterModel *m = window.clusterModel();
+    m->setCluster(shopCluster());
+    m->setLink("fe1", model::LinkState::Connected, {}, -1);
+    m->setLink("fe2", model::LinkState::Connected, {}, -1);
+    if (auto *dock = window.findChild<QDockWidget *>(QStringLiteral("certificatesDock"))) {
+        dock->raise();
+        window.resizeDocks({dock}, {400}, Qt::Vertical);
+    }
+    m->applyStatus(report("fe1", {kWwwNew, kWwwRsa}, {kApi}, 48211, 45102));
+    m->applyStatus(report("fe2", {kWwwOld, kWwwRsa}, {kApi}, 1873, 1790));
+}
+
 } // namespace
 
 class TestCertificatesView : public QObject {
@@ -95,21 +121,9 @@ private slots:
         window.resize(1400, 900);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.findChild<QDockWidget *>(QStringLiteral("certificatesDock")));
+        feedRenewalOnFe1(window);
         model::ClusterModel *m = window.clusterModel();
-        v1::Cluster cluster;
-        QVERIFY(google::protobuf::TextFormat::ParseFromString(
-            R"(name: "shop" node { name: "fe1" address: "192.0.2.11" } node { name: "fe2" address: "192.0.2.12" })", &cluster));
-        m->setCluster(cluster);
-        m->setLink("fe1", model::LinkState::Connected, {}, -1);
-        m->setLink("fe2", model::LinkState::Connected, {}, -1);
-        auto *dock = window.findChild<QDockWidget *>(QStringLiteral("certificatesDock"));
-        QVERIFY(dock);
-        dock->raise();
-        window.resizeDocks({dock}, {400}, Qt::Vertical);
-
-        // fe1 got the renewed ECDSA certificate, fe2 still serves the old one (9 days left).
-        m->applyStatus(report("fe1", {kWwwNew, kWwwRsa}, {kApi}, 48211, 45102));
-        m->applyStatus(report("fe2", {kWwwOld, kWwwRsa}, {kApi}, 1873, 1790));
         views::CertificatesPanel *panel = window.certificatesPanel();
         QCOMPARE(panel->table()->model()->rowCount(), 6);
         QLabel *problems = panel->problems();
@@ -135,6 +149,24 @@ private slots:
         // Cleared in the order they were raised: the mismatch first, the expiries after it.
         QVERIFY2(window.notifier()->lastNotification().startsWith(QStringLiteral("Certificate warning for www.shop.test cleared")),
                  qPrintable(window.notifier()->lastNotification()));
+    }
+
+    void chineseWindowSaysTheSame()
+    {
+        views::installTranslations(QStringLiteral("zh_CN"));
+        views::MainWindow window;
+        window.resize(1400, 900);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        feedRenewalOnFe1(window);
+        QLabel *problems = window.certificatesPanel()->problems();
+        QVERIFY(views::waitFor([problems] { return problems->isVisible(); }, 2000));
+        QVERIFY2(problems->text().contains(QStringLiteral("各节点为 www.shop.test 提供的证书不一致")), qPrintable(problems->text()));
+        QVERIFY2(problems->text().contains(QStringLiteral("www.shop.test 的证书将在 9 天后过期")), qPrintable(problems->text()));
+        const QAbstractItemModel *table = window.certificatesPanel()->table()->model();
+        QCOMPARE(table->headerData(model::CertificatesTableModel::DaysLeft, Qt::Horizontal).toString(), QStringLiteral("剩余"));
+        if (const QString shots = qEnvironmentVariable("HAFRONT_SCREENSHOT_DIR"); !shots.isEmpty())
+            QVERIFY(window.grab().save(shots + "/console-certificates-zh_CN.png"));
     }
 };
 
