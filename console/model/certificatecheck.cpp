@@ -77,8 +77,14 @@ std::vector<CertificateFinding> mismatches(const std::vector<NodeView> &nodes)
                                        [&](const Served &s) { return s.fingerprints == list.front().fingerprints; });
         if (agree)
             continue;
-        CertificateFinding f{CertificateFinding::Kind::Mismatch, QStringLiteral("mismatch\n%1\n%2").arg(key.first, key.second),
-                             key.first, key.second, {}, {}, {}, {}};
+        CertificateFinding f{CertificateFinding::Kind::Mismatch,
+                             QStringLiteral("mismatch\n%1\n%2").arg(key.first, key.second),
+                             key.first,
+                             key.second,
+                             {},
+                             {},
+                             {},
+                             {}};
         QStringList parts;
         for (const Served &s : list) {
             f.nodes << s.node;
@@ -89,12 +95,16 @@ std::vector<CertificateFinding> mismatches(const std::vector<NodeView> &nodes)
                     f.fingerprints << sha;
             QStringList certs;
             for (const QString &sha : s.fingerprints)
-                certs << QCoreApplication::translate("CertificateCheck", "%1 (not after %2)").arg(shortFingerprint(sha.toStdString()), date(notAfter[sha]));
+                certs << QCoreApplication::translate("CertificateCheck", "%1 (not after %2)")
+                             .arg(shortFingerprint(sha.toStdString()), date(notAfter[sha]));
             parts << s.node + QStringLiteral(": ") + certs.join(QStringLiteral(", "));
         }
-        f.title = QCoreApplication::translate("CertificateCheck", "Nodes serve different certificates for %1").arg(key.second);
-        f.text = QCoreApplication::translate("CertificateCheck", "Listener %1, %2 — %3. A renewal reached some nodes only: install the same files on every node "
-                    "and reload it (SIGHUP).")
+        f.title = QCoreApplication::translate("CertificateCheck", "Nodes serve different certificates for %1")
+                      .arg(key.second);
+        f.text = QCoreApplication::translate(
+                     "CertificateCheck",
+                     "Listener %1, %2 — %3. A renewal reached some nodes only: install the same files on every node "
+                     "and reload it (SIGHUP).")
                      .arg(key.first, key.second, parts.join(QStringLiteral("; ")));
         out.push_back(std::move(f));
     }
@@ -135,16 +145,27 @@ std::vector<CertificateFinding> expiries(const std::vector<NodeView> &nodes)
         const QString who = names(c);
         const QString nodesText = g.nodes.join(QStringLiteral(", "));
         CertificateFinding f{g.expired ? CertificateFinding::Kind::Expired : CertificateFinding::Kind::ExpiresSoon,
-                             QStringLiteral("expiry\n%1\n%2").arg(g.listener, q(c.sha256())), g.listener, who, g.nodes,
-                             {}, {}, {}};
+                             QStringLiteral("expiry\n%1\n%2").arg(g.listener, q(c.sha256())),
+                             g.listener,
+                             who,
+                             g.nodes,
+                             {},
+                             {},
+                             {}};
         if (g.expired) {
             f.title = QCoreApplication::translate("CertificateCheck", "Certificate for %1 has expired").arg(who);
-            f.text = QCoreApplication::translate("CertificateCheck", "Listener %1: %2 (%3, %4) expired on %5 and is still served by %6.")
-                         .arg(g.listener, who, q(c.key_type()), shortFingerprint(c.sha256()), date(c.not_after()), nodesText);
+            f.text = QCoreApplication::translate("CertificateCheck",
+                                                 "Listener %1: %2 (%3, %4) expired on %5 and is still served by %6.")
+                         .arg(g.listener, who, q(c.key_type()), shortFingerprint(c.sha256()), date(c.not_after()),
+                              nodesText);
         } else {
-            f.title = QCoreApplication::translate("CertificateCheck", "Certificate for %1 expires in %n day(s)", nullptr, int(g.days)).arg(who);
-            f.text = QCoreApplication::translate("CertificateCheck", "Listener %1: %2 (%3, %4) is valid until %5; served by %6. Renew it.")
-                         .arg(g.listener, who, q(c.key_type()), shortFingerprint(c.sha256()), date(c.not_after()), nodesText);
+            f.title = QCoreApplication::translate("CertificateCheck", "Certificate for %1 expires in %n day(s)",
+                                                  nullptr, int(g.days))
+                          .arg(who);
+            f.text = QCoreApplication::translate("CertificateCheck",
+                                                 "Listener %1: %2 (%3, %4) is valid until %5; served by %6. Renew it.")
+                         .arg(g.listener, who, q(c.key_type()), shortFingerprint(c.sha256()), date(c.not_after()),
+                              nodesText);
         }
         out.push_back(std::move(f));
     }

@@ -29,11 +29,12 @@ bool reportsCertificates(const NodeView &node);
 struct CertificateFinding {
     enum class Kind { Mismatch, ExpiresSoon, Expired };
     Kind kind;
-    QString key;      // the problem's identity while it lasts: kind-independent for expiry, so soon → expired escalates
+    QString key; // the problem's identity while it lasts: kind-independent for expiry, so soon → expired escalates
     QString listener;
-    QString name;     // mismatch: the name; expiry: the certificate's names, joined
+    QString name; // mismatch: the name; expiry: the certificate's names, joined
     QStringList nodes;
-    QStringList fingerprints; // mismatch: the ones some of the nodes do not serve (an RSA twin on every node is not one)
+    QStringList
+        fingerprints; // mismatch: the ones some of the nodes do not serve (an RSA twin on every node is not one)
     QString title;
     QString text;
 };

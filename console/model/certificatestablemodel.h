@@ -14,10 +14,21 @@ class CertificatesTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
     enum Column {
-        Node, Listener, Names, KeyType, Issuer, NotAfter, DaysLeft, Fingerprint, Handshakes, Resumed, Failures,
+        Node,
+        Listener,
+        Names,
+        KeyType,
+        Issuer,
+        NotAfter,
+        DaysLeft,
+        Fingerprint,
+        Handshakes,
+        Resumed,
+        Failures,
         ColumnCount
     };
-    // ExpiryRole: int(Expiry) of the row; MismatchRole: a peer serving one of its names does not serve this certificate.
+    // ExpiryRole: int(Expiry) of the row; MismatchRole: a peer serving one of its names does not serve this
+    // certificate.
     enum Role { SortRole = Qt::UserRole + 1, ExpiryRole, MismatchRole, FullFingerprintRole };
 
     explicit CertificatesTableModel(const ClusterModel *cluster, QObject *parent = nullptr);
@@ -27,9 +38,9 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-    // Text of the listener figures, shared with hafrontctl's wording.
-    static QString resumedShare(const v1::TlsStatus &tls);  // "93.1 %", "—" before the first handshake
-    static QString failuresText(const v1::TlsStatus &tls);  // "protocol_version 3, timeout 1"
+    // The listener figures as the table shows them.
+    static QString resumedShare(const v1::TlsStatus &tls); // "93.1 %", "—" before the first handshake
+    static QString failuresText(const v1::TlsStatus &tls); // "protocol_version 3, timeout 1"
 
 private:
     struct Row {
@@ -44,8 +55,8 @@ private:
     const v1::CertificateStatus *certificateOf(const Row &r) const;
 
     const ClusterModel *m_cluster;
-    std::vector<Row> m_rows;       // indexes into the nodes' last status, grouped by node row
-    QStringList m_mismatched;      // "listener\nfingerprint" of certificates some nodes serve and others do not
+    std::vector<Row> m_rows;  // indexes into the nodes' last status, grouped by node row
+    QStringList m_mismatched; // "listener\nfingerprint" of certificates some nodes serve and others do not
 };
 
 } // namespace hafront::model

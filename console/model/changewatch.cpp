@@ -84,15 +84,20 @@ std::vector<Change> ChangeWatch::certificatesChanged(const std::vector<Certifica
         if (in(findings, f.key) != findings.end())
             continue;
         if (f.kind == CertificateFinding::Kind::Mismatch)
-            changes.push_back({Change::Kind::CertificateResolved,
-                               QCoreApplication::translate("ChangeWatch", "Certificates for %1 agree again").arg(f.name),
-                               QCoreApplication::translate("ChangeWatch", "Listener %1: the connected nodes serve the same certificates for %2.")
-                                   .arg(f.listener, f.name)});
+            changes.push_back(
+                {Change::Kind::CertificateResolved,
+                 QCoreApplication::translate("ChangeWatch", "Certificates for %1 agree again").arg(f.name),
+                 QCoreApplication::translate("ChangeWatch",
+                                             "Listener %1: the connected nodes serve the same certificates for %2.")
+                     .arg(f.listener, f.name)});
         else
-            changes.push_back({Change::Kind::CertificateResolved,
-                               QCoreApplication::translate("ChangeWatch", "Certificate warning for %1 cleared").arg(f.name),
-                               QCoreApplication::translate("ChangeWatch", "Listener %1: no connected node serves the certificate of %2 that %3 reported any more.")
-                                   .arg(f.listener, f.name, f.nodes.join(QStringLiteral(", ")))});
+            changes.push_back(
+                {Change::Kind::CertificateResolved,
+                 QCoreApplication::translate("ChangeWatch", "Certificate warning for %1 cleared").arg(f.name),
+                 QCoreApplication::translate(
+                     "ChangeWatch",
+                     "Listener %1: no connected node serves the certificate of %2 that %3 reported any more.")
+                     .arg(f.listener, f.name, f.nodes.join(QStringLiteral(", ")))});
     }
     m_certificates = findings;
     return changes;

@@ -3,10 +3,10 @@
 #include "model/certificatestablemodel.h"
 
 #include <QHeaderView>
-#include <QStyledItemDelegate>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSortFilterProxyModel>
+#include <QStyledItemDelegate>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -35,7 +35,8 @@ protected:
         else if (e == model::Expiry::Soon)
             option->backgroundBrush = QColor(0xff, 0xe0, 0xb2);
         if (e != model::Expiry::Valid || mismatch) {
-            const QColor text = e == model::Expiry::Soon && !mismatch ? QColor(0xa8, 0x5d, 0x00) : QColor(0xc6, 0x28, 0x28);
+            const QColor text =
+                e == model::Expiry::Soon && !mismatch ? QColor(0xa8, 0x5d, 0x00) : QColor(0xc6, 0x28, 0x28);
             option->palette.setColor(QPalette::Text, text);
             option->palette.setColor(QPalette::HighlightedText, text);
         }

@@ -13,8 +13,8 @@
 #include "views/chartspanel.h"
 #include "views/eventlogpanel.h"
 #include "views/notifier.h"
-#include "views/sharepanel.h"
 #include "views/settingskeys.h"
+#include "views/sharepanel.h"
 #include "views/topologyview.h"
 #include "views/weightchange.h"
 
@@ -109,8 +109,8 @@ MainWindow::MainWindow(QWidget *parent)
       m_topology(new TopologyView(m_model, this)), m_backends(new BackendsPanel(m_backendsModel, this)),
       m_certificates(new CertificatesPanel(m_certificatesModel, this)),
       m_events(new EventLogPanel(m_eventsModel, this)), m_charts(new ChartsPanel(m_model, this)),
-      m_share(new SharePanel(m_model, this)), m_notifier((initIconResources(), new Notifier(this))), m_vips(new QTableView(this)), m_undo(new QUndoStack(this)),
-      m_totals(new QLabel(this))
+      m_share(new SharePanel(m_model, this)), m_notifier((initIconResources(), new Notifier(this))),
+      m_vips(new QTableView(this)), m_undo(new QUndoStack(this)), m_totals(new QLabel(this))
 {
     setWindowTitle(tr("hafront console"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/hafront.svg")));

@@ -20,9 +20,12 @@ namespace {
 
 constexpr int64_t kNow = 1'796'000'000; // the nodes' wall clock in the reports (2026-11-30)
 constexpr int64_t kDay = 86400;
-const char *const kOld = "AA:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:01";
-const char *const kNew = "BB:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:02";
-const char *const kRsa = "CC:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:03";
+const char *const kOld =
+    "AA:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:01";
+const char *const kNew =
+    "BB:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:02";
+const char *const kRsa =
+    "CC:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:03";
 
 v1::Cluster twoNodes()
 {
@@ -134,7 +137,8 @@ void TestCertificates::expiryIsWarnedUnderFourteenDays()
 
 void TestCertificates::findings_data()
 {
-    QTest::addColumn<QList<int>>("fe1"); // certificates: 0 old (60 d), 1 renewed (400 d), 2 RSA (60 d), 3 soon (9 d), 4 expired
+    QTest::addColumn<QList<int>>(
+        "fe1"); // certificates: 0 old (60 d), 1 renewed (400 d), 2 RSA (60 d), 3 soon (9 d), 4 expired
     QTest::addColumn<QList<int>>("fe2");
     QTest::addColumn<QStringList>("kinds");
     QTest::newRow("same certificate everywhere") << QList<int>{0} << QList<int>{0} << QStringList{};
@@ -173,7 +177,8 @@ void TestCertificates::findings()
         QCOMPARE(f.listener, QStringLiteral("web-tls"));
         if (f.kind == CertificateFinding::Kind::Mismatch) {
             QCOMPARE(f.nodes, (QStringList{"fe1", "fe2"}));
-            QVERIFY2(f.text.contains(QStringLiteral("fe1: ")) && f.text.contains(QStringLiteral("fe2: ")), qPrintable(f.text));
+            QVERIFY2(f.text.contains(QStringLiteral("fe1: ")) && f.text.contains(QStringLiteral("fe2: ")),
+                     qPrintable(f.text));
         }
     }
 }

@@ -33,16 +33,21 @@ struct Cert {
     const char *issuer;
 };
 
-const Cert kWwwOld{"www.shop.test", "4E:02:95:4E:A5:A6:7A:75:0B:11:C2:9D:31:70:AA:5E:61:02:93:DE:7C:45:18:B0:0C:9A:13:77:E1:02:4B:90",
+const Cert kWwwOld{"www.shop.test",
+                   "4E:02:95:4E:A5:A6:7A:75:0B:11:C2:9D:31:70:AA:5E:61:02:93:DE:7C:45:18:B0:0C:9A:13:77:E1:02:4B:90",
                    kNow + 9 * kDay, "ECDSA P-256", "CN=R11,O=Let's Encrypt,C=US"};
-const Cert kWwwNew{"www.shop.test", "D1:7C:08:5A:33:E4:90:12:6B:AF:27:C1:5D:88:04:9E:3F:61:B2:0A:77:C3:19:E5:42:80:1D:6E:93:B4:07:AC",
+const Cert kWwwNew{"www.shop.test",
+                   "D1:7C:08:5A:33:E4:90:12:6B:AF:27:C1:5D:88:04:9E:3F:61:B2:0A:77:C3:19:E5:42:80:1D:6E:93:B4:07:AC",
                    kNow + 89 * kDay, "ECDSA P-256", "CN=R11,O=Let's Encrypt,C=US"};
-const Cert kWwwRsa{"www.shop.test", "7A:3B:C2:19:05:DE:61:4F:A0:92:17:E8:3C:55:B1:0D:6E:F4:28:93:C7:01:5A:BE:44:D2:86:19:0F:E3:72:5C",
+const Cert kWwwRsa{"www.shop.test",
+                   "7A:3B:C2:19:05:DE:61:4F:A0:92:17:E8:3C:55:B1:0D:6E:F4:28:93:C7:01:5A:BE:44:D2:86:19:0F:E3:72:5C",
                    kNow + 89 * kDay, "RSA 2048", "CN=R10,O=Let's Encrypt,C=US"};
-const Cert kApi{"api.shop.test", "02:5F:91:CC:3E:70:B8:14:D6:29:AF:63:08:E1:5B:C7:94:3A:0E:D8:71:26:BF:45:93:0C:E7:58:1A:64:D2:8F",
+const Cert kApi{"api.shop.test",
+                "02:5F:91:CC:3E:70:B8:14:D6:29:AF:63:08:E1:5B:C7:94:3A:0E:D8:71:26:BF:45:93:0C:E7:58:1A:64:D2:8F",
                 kNow - 2 * kDay, "ECDSA P-384", "CN=shop internal CA"};
 
-v1::NodeStatus report(const char *node, std::vector<Cert> web, std::vector<Cert> api, uint64_t handshakes, uint64_t resumed)
+v1::NodeStatus report(const char *node, std::vector<Cert> web, std::vector<Cert> api, uint64_t handshakes,
+                      uint64_t resumed)
 {
     v1::NodeStatus s;
     s.set_node(node);
@@ -90,7 +95,8 @@ v1::Cluster shopCluster()
 {
     v1::Cluster cluster;
     google::protobuf::TextFormat::ParseFromString(
-        R"(name: "shop" node { name: "fe1" address: "192.0.2.11" } node { name: "fe2" address: "192.0.2.12" })", &cluster);
+        R"(name: "shop" node { name: "fe1" address: "192.0.2.11" } node { name: "fe2" address: "192.0.2.12" })",
+        &cluster);
     return cluster;
 }
 
@@ -142,12 +148,14 @@ private slots:
         // fe2 gets the renewal and api gets a new certificate: the problems clear.
         Cert apiNew = kApi;
         apiNew.notAfter = kNow + 300 * kDay;
-        apiNew.sha256 = "9F:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:10:21:32:43:54:65:76:87:98:A9:BA:CB:DC:ED:FE";
+        apiNew.sha256 =
+            "9F:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:10:21:32:43:54:65:76:87:98:A9:BA:CB:DC:ED:FE";
         m->applyStatus(report("fe1", {kWwwNew, kWwwRsa}, {apiNew}, 48300, 45180));
         m->applyStatus(report("fe2", {kWwwNew, kWwwRsa}, {apiNew}, 1900, 1815));
         QVERIFY(views::waitFor([problems] { return !problems->isVisible(); }, 2000));
         // Cleared in the order they were raised: the mismatch first, the expiries after it.
-        QVERIFY2(window.notifier()->lastNotification().startsWith(QStringLiteral("Certificate warning for www.shop.test cleared")),
+        QVERIFY2(window.notifier()->lastNotification().startsWith(
+                     QStringLiteral("Certificate warning for www.shop.test cleared")),
                  qPrintable(window.notifier()->lastNotification()));
     }
 
@@ -161,10 +169,13 @@ private slots:
         feedRenewalOnFe1(window);
         QLabel *problems = window.certificatesPanel()->problems();
         QVERIFY(views::waitFor([problems] { return problems->isVisible(); }, 2000));
-        QVERIFY2(problems->text().contains(QStringLiteral("各节点为 www.shop.test 提供的证书不一致")), qPrintable(problems->text()));
-        QVERIFY2(problems->text().contains(QStringLiteral("www.shop.test 的证书将在 9 天后过期")), qPrintable(problems->text()));
+        QVERIFY2(problems->text().contains(QStringLiteral("各节点为 www.shop.test 提供的证书不一致")),
+                 qPrintable(problems->text()));
+        QVERIFY2(problems->text().contains(QStringLiteral("www.shop.test 的证书将在 9 天后过期")),
+                 qPrintable(problems->text()));
         const QAbstractItemModel *table = window.certificatesPanel()->table()->model();
-        QCOMPARE(table->headerData(model::CertificatesTableModel::DaysLeft, Qt::Horizontal).toString(), QStringLiteral("剩余"));
+        QCOMPARE(table->headerData(model::CertificatesTableModel::DaysLeft, Qt::Horizontal).toString(),
+                 QStringLiteral("剩余"));
         if (const QString shots = qEnvironmentVariable("HAFRONT_SCREENSHOT_DIR"); !shots.isEmpty())
             QVERIFY(window.grab().save(shots + "/console-certificates-zh_CN.png"));
     }
