@@ -41,6 +41,41 @@ struct ExpiryGroup {
     bool expired = false;
 };
 
+// The finding for one (listener, name) the nodes disagree on: which node
+// serves what, and the fingerprints not every one of them serves.
+CertificateFinding mismatchFinding(const QString &listener, const QString &name, const std::vector<Served> &list,
+                                   const std::map<QString, int64_t> &notAfter)
+{
+    CertificateFinding f{CertificateFinding::Kind::Mismatch,
+                         QStringLiteral("mismatch\n%1\n%2").arg(listener, name),
+                         listener,
+                         name,
+                         {},
+                         {},
+                         {},
+                         {}};
+    QStringList parts;
+    for (const Served &s : list) {
+        f.nodes << s.node;
+        for (const QString &sha : s.fingerprints)
+            if (!f.fingerprints.contains(sha) &&
+                !std::all_of(list.begin(), list.end(), [&](const Served &o) { return o.fingerprints.contains(sha); }))
+                f.fingerprints << sha;
+        QStringList certs;
+        for (const QString &sha : s.fingerprints)
+            certs << QCoreApplication::translate("CertificateCheck", "%1 (not after %2)")
+                         .arg(shortFingerprint(sha.toStdString()), date(notAfter.at(sha)));
+        parts << s.node + QStringLiteral(": ") + certs.join(QStringLiteral(", "));
+    }
+    f.title = QCoreApplication::translate("CertificateCheck", "Nodes serve different certificates for %1").arg(name);
+    f.text = QCoreApplication::translate(
+                 "CertificateCheck",
+                 "Listener %1, %2 — %3. A renewal reached some nodes only: install the same files on every node "
+                 "and reload it (SIGHUP).")
+                 .arg(listener, name, parts.join(QStringLiteral("; ")));
+    return f;
+}
+
 std::vector<CertificateFinding> mismatches(const std::vector<NodeView> &nodes)
 {
     // (listener, name) in first-seen order → what each node serves for it.
@@ -77,36 +112,7 @@ std::vector<CertificateFinding> mismatches(const std::vector<NodeView> &nodes)
                                        [&](const Served &s) { return s.fingerprints == list.front().fingerprints; });
         if (agree)
             continue;
-        CertificateFinding f{CertificateFinding::Kind::Mismatch,
-                             QStringLiteral("mismatch\n%1\n%2").arg(key.first, key.second),
-                             key.first,
-                             key.second,
-                             {},
-                             {},
-                             {},
-                             {}};
-        QStringList parts;
-        for (const Served &s : list) {
-            f.nodes << s.node;
-            for (const QString &sha : s.fingerprints)
-                if (!f.fingerprints.contains(sha) && !std::all_of(list.begin(), list.end(), [&](const Served &o) {
-                        return o.fingerprints.contains(sha);
-                    }))
-                    f.fingerprints << sha;
-            QStringList certs;
-            for (const QString &sha : s.fingerprints)
-                certs << QCoreApplication::translate("CertificateCheck", "%1 (not after %2)")
-                             .arg(shortFingerprint(sha.toStdString()), date(notAfter[sha]));
-            parts << s.node + QStringLiteral(": ") + certs.join(QStringLiteral(", "));
-        }
-        f.title = QCoreApplication::translate("CertificateCheck", "Nodes serve different certificates for %1")
-                      .arg(key.second);
-        f.text = QCoreApplication::translate(
-                     "CertificateCheck",
-                     "Listener %1, %2 — %3. A renewal reached some nodes only: install the same files on every node "
-                     "and reload it (SIGHUP).")
-                     .arg(key.first, key.second, parts.join(QStringLiteral("; ")));
-        out.push_back(std::move(f));
+        out.push_back(mismatchFinding(key.first, key.second, list, notAfter));
     }
     return out;
 }
