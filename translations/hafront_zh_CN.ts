@@ -2,6 +2,39 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>CertificateCheck</name>
+    <message>
+        <source>%1 (not after %2)</source>
+        <translation>%1（有效期至 %2）</translation>
+    </message>
+    <message>
+        <source>Nodes serve different certificates for %1</source>
+        <translation>各节点为 %1 提供的证书不一致</translation>
+    </message>
+    <message>
+        <source>Listener %1, %2 — %3. A renewal reached some nodes only: install the same files on every node and reload it (SIGHUP).</source>
+        <translation>监听器 %1，%2 — %3。续期只到达了部分节点：请在每个节点上安装相同的文件并重新加载（SIGHUP）。</translation>
+    </message>
+    <message>
+        <source>Certificate for %1 has expired</source>
+        <translation>%1 的证书已过期</translation>
+    </message>
+    <message>
+        <source>Listener %1: %2 (%3, %4) expired on %5 and is still served by %6.</source>
+        <translation>监听器 %1：%2（%3，%4）已于 %5 过期，%6 仍在使用它。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Certificate for %1 expires in %n day(s)</source>
+        <translation>
+            <numerusform>%1 的证书将在 %n 天后过期</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Listener %1: %2 (%3, %4) is valid until %5; served by %6. Renew it.</source>
+        <translation>监听器 %1：%2（%3，%4）有效期至 %5；由 %6 提供。请续期。</translation>
+    </message>
+</context>
+<context>
     <name>ChangeWatch</name>
     <message>
         <source>no owner</source>
@@ -30,6 +63,22 @@
     <message>
         <source>%1 (%2) is up again: %3</source>
         <translation>%1（%2）已恢复：%3</translation>
+    </message>
+    <message>
+        <source>Certificates for %1 agree again</source>
+        <translation>%1 的证书已重新一致</translation>
+    </message>
+    <message>
+        <source>Listener %1: the connected nodes serve the same certificates for %2.</source>
+        <translation>监听器 %1：已连接的节点为 %2 提供相同的证书。</translation>
+    </message>
+    <message>
+        <source>Certificate warning for %1 cleared</source>
+        <translation>%1 的证书警告已解除</translation>
+    </message>
+    <message>
+        <source>Listener %1: no connected node serves the certificate of %2 that %3 reported any more.</source>
+        <translation>监听器 %1：已连接的节点均不再提供 %3 报告的 %2 证书。</translation>
     </message>
 </context>
 <context>
@@ -608,6 +657,87 @@ Compare it with the host&apos;s own (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_ke
     </message>
 </context>
 <context>
+    <name>hafront::model::CertificatesTableModel</name>
+    <message>
+        <source>SHA-256 %1
+Another node serves a different certificate for this name on %2.</source>
+        <translation>SHA-256 %1
+另一节点在 %2 上为此名称提供了不同的证书。</translation>
+    </message>
+    <message>
+        <source>SHA-256 %1</source>
+        <translation>SHA-256 %1</translation>
+    </message>
+    <message>
+        <source>Ticket keys from the shared secret: sessions resume on any node</source>
+        <translation>票据密钥来自共享密钥：会话可在任一节点恢复</translation>
+    </message>
+    <message>
+        <source>Ticket keys of this node only: sessions do not survive a failover</source>
+        <translation>票据密钥仅属于本节点：故障切换后会话无法恢复</translation>
+    </message>
+    <message>
+        <source>Subject: %1
+File: %2</source>
+        <translation>主题：%1
+文件：%2</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s)</source>
+        <translation>
+            <numerusform>%n 天</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>Listener</source>
+        <translation>监听器</translation>
+    </message>
+    <message>
+        <source>Names</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>密钥</translation>
+    </message>
+    <message>
+        <source>Issuer</source>
+        <translation>签发者</translation>
+    </message>
+    <message>
+        <source>Not after</source>
+        <translation>有效期至</translation>
+    </message>
+    <message>
+        <source>Left</source>
+        <translation>剩余</translation>
+    </message>
+    <message>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <source>Handshakes</source>
+        <translation>握手</translation>
+    </message>
+    <message>
+        <source>Resumed</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Handshake failures</source>
+        <translation>握手失败</translation>
+    </message>
+</context>
+<context>
     <name>hafront::model::EventLogModel</name>
     <message>
         <source>VIP state</source>
@@ -672,6 +802,49 @@ Compare it with the host&apos;s own (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_ke
     <message>
         <source>Message</source>
         <translation>消息</translation>
+    </message>
+</context>
+<context>
+    <name>hafront::model::ImportReportModel</name>
+    <message>
+        <source>mapped</source>
+        <translation>已映射</translation>
+    </message>
+    <message>
+        <source>approximated</source>
+        <translation>近似映射</translation>
+    </message>
+    <message>
+        <source>unsupported</source>
+        <translation>不支持</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>%1 — %2 mapped, %3 approximated, %4 unsupported</source>
+        <translation>%1 — 已映射 %2，近似 %3，不支持 %4</translation>
+    </message>
+    <message>
+        <source>, %1 errors</source>
+        <translation>，错误 %1</translation>
+    </message>
+    <message>
+        <source>File / line</source>
+        <translation>文件 / 行</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Directive</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <source>What hafront does</source>
+        <translation>hafront 的处理</translation>
     </message>
 </context>
 <context>
@@ -741,6 +914,13 @@ Compare it with the host&apos;s own (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_ke
     </message>
 </context>
 <context>
+    <name>hafront::views::CertificatesPanel</name>
+    <message>
+        <source>Filter certificates (node, listener, name, issuer)…</source>
+        <translation>筛选证书（节点、监听器、名称、签发者）…</translation>
+    </message>
+</context>
+<context>
     <name>hafront::views::ChartsPanel</name>
     <message>
         <source>Pool whose backends are charted</source>
@@ -800,6 +980,145 @@ Compare it with the host&apos;s own (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_ke
     <message>
         <source>Copy</source>
         <translation>复制</translation>
+    </message>
+</context>
+<context>
+    <name>hafront::views::ImportDialog</name>
+    <message>
+        <source>Import from nginx + keepalived</source>
+        <translation>从 nginx + keepalived 导入</translation>
+    </message>
+    <message>
+        <source>Sources</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>/etc/nginx/nginx.conf (its includes are followed)</source>
+        <translation>/etc/nginx/nginx.conf（会跟随其 include）</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>nginx config:</source>
+        <translation>nginx 配置：</translation>
+    </message>
+    <message>
+        <source>nginx&apos;s -p prefix, for relative root paths (Debian: /usr/share/nginx)</source>
+        <translation>nginx 的 -p 前缀，用于相对 root 路径（Debian：/usr/share/nginx）</translation>
+    </message>
+    <message>
+        <source>nginx prefix:</source>
+        <translation>nginx 前缀：</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>keepalived config</source>
+        <translation>keepalived 配置</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Add node</source>
+        <translation>添加节点</translation>
+    </message>
+    <message>
+        <source>Remove node</source>
+        <translation>移除节点</translation>
+    </message>
+    <message>
+        <source>keepalived config…</source>
+        <translation>keepalived 配置…</translation>
+    </message>
+    <message>
+        <source>fe%1</source>
+        <translation>fe%1</translation>
+    </message>
+    <message>
+        <source>Nodes:</source>
+        <translation>节点：</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Pick the files and press Import. Nothing is written until you save.</source>
+        <translation>选择文件后按“导入”。保存之前不会写入任何内容。</translation>
+    </message>
+    <message>
+        <source>Show mapped directives too</source>
+        <translation>同时显示已映射的指令</translation>
+    </message>
+    <message>
+        <source>Report: every directive read, grouped by file</source>
+        <translation>报告：读取的每条指令，按文件分组</translation>
+    </message>
+    <message>
+        <source>Topology</source>
+        <translation>拓扑</translation>
+    </message>
+    <message>
+        <source>Cluster config</source>
+        <translation>集群配置</translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation>保存…</translation>
+    </message>
+    <message>
+        <source>Open it in the console after saving</source>
+        <translation>保存后在控制台中打开</translation>
+    </message>
+    <message>
+        <source>nginx config</source>
+        <translation>nginx 配置</translation>
+    </message>
+    <message>
+        <source>fe1</source>
+        <translation>fe1</translation>
+    </message>
+    <message>
+        <source>keepalived config of %1</source>
+        <translation>%1 的 keepalived 配置</translation>
+    </message>
+    <message>
+        <source>Nothing to import: give an nginx config and/or a keepalived config per node.</source>
+        <translation>没有可导入的内容：请提供 nginx 配置和/或每个节点的 keepalived 配置。</translation>
+    </message>
+    <message>
+        <source>%1 directives mapped, %2 approximated, %3 unsupported</source>
+        <translation>已映射 %1 条指令，近似 %2 条，不支持 %3 条</translation>
+    </message>
+    <message>
+        <source>A valid cluster config: %1. %2.</source>
+        <translation>有效的集群配置：%1。%2。</translation>
+    </message>
+    <message>
+        <source>No valid cluster config (%1): %2</source>
+        <translation>没有有效的集群配置（%1）：%2</translation>
+    </message>
+    <message>
+        <source>there is no valid config to save</source>
+        <translation>没有可保存的有效配置</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Save cluster config</source>
+        <translation>保存集群配置</translation>
+    </message>
+    <message>
+        <source>Cluster configs (*.conf);;All files (*)</source>
+        <translation>集群配置 (*.conf);;所有文件 (*)</translation>
     </message>
 </context>
 <context>
@@ -977,6 +1296,14 @@ hafront will not connect: someone may be intercepting the connection, or the hos
 %3
 
 hafront 不会连接：可能有人在拦截连接，或该主机已重装。如果这一变化在预期之内，请用 ssh-keygen -R %2 删除旧密钥，然后重新打开集群。</translation>
+    </message>
+    <message>
+        <source>Certificates</source>
+        <translation>证书</translation>
+    </message>
+    <message>
+        <source>&amp;Import from nginx + keepalived…</source>
+        <translation>从 nginx + keepalived 导入(&amp;I)…</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,8 @@
 
 #include <QCoreApplication>
 
+#include <algorithm>
+
 namespace hafront::model {
 namespace {
 
@@ -16,6 +18,7 @@ void ChangeWatch::reset()
 {
     m_owners.clear();
     m_health.clear();
+    m_certificates.clear();
 }
 
 std::vector<Change> ChangeWatch::vipsChanged(const std::vector<VipView> &vips)
@@ -63,6 +66,40 @@ std::vector<Change> ChangeWatch::backendsChanged(const std::vector<BackendView> 
                            (down ? QCoreApplication::translate("ChangeWatch", "%1 (%2) is down: %3") : QCoreApplication::translate("ChangeWatch", "%1 (%2) is up again: %3"))
                                .arg(key, b.address, b.lastCheck())});
     }
+    return changes;
+}
+
+std::vector<Change> ChangeWatch::certificatesChanged(const std::vector<CertificateFinding> &findings)
+{
+    const auto in = [](const std::vector<CertificateFinding> &list, const QString &key) {
+        return std::find_if(list.begin(), list.end(), [&](const CertificateFinding &f) { return f.key == key; });
+    };
+    std::vector<Change> changes;
+    for (const CertificateFinding &f : findings) {
+        const auto it = in(m_certificates, f.key);
+        if (it == m_certificates.end() || it->kind != f.kind) // new, or soon → expired
+            changes.push_back({Change::Kind::CertificateProblem, f.title, f.text});
+    }
+    for (const CertificateFinding &f : m_certificates) {
+        if (in(findings, f.key) != findings.end())
+            continue;
+        if (f.kind == CertificateFinding::Kind::Mismatch)
+            changes.push_back(
+                {Change::Kind::CertificateResolved,
+                 QCoreApplication::translate("ChangeWatch", "Certificates for %1 agree again").arg(f.name),
+                 QCoreApplication::translate("ChangeWatch",
+                                             "Listener %1: the connected nodes serve the same certificates for %2.")
+                     .arg(f.listener, f.name)});
+        else
+            changes.push_back(
+                {Change::Kind::CertificateResolved,
+                 QCoreApplication::translate("ChangeWatch", "Certificate warning for %1 cleared").arg(f.name),
+                 QCoreApplication::translate(
+                     "ChangeWatch",
+                     "Listener %1: no connected node serves the certificate of %2 that %3 reported any more.")
+                     .arg(f.listener, f.name, f.nodes.join(QStringLiteral(", ")))});
+    }
+    m_certificates = findings;
     return changes;
 }
 

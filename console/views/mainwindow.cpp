@@ -3,16 +3,18 @@
 #include "views/importdialog.h"
 
 #include "model/backendstablemodel.h"
+#include "model/certificatestablemodel.h"
 #include "model/clustermodel.h"
 #include "model/clustersession.h"
 #include "model/eventlogmodel.h"
 #include "model/vipstablemodel.h"
 #include "views/backendspanel.h"
+#include "views/certificatespanel.h"
 #include "views/chartspanel.h"
 #include "views/eventlogpanel.h"
 #include "views/notifier.h"
-#include "views/sharepanel.h"
 #include "views/settingskeys.h"
+#include "views/sharepanel.h"
 #include "views/topologyview.h"
 #include "views/weightchange.h"
 
@@ -103,10 +105,12 @@ MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_model(new model::ClusterModel(this)), m_session(new model::ClusterSession(m_model, this)),
       m_backendsModel(new model::BackendsTableModel(m_model, this)),
       m_eventsModel(new model::EventLogModel(m_model, this)), m_vipsModel(new model::VipsTableModel(m_model, this)),
+      m_certificatesModel(new model::CertificatesTableModel(m_model, this)),
       m_topology(new TopologyView(m_model, this)), m_backends(new BackendsPanel(m_backendsModel, this)),
+      m_certificates(new CertificatesPanel(m_certificatesModel, this)),
       m_events(new EventLogPanel(m_eventsModel, this)), m_charts(new ChartsPanel(m_model, this)),
-      m_share(new SharePanel(m_model, this)), m_notifier((initIconResources(), new Notifier(this))), m_vips(new QTableView(this)), m_undo(new QUndoStack(this)),
-      m_totals(new QLabel(this))
+      m_share(new SharePanel(m_model, this)), m_notifier((initIconResources(), new Notifier(this))),
+      m_vips(new QTableView(this)), m_undo(new QUndoStack(this)), m_totals(new QLabel(this))
 {
     setWindowTitle(tr("hafront console"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/hafront.svg")));
@@ -169,6 +173,7 @@ MainWindow::MainWindow(QWidget *parent)
             for (const model::Change &c : m_changes.backendsChanged(m_model->backends(), m_dirtyFirst, m_dirtyLast))
                 m_notifier->notify(c.title, c.text);
         m_dirtyFirst = m_dirtyLast = -1;
+        checkCertificates();
     });
     connect(m_backends, &BackendsPanel::weightChosen, this, &MainWindow::requestWeight);
     connect(m_backends, &BackendsPanel::backendMenuRequested, this, &MainWindow::showBackendMenu);
@@ -213,11 +218,14 @@ void MainWindow::buildDocks()
     auto *backends = dock(tr("Backends"), QStringLiteral("backendsDock"), m_backends, Qt::BottomDockWidgetArea);
     auto *events = dock(tr("Event log"), QStringLiteral("eventsDock"), m_events, Qt::BottomDockWidgetArea);
     auto *charts = dock(tr("Charts"), QStringLiteral("chartsDock"), m_charts, Qt::BottomDockWidgetArea);
+    auto *certificates =
+        dock(tr("Certificates"), QStringLiteral("certificatesDock"), m_certificates, Qt::BottomDockWidgetArea);
     auto *vips = dock(tr("VIPs"), QStringLiteral("vipsDock"), m_vips, Qt::TopDockWidgetArea);
     auto *share = dock(tr("Traffic share"), QStringLiteral("shareDock"), m_share, Qt::TopDockWidgetArea);
     splitDockWidget(vips, share, Qt::Horizontal);
     tabifyDockWidget(backends, events);
     tabifyDockWidget(events, charts);
+    tabifyDockWidget(charts, certificates);
     backends->toggleViewAction()->setIcon(QIcon(QStringLiteral(":/icons/backend.svg")));
     charts->toggleViewAction()->setIcon(QIcon(QStringLiteral(":/icons/charts.svg")));
     vips->toggleViewAction()->setIcon(QIcon(QStringLiteral(":/icons/vip.svg")));
@@ -427,6 +435,16 @@ void MainWindow::watchChanges()
     });
     m_failoverPoll.setInterval(100);
     connect(&m_failoverPoll, &QTimer::timeout, this, &MainWindow::reportHandovers);
+}
+
+// Certificate problems: notified when they appear, worsen or clear, and listed
+// above the certificates table while they last.
+void MainWindow::checkCertificates()
+{
+    const std::vector<model::CertificateFinding> findings = model::certificateFindings(m_model->nodes());
+    m_certificates->showFindings(findings);
+    for (const model::Change &c : m_changes.certificatesChanged(findings))
+        m_notifier->notify(c.title, c.text);
 }
 
 void MainWindow::refreshLater()

@@ -1,5 +1,5 @@
 // MainWindow: the operator's console — topology in the middle, backends, VIPs
-// and the event log in docks, link state per node and cluster totals in the
+// the event log and the TLS certificates in docks, link state per node and cluster totals in the
 // status bar; VIP and backend actions with a confirmation and an undo stack.
 #pragma once
 
@@ -22,6 +22,7 @@ class QMessageBox;
 
 namespace hafront::model {
 class BackendsTableModel;
+class CertificatesTableModel;
 class ClusterModel;
 class ClusterSession;
 class EventLogModel;
@@ -32,6 +33,7 @@ class VipsTableModel;
 namespace hafront::views {
 
 class BackendsPanel;
+class CertificatesPanel;
 
 // "Unknown SSH host key" with the SHA256 fingerprint and Accept/Reject;
 // exec() returns QMessageBox::Yes when accepted.
@@ -55,6 +57,7 @@ public:
     model::ClusterModel *clusterModel() const { return m_model; }
     model::ClusterSession *session() const { return m_session; }
     BackendsPanel *backendsPanel() const { return m_backends; }
+    CertificatesPanel *certificatesPanel() const { return m_certificates; }
     TopologyView *topology() const { return m_topology; }
     ChartsPanel *charts() const { return m_charts; }
     SharePanel *sharePanel() const { return m_share; }
@@ -96,6 +99,7 @@ private:
     void sendVipCommand(const QString &vip, const QString &title, const QString &confirmation,
                         const QStringList &nodes, const v1::Command &command);
     void watchChanges();
+    void checkCertificates();
     void reportHandovers();
     void refreshLater();
     void report(const QString &what, const model::FanoutResult &result);
@@ -105,8 +109,10 @@ private:
     model::BackendsTableModel *m_backendsModel;
     model::EventLogModel *m_eventsModel;
     model::VipsTableModel *m_vipsModel;
+    model::CertificatesTableModel *m_certificatesModel;
     TopologyView *m_topology;
     BackendsPanel *m_backends;
+    CertificatesPanel *m_certificates;
     EventLogPanel *m_events;
     ChartsPanel *m_charts;
     SharePanel *m_share;

@@ -6,3 +6,5 @@ hafront_add_test(tst_consolegui SOURCES tst_consolegui.cpp LIBS hafront_console_
 if(TARGET tst_consolegui)
   add_dependencies(tst_consolegui hafront-agent)
 endif()
+hafront_add_test(tst_certificates SOURCES tst_certificates.cpp LIBS hafront_client LABELS unit)
+hafront_add_test(tst_certificatesview SOURCES tst_certificatesview.cpp LIBS hafront_console_views LABELS gui)
