@@ -281,9 +281,10 @@ private slots:
             << "http {\n server { listen 127.0.0.1:8443; ssl on; ssl_certificate /c.pem; root /srv/www; }\n"
                " server { listen 127.0.0.1:8080; server_name a.example; root /srv/www; }\n"
                " server { listen 127.0.0.1:8080 default; server_name b.example; root /srv/static; }\n}\n"
-            << QStringList{"2|unsupported|listen|TLS termination is not in this build",
-                           "2|unsupported|ssl|TLS termination is not in this build",
-                           "2|unsupported|ssl_certificate|TLS termination is not in this build",
+            << QStringList{"2|mapped|listen|binds 127.0.0.1:8443",
+                           "2|mapped|ssl|the old spelling of 'listen ... ssl'",
+                           "2|approximated|ssl_certificate|cert_file /c.pem",
+                           "2|unsupported|server|1 ssl_certificate but 0 ssl_certificate_key",
                            "4|mapped|listen|old spelling of default_server"}
             << QStringList{"listener[0].bind=127.0.0.1:8080", "listener[0].route[0].host=",
                            "listener[0].route[0].static_root=/srv/static", "listener[0].route[1].host=a.example"};
