@@ -429,9 +429,9 @@ private slots:
             const std::string text =
                 "http {\n ssl_certificate " + ecdsa.certFile + ";\n ssl_certificate_key " + ecdsa.keyFile +
                 ";\n ssl_certificate " + rsa.certFile + ";\n ssl_certificate_key " + rsa.keyFile +
-                ";\n server { listen 127.0.0.1:8443 ssl default_server; server_name www.example.com; root /srv/www; }\n"
+                ";\n server { listen 127.0.0.1:8443 ssl default_server; server_name www.example.com; root " + d + "; }\n"
                 " server { listen 127.0.0.1:8443 ssl; server_name shop.example.com " + extraName +
-                "; ssl_certificate certs/shop.pem; ssl_certificate_key certs/shop.key; root /srv/www; }\n}\n";
+                "; ssl_certificate certs/shop.pem; ssl_certificate_key certs/shop.key; root " + d + "; }\n}\n";
             return f.write(text.data(), qint64(text.size())) == qint64(text.size());
         };
         QVERIFY(write(""));
@@ -448,9 +448,9 @@ private slots:
         QCOMPARE(tls.certificate(1).cert_file(), rsa.certFile);
         QCOMPARE(tls.certificate(2).cert_file(), d + "/conf/certs/shop.pem");   // nginx.conf's folder
         QVERIFY(dump(r.report).find("not on this machine") == std::string::npos);
-        config::ValidateOptions options;
+        hafront::config::ValidateOptions options;
         options.directoryExists = [](const std::string &) { return true; };
-        for (const auto &f : config::validateCluster(r.cluster, options))
+        for (const auto &f : hafront::config::validateCluster(r.cluster, options))
             QVERIFY2(f.warning, (f.path + ": " + f.message).c_str());
         // A name no certificate covers: nginx serves it the default
         // certificate; hafront's validator refuses such a listener, and the
