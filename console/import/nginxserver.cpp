@@ -542,11 +542,13 @@ ServerPlan planServer(NginxContext &ctx, const Directive &server, const Scope &h
     plan.tls = enterTlsScope(ctx, httpTls, server.children);
     LocationPlanner planner(ctx, plan);
     bool anyListen = false;
-    bool sslOn = false, http2On = false;
-    for (const auto &c : server.children) {
-        sslOn |= c.name == "ssl" && c.argText() == "on";   // the old spelling of "listen ... ssl"
-        http2On |= c.name == "http2" && c.argText() == "on";   // nginx 1.25's spelling of "listen ... http2"
-    }
+    // "ssl on" (the old spelling of "listen ... ssl") and nginx 1.25's
+    // "http2 on", from this server or inherited from http{}.
+    const auto isOn = [&](const char *name) {
+        const auto it = plan.tls.byName.find(name);
+        return it != plan.tls.byName.end() && !it->second.empty() && it->second.back()->argText() == "on";
+    };
+    const bool sslOn = isOn("ssl"), http2On = isOn("http2");
     for (const auto &c : server.children) {
         if (c.name == "listen") {
             anyListen = true;

@@ -26,13 +26,13 @@ void reportTls(Report &report, const Directive &d)
                           "HTTP listeners only");
 }
 
+namespace {
+
 bool isTlsScopeDirective(const std::string &name)
 {
     return name == "ssl_certificate" || name == "ssl_certificate_key" || name == "ssl_protocols" ||
-           name == "ssl_session_ticket_key";
+           name == "ssl_session_ticket_key" || name == "ssl" || name == "http2";
 }
-
-namespace {
 
 std::string lower(std::string s)
 {
@@ -81,7 +81,7 @@ void judgeTls(NginxContext &ctx, const Directive &d)
         return r.unsupported(d, "TLS to backends is not in hafront yet");
     if (n == "ssl") {
         if (d.argText() == "on")
-            return r.mapped(d, "the old spelling of 'listen ... ssl': this server's addresses get tls { }");
+            return r.mapped(d, "the old spelling of 'listen ... ssl': the addresses of the servers it applies to get tls { }");
         return r.mapped(d, "off: plain HTTP");
     }
     if (n == "ssl_certificate")

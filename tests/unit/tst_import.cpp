@@ -291,6 +291,15 @@ private slots:
                            "4|mapped|listen|old spelling of default_server"}
             << QStringList{"listener[0].bind=127.0.0.1:8080", "listener[0].route[0].host=",
                            "listener[0].route[0].static_root=/srv/static", "listener[0].route[1].host=a.example"};
+        QTest::newRow("http2 on in http{}: h2c on a cleartext listener, ALPN on a TLS one")
+            << "http {\n http2 on;\n ssl_certificate /c.pem; ssl_certificate_key /c.key;\n"
+               " server { listen 127.0.0.1:8080; root /srv/www; }\n"
+               " server { listen 127.0.0.1:8443 ssl; root /srv/www; }\n}\n"
+            << QStringList{"2|mapped|http2|prior knowledge (h2c) on cleartext ones",
+                           "3|approximated|ssl_certificate|cert_file /c.pem; the file is not on this machine"}
+            << QStringList{"listener[0].name=http-127.0.0.1-8080", "listener[0].http2.enabled=true",
+                           "listener[1].name=https-127.0.0.1-8443", "listener[1].http2?=unset",
+                           "listener[1].tls.certificate[0].key_file=/c.key"};
         QTest::newRow("location =, ^~ and regex")
             << server("  root /srv/www;\n  location = /50x.html { }\n  location ^~ /img/ { }\n  location ~* \\.php$ { fastcgi_pass 127.0.0.1:9000; }\n")
             << QStringList{"5|mapped|location|exact route /50x.html", "7|unsupported|location|regexes in file order"}
