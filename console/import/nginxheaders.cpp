@@ -21,7 +21,7 @@ std::string lower(std::string s)
 enum class Verdict { Same, Differs, NotSent };
 
 // Whether hafront's own handling of header `name` gives what `value` asks.
-Verdict judge(const std::string &name, const std::string &value, std::string &why)
+Verdict judge(const std::string &name, const std::string &value, bool tls, std::string &why)
 {
     if (name == "host") {
         if (value == "$http_host")
@@ -41,7 +41,7 @@ Verdict judge(const std::string &name, const std::string &value, std::string &wh
         why = "X-Forwarded-For gets the client appended to the one received, where nginx sends only the client";
         return Verdict::Differs;
     }
-    if (name == "x-forwarded-proto" && (value == "$scheme" || value == "http"))
+    if (name == "x-forwarded-proto" && (value == "$scheme" || value == (tls ? "https" : "http")))
         return Verdict::Same;
     if (name == "upgrade" && value == "$http_upgrade")
         return Verdict::Same;
@@ -58,7 +58,8 @@ Verdict judge(const std::string &name, const std::string &value, std::string &wh
 
 } // namespace
 
-void judgeHeaders(NginxContext &ctx, const Scope &scope, const Directive &proxyPass, const std::string &proxyHost)
+void judgeHeaders(NginxContext &ctx, const Scope &scope, const Directive &proxyPass, const std::string &proxyHost,
+                  bool tls)
 {
     std::vector<std::string> differences;
     std::vector<std::string> set;
@@ -71,7 +72,7 @@ void judgeHeaders(NginxContext &ctx, const Scope &scope, const Directive &proxyP
         const std::string name = lower(h->args[0]);
         set.push_back(name);
         std::string why;
-        const Verdict v = judge(name, h->args[1], why);
+        const Verdict v = judge(name, h->args[1], tls, why);
         if (v != Verdict::Same && why.compare(0, name.size(), name) == 0)
             why.replace(0, name.size(), h->args[0]);   // the header as the file writes it
         if (v != Verdict::Same)
@@ -93,7 +94,8 @@ void judgeHeaders(NginxContext &ctx, const Scope &scope, const Directive &proxyP
     if (!isSet("x-real-ip"))
         differences.push_back("X-Real-IP is set to the client address (nginx does not add it here)");
     if (!isSet("x-forwarded-proto"))
-        differences.push_back("X-Forwarded-Proto: http is added (nginx does not add it here)");
+        differences.push_back(std::string("X-Forwarded-Proto: ") + (tls ? "https" : "http") +
+                              " is added (nginx does not add it here)");
     if (!scope.httpVersion || scope.httpVersion->argText() != "1.1")
         differences.push_back("the request goes over HTTP/1.1 keep-alive (nginx: HTTP/1.0, Connection: close)");
     if (differences.empty())

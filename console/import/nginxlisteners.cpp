@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <set>
 
 namespace hafront::import {
 namespace {
@@ -145,6 +146,55 @@ void listenerSettings(NginxContext &ctx, v1::Listener &l, const std::vector<Memb
     }
 }
 
+// nginx makes an address TLS when any of its listens says ssl; SNI picks
+// the certificate by name, the default server's first (hafront's default).
+bool tlsSettings(NginxContext &ctx, v1::Listener &l, const std::vector<Member> &members, const Member &def)
+{
+    std::vector<const Member *> order{&def};
+    for (const auto &m : members)
+        if (&m != &def)
+            order.push_back(&m);
+    v1::Tls &tls = *l.mutable_tls();
+    std::set<std::string> seen;
+    for (const Member *m : order) {
+        if (!m->bind.tls)
+            ctx.report.approximated(*m->bind.listen, "another server's listen on " + l.bind() +
+                                                         " says ssl, which makes the whole address TLS in nginx too",
+                                    "listener:" + l.name());
+        for (const auto &[cert, key] : m->server->certificates)
+            if (seen.insert(cert + "\n" + key).second) {
+                auto *c = tls.add_certificate();
+                c->set_cert_file(cert);
+                c->set_key_file(key);
+            }
+    }
+    const ServerPlan &d = *def.server;
+    tls.set_min_version(d.minVersion);
+    if (!d.ticketSecretFile.empty())
+        tls.set_session_ticket_secret_file(d.ticketSecretFile);
+    if (d.hsts)
+        *tls.mutable_hsts() = *d.hsts;
+    const auto hstsText = [](const std::optional<v1::Hsts> &h) { return h ? h->SerializeAsString() : "none"; };
+    for (const Member *m : order)
+        if (m != &def && hstsText(m->server->hsts) != hstsText(d.hsts))
+            ctx.report.approximated(m->server->hstsFrom ? *m->server->hstsFrom : *m->server->server, std::string("hafront sends one Strict-Transport-Security per listener, ") +
+                                                          (d.hsts ? "the default server's" : "none (the default server sets none)") +
+                                                          ", for this server's names too",
+                                    "listener:" + l.name());
+    for (const Member *m : order)
+        if (m != &def && (m->server->minVersion != d.minVersion || m->server->ticketSecretFile != d.ticketSecretFile))
+            ctx.report.approximated(*m->server->server, "this server's ssl_protocols or ssl_session_ticket_key "
+                                                        "differ from the default server's; hafront sets them per "
+                                                        "listener and uses the default server's",
+                                    "listener:" + l.name());
+    if (tls.certificate_size() == 0) {
+        ctx.report.unsupported(*d.server, "no server on " + l.bind() + " has a certificate hafront can load: no "
+                                          "listener for it");
+        return false;
+    }
+    return true;
+}
+
 std::string listenerName(const v1::Cluster &c, const std::string &bind, const char *kind)
 {
     const auto colon = bind.rfind(':');
@@ -191,10 +241,16 @@ void buildListeners(NginxContext &ctx, const std::vector<ServerPlan> &servers)
             }
         if (!def)
             def = &members.front();
+        const bool tls = std::any_of(members.begin(), members.end(), [](const Member &m) { return m.bind.tls; });
+        const bool http2 = std::any_of(members.begin(), members.end(), [](const Member &m) { return m.bind.http2; });
         v1::Listener l;
-        l.set_name(listenerName(ctx.cluster, bind, "http"));
+        l.set_name(listenerName(ctx.cluster, bind, tls ? "https" : "http"));
         l.set_bind(bind);
         l.set_protocol(v1::HTTP);
+        if (tls && !tlsSettings(ctx, l, members, *def))
+            continue;
+        if (http2 && !tls)
+            l.mutable_http2()->set_enabled(true);
         for (const auto &r : def->server->routes)
             addRoute(l, r, "");
         for (const auto &m : members)

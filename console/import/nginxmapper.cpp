@@ -97,14 +97,17 @@ void mapHttp(NginxContext &ctx, const Directive &http)
         if (c.name == "upstream")
             mapUpstream(ctx, c, false);
     const Scope scope = enterScope(Scope{}, http.children, ctx.report);
+    const TlsScope tls = enterTlsScope(ctx, TlsScope{}, http.children);
     std::vector<ServerPlan> servers;
     for (const auto &c : http.children) {
         if (c.name == "server")
-            servers.push_back(planServer(ctx, c, scope));
+            servers.push_back(planServer(ctx, c, scope, tls));
         else if (c.name == "upstream" || isScopeDirective(c.name))
             continue;
+        else if (c.name == "ssl" || c.name == "http2")
+            judgeTls(ctx, c);
         else if (isTlsDirective(c.name))
-            reportTls(ctx.report, c);
+            continue;   // judged by enterTlsScope
         else
             classifyOther(ctx.report, c, "http");
     }

@@ -8,6 +8,7 @@
 
 #include "hafront/v1/cluster.pb.h"
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -18,6 +19,11 @@ struct NginxOptions {
     // nginx's -p prefix: relative root/alias paths resolve against it. Empty:
     // unknown, and such routes are reported, not guessed.
     std::string prefix;
+    // nginx's configuration folder (that of nginx.conf): relative
+    // ssl_certificate paths resolve against it.
+    std::string confDir;
+    // Whether a file exists on this machine (certificates); unset: unknown.
+    std::function<bool(const std::string &path)> fileExists;
 };
 
 // `spans` gets, per cluster element ("listener:NAME", "pool:NAME"), the

@@ -61,7 +61,14 @@ struct RoutePlan {
 struct Bind {
     std::string address;   // "A.B.C.D:PORT"
     bool defaultServer = false;
+    bool tls = false;      // listen ... ssl, or ssl on;
+    bool http2 = false;    // listen ... http2, or http2 on;
     const Directive *listen = nullptr;
+};
+
+// TLS directives in force at a level, by name (ssl_certificate may repeat).
+struct TlsScope {
+    std::map<std::string, std::vector<const Directive *>> byName;
 };
 
 struct ServerPlan {
@@ -70,6 +77,13 @@ struct ServerPlan {
     std::vector<std::string> names;   // exact names only
     std::vector<RoutePlan> routes;
     Scope scope;                      // the server level's settings
+    bool isTls = false;               // any of its addresses is TLS
+    TlsScope tls;                     // the TLS directives in force
+    std::vector<std::pair<std::string, std::string>> certificates;   // cert, key (nginx's order)
+    v1::TlsVersion minVersion = v1::TLS1_2;
+    std::string ticketSecretFile;
+    std::optional<v1::Hsts> hsts;     // add_header Strict-Transport-Security
+    const Directive *hstsFrom = nullptr;
 };
 
 struct UpstreamPlan {
@@ -100,19 +114,27 @@ v1::Pool *findPool(v1::Cluster &cluster, const std::string &name);
 void applyProxyScope(NginxContext &ctx, const Scope &scope, const Directive &proxyPass, const std::string &pool);
 
 // nginxserver.cpp
-ServerPlan planServer(NginxContext &ctx, const Directive &server, const Scope &http);
+ServerPlan planServer(NginxContext &ctx, const Directive &server, const Scope &http, const TlsScope &httpTls);
 
 // nginxlisteners.cpp
 void buildListeners(NginxContext &ctx, const std::vector<ServerPlan> &servers);
 
 // nginxheaders.cpp: what the backend sees from hafront vs nginx for one
 // proxy_pass, reported on it; each proxy_set_header judged once.
-void judgeHeaders(NginxContext &ctx, const Scope &scope, const Directive &proxyPass, const std::string &proxyHost);
+// tls: the server is HTTPS (hafront sends X-Forwarded-Proto https).
+void judgeHeaders(NginxContext &ctx, const Scope &scope, const Directive &proxyPass, const std::string &proxyHost,
+                  bool tls);
 
-// nginxtls.cpp: TLS is not in this build; one place decides what TLS
-// directives become, so adding TLS termination is one function.
+// nginxtls.cpp: what TLS and HTTP/2 directives become.
 bool isTlsDirective(const std::string &name);
+// TLS where hafront has none (stream{}, main): reported.
 void reportTls(Report &report, const Directive &d);
+void judgeTls(NginxContext &ctx, const Directive &d);
+// Applies a level's TLS directives over the parent's, judging each once.
+TlsScope enterTlsScope(NginxContext &ctx, const TlsScope &parent, const std::vector<Directive> &children);
+// A TLS server's certificates, min_version and ticket secret from plan.tls.
+void planTls(NginxContext &ctx, ServerPlan &plan);
+bool mapHsts(NginxContext &ctx, const Directive &d, ServerPlan &plan);
 
 // nginxdirectives.cpp: the verdict on a directive no other part maps.
 void classifyOther(Report &report, const Directive &d, const char *context);

@@ -41,19 +41,22 @@ std::optional<Bind> parseListen(NginxContext &ctx, const Directive &d)
         return r.unsupported(d, "cannot read the address '" + a + "' (hafront binds A.B.C.D:PORT; host names are "
                                 "not resolved)" + placeholderNote(a)),
                std::nullopt;
-    Bind bind{host + ":" + std::to_string(*p), false, &d};
+    Bind bind{host + ":" + std::to_string(*p), false, false, false, &d};
     std::vector<std::string> approximations;
     for (size_t i = 1; i < d.args.size(); ++i) {
         const std::string &o = d.args[i];
         if (o == "default_server" || o == "default") {
             bind.defaultServer = true;
-        } else if (o == "ssl" || o == "quic" || o == "http3") {
-            reportTls(r, d);
-            return std::nullopt;
+        } else if (o == "ssl") {
+            bind.tls = true;
+        } else if (o == "quic" || o == "http3") {
+            return r.unsupported(d, "HTTP/3 (QUIC) is not in hafront"), std::nullopt;
         } else if (o == "proxy_protocol") {
             return r.unsupported(d, "the PROXY protocol is not in hafront"), std::nullopt;
-        } else if (o == "http2" || o == "spdy") {
-            approximations.push_back("HTTP/2 is not in this build: clients get HTTP/1.1");
+        } else if (o == "http2") {
+            bind.http2 = true;
+        } else if (o == "spdy") {
+            approximations.push_back("SPDY is not in hafront: clients get HTTP/1.1");
         } else if (o == "reuseport" || o == "deferred" || o == "bind" || o.rfind("backlog=", 0) == 0 ||
                    o.rfind("rcvbuf=", 0) == 0 || o.rfind("sndbuf=", 0) == 0 || o.rfind("fastopen=", 0) == 0 ||
                    o.rfind("so_keepalive=", 0) == 0 || o.rfind("ipv6only=", 0) == 0 ||
@@ -66,7 +69,11 @@ std::optional<Bind> parseListen(NginxContext &ctx, const Directive &d)
                    std::nullopt;
         }
     }
-    std::string note = "binds " + bind.address + (bind.defaultServer ? " (default server)" : "");
+    std::string note = "binds " + bind.address + (bind.defaultServer ? " (default server)" : "") +
+                       (bind.tls ? "; tls { }" : "") +
+                       (bind.http2 ? bind.tls ? "; HTTP/2 by ALPN h2 (hafront's default on TLS)"
+                                              : "; HTTP/2 with prior knowledge (h2c, nginx 1.22): http2 { enabled: true }"
+                                   : "");
     if (a == "default" || (d.args.size() > 1 && d.argText().find(" default") != std::string::npos &&
                            d.argText().find("default_server") == std::string::npos))
         note += "; 'default' is the old spelling of default_server";
@@ -267,7 +274,7 @@ bool LocationPlanner::proxy(const Directive &d, RoutePlan &route, const Scope &s
     applyProxyScope(m_ctx, scope, d, pool);
     if (!uri.empty())
         r.mapped(d, "pool '" + pool + "'; the matched prefix " + route.prefix + " is replaced by " + uri, "route");
-    judgeHeaders(m_ctx, scope, d, proxyHost);
+    judgeHeaders(m_ctx, scope, d, proxyHost, m_plan.isTls);
     return true;
 }
 
@@ -527,32 +534,46 @@ bool serverWideAnswer(NginxContext &ctx, LocationPlanner &planner, ServerPlan &p
 
 } // namespace
 
-ServerPlan planServer(NginxContext &ctx, const Directive &server, const Scope &http)
+ServerPlan planServer(NginxContext &ctx, const Directive &server, const Scope &http, const TlsScope &httpTls)
 {
     ServerPlan plan;
     plan.server = &server;
     plan.scope = enterScope(http, server.children, ctx.report);
+    plan.tls = enterTlsScope(ctx, httpTls, server.children);
     LocationPlanner planner(ctx, plan);
     bool anyListen = false;
-    bool tlsServer = false;
-    for (const auto &c : server.children)
-        tlsServer |= c.name == "ssl" && c.argText() == "on";   // the old spelling of "listen ... ssl"
+    // "ssl on" (the old spelling of "listen ... ssl") and nginx 1.25's
+    // "http2 on", from this server or inherited from http{}.
+    const auto isOn = [&](const char *name) {
+        const auto it = plan.tls.byName.find(name);
+        return it != plan.tls.byName.end() && !it->second.empty() && it->second.back()->argText() == "on";
+    };
+    const bool sslOn = isOn("ssl"), http2On = isOn("http2");
     for (const auto &c : server.children) {
         if (c.name == "listen") {
             anyListen = true;
-            if (tlsServer)
-                reportTls(ctx.report, c);
-            else if (auto bind = parseListen(ctx, c))
+            if (auto bind = parseListen(ctx, c))
                 plan.binds.push_back(*bind);
         } else if (c.name == "server_name") {
             serverNames(ctx, c, plan);
+        } else if (c.name == "ssl" || c.name == "http2") {
+            judgeTls(ctx, c);
         }
     }
-    if (!anyListen && !tlsServer) {
-        plan.binds.push_back({"0.0.0.0:80", false, &server});
+    if (!anyListen) {
+        plan.binds.push_back({"0.0.0.0:80", false, false, false, &server});
         ctx.report.approximated(server, "no listen: nginx listens on *:80 when started as root (*:8000 otherwise); "
                                         "hafront binds 0.0.0.0:80");
     }
+    bool anyTls = false;
+    for (auto &b : plan.binds) {
+        b.tls |= sslOn;
+        b.http2 |= http2On;
+        anyTls |= b.tls;
+    }
+    plan.isTls = anyTls;
+    if (anyTls)
+        planTls(ctx, plan);
     std::string binds;
     for (const auto &b : plan.binds)
         binds += (binds.empty() ? "" : ", ") + b.address;
@@ -560,15 +581,15 @@ ServerPlan planServer(NginxContext &ctx, const Directive &server, const Scope &h
     const bool answered = serverWideAnswer(ctx, planner, plan, plan.scope);
     for (const auto &c : server.children) {
         const std::string &n = c.name;
-        if (n == "listen" || n == "server_name" || isScopeDirective(n) ||
+        if (n == "listen" || n == "server_name" || isScopeDirective(n) || isTlsDirective(n) ||
             (answered && (n == "location" || n == "return" || n == "rewrite")))
             continue;
         if (n == "location")
             planner.location(c, plan.scope, "", 1);
-        else if (isTlsDirective(n))
-            reportTls(ctx.report, c);
         else if (n == "return" || n == "rewrite")
             ctx.report.unsupported(c, "only a return or a redirect of every URI is carried at server level");
+        else if (n == "add_header" && anyTls && mapHsts(ctx, c, plan))
+            continue;
         else
             classifyOther(ctx.report, c, "server");
     }

@@ -4,6 +4,8 @@
 # of severity HIGH or CRITICAL and exits 1 if one is about the server (the
 # test CA's own findings -- not trusted, short-lived -- are expected and
 # listed apart).
+# No DNS lookups (--nodns none) and no phoning out (testssl.sh does not by
+# default): traffic stays on loopback.
 # Usage: tests/bench/tls/scan.sh [--agent PATH]
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -38,7 +40,7 @@ listener { name: "tls" bind: "127.0.0.1:$PORT"
 CONF
 "$AGENT" --config scan.conf --node s --state-dir "$WORK" --socket "$WORK/s.sock" > agent.log 2>&1 & PID=$!
 for _ in $(seq 1 50); do curl -ksf -o /dev/null "https://127.0.0.1:$PORT/" && break; sleep 0.1; done
-testssl --quiet --color 0 --warnings off --openssl-timeout 5 --jsonfile "$WORK/scan.json" \
+testssl --quiet --color 0 --warnings off --nodns none --openssl-timeout 5 --jsonfile "$WORK/scan.json" \
   --ip 127.0.0.1 "https://scan.test:$PORT/" > "$WORK/scan.txt" 2>&1 || true
 python3 - "$WORK/scan.json" <<'PY'
 import json, sys
