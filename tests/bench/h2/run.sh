@@ -12,6 +12,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../../.." && pwd)
+source "$HERE/../lib.sh"
 AGENT=${AGENT:-$ROOT/build/agent/hafront-agent}
 ROUNDS=3
 DURATION=5
@@ -30,33 +31,13 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ "$ROUNDS" -le 20 ] && [ "$DURATION" -le 60 ] || { echo "rounds <= 20, duration <= 60" >&2; exit 2; }
-for tool in h2load nginx haproxy curl "$AGENT"; do
-  command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 2; }
-done
+bench_need h2load nginx haproxy curl "$AGENT"
 
 BASE=$((32000 + ($$ % 300) * 10))
 B1=$((BASE)) B2=$((BASE + 1)) P_HF=$((BASE + 2)) P_NG=$((BASE + 3)) P_HA=$((BASE + 4))
-WORK=$(mktemp -d /tmp/hfh2bench.XXXXXX)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  sleep 0.3
-  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  [ -n "${KEEP:-}" ] || rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
+bench_workdir hfh2bench
 
-chmod 755 "$WORK"
-mkdir -p "$WORK/www" "$WORK/logs"
-printf 'hello from backend\n' > "$WORK/www/small"
-
-cat > "$WORK/backend.conf" <<EOF
-daemon off; worker_processes 1; pid $WORK/backend.pid; error_log $WORK/logs/backend.err warn;
-events { worker_connections 4096; }
-http { access_log off; keepalive_requests 1000000; sendfile on; tcp_nopush on;
-  server { listen 127.0.0.1:$B1 reuseport; root $WORK/www; }
-  server { listen 127.0.0.1:$B2 reuseport; root $WORK/www; } }
-EOF
+bench_backends "$B1" "$B2"
 
 cat > "$WORK/nginx.conf" <<EOF
 daemon off; worker_processes 2; pid $WORK/nginx.pid; error_log $WORK/logs/nginx.err warn;
@@ -99,7 +80,6 @@ pool { name: "app"
 listener { name: "web" bind: "127.0.0.1:$P_HF" http2 { enabled: true } route { path_prefix: "/" pool: "app" } }
 EOF
 
-nginx -c "$WORK/backend.conf" -p "$WORK" & PIDS+=($!)
 nginx -c "$WORK/nginx.conf" -p "$WORK" & PIDS+=($!); PID_NG=$!
 haproxy -f "$WORK/haproxy.cfg" > "$WORK/logs/haproxy.log" 2>&1 & PIDS+=($!); PID_HA=$!
 "$AGENT" --config "$WORK/hafront.conf" --node b --state-dir "$WORK" --socket "$WORK/agent.sock" \
@@ -116,15 +96,6 @@ wait_port "$B1"; wait_port "$B2"
 for p in $P_HF $P_NG $P_HA; do wait_port "$p" --http2-prior-knowledge; done
 sleep 1.2   # hafront: first health checks marked both backends up
 
-cpu_ticks() {   # user + system clock ticks of a process and its children (nginx's workers)
-  local total=0 p f
-  for p in "$1" $(pgrep -P "$1"); do
-    read -r -a f < "/proc/$p/stat" || continue
-    total=$((total + f[13] + f[14]))
-  done
-  echo "$total"
-}
-TICK_US=$((1000000 / $(getconf CLK_TCK)))
 
 # One h2load run -> "reqs_per_s p99_ms failed cpu_us_per_request"
 run_h2load() {  # pid port
@@ -141,7 +112,7 @@ run_h2load() {  # pid port
   non2xx=$(awk '/^status codes:/ {print $5 + $7 + $9}' <<<"$out")
   p99=$(awk -F'\t' '{print $3}' "$log" | sort -n | awk '{a[NR]=$1} END {if (NR) printf "%.3f", a[int(NR*0.99)]/1000; else print 0}')
   echo "${rps:-0} ${p99:-0} $(( ${failed:-0} + ${errored:-0} + ${timeout:-0} + ${non2xx:-0} ))" \
-    "$(awk -v t=$((t1 - t0)) -v us="$TICK_US" -v n="${done_:-0}" 'BEGIN {printf "%.1f", (n > 0 ? t * us / n : 0)}')"
+    "$(cpu_per $((t1 - t0)) "${done_:-0}")"
 }
 
 declare -A RESULTS
@@ -155,7 +126,6 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 declare -A M=()
 for px in hafront nginx haproxy; do
   for k in 1 2 4; do

@@ -10,6 +10,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../../.." && pwd)
+source "$HERE/../lib.sh"
 AGENT=${AGENT:-$ROOT/build/agent/hafront-agent}
 ROUNDS=3
 DURATION=5
@@ -28,35 +29,14 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ "$ROUNDS" -le 20 ] && [ "$DURATION" -le 60 ] || { echo "rounds <= 20, duration <= 60" >&2; exit 2; }
-for tool in wrk nginx haproxy "$AGENT"; do
-  command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 2; }
-done
+bench_need wrk nginx haproxy "$AGENT"
 
 BASE=$((30000 + ($$ % 300) * 10))
 B1=$((BASE)) B2=$((BASE + 1)) P_HF=$((BASE + 2)) P_NG=$((BASE + 3)) P_HA=$((BASE + 4)) P_HY=$((BASE + 5))
-WORK=$(mktemp -d /tmp/hfbench.XXXXXX)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  sleep 0.3
-  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  [ -n "${KEEP:-}" ] || rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
-
-chmod 755 "$WORK"
-mkdir -p "$WORK/www" "$WORK/logs"
-printf 'hello from backend\n' > "$WORK/www/small"
+bench_workdir hfbench
 head -c 1048576 /dev/zero | tr '\0' 'x' > "$WORK/www/1m"
 
-# Backends: one nginx master with one worker serving both ports (static files).
-cat > "$WORK/backend.conf" <<EOF
-daemon off; worker_processes 1; pid $WORK/backend.pid; error_log $WORK/logs/backend.err warn;
-events { worker_connections 4096; }
-http { access_log off; keepalive_requests 1000000; sendfile on; tcp_nopush on;
-  server { listen 127.0.0.1:$B1 reuseport; root $WORK/www; }
-  server { listen 127.0.0.1:$B2 reuseport; root $WORK/www; } }
-EOF
+bench_backends "$B1" "$B2"
 
 cat > "$WORK/nginx.conf" <<EOF
 daemon off; worker_processes 2; pid $WORK/nginx.pid; error_log $WORK/logs/nginx.err warn;
@@ -99,7 +79,6 @@ pool { name: "app"
 listener { name: "web" bind: "127.0.0.1:$P_HF" route { path_prefix: "/" pool: "app" } }
 EOF
 
-nginx -c "$WORK/backend.conf" -p "$WORK" & PIDS+=($!)
 nginx -c "$WORK/nginx.conf" -p "$WORK" & PIDS+=($!); PID_NG=$!
 haproxy -f "$WORK/haproxy.cfg" > "$WORK/logs/haproxy.log" 2>&1 & PIDS+=($!); PID_HA=$!
 "$AGENT" --config "$WORK/hafront.conf" --node b --state-dir "$WORK" --socket "$WORK/agent.sock" \
@@ -122,18 +101,6 @@ wait_port() {
 for p in $B1 $B2 $P_HF $P_NG $P_HA $P_HY; do wait_port "$p"; done
 sleep 1.2   # hafront: first health checks marked both backends up
 
-# CPU time (user + system, clock ticks) of a proxy: the process and its
-# children (nginx's workers). Per request, it is what the proxy itself costs,
-# which a busy shared machine disturbs far less than req/s.
-cpu_ticks() {
-  local total=0 p f
-  for p in "$1" $(pgrep -P "$1"); do
-    read -r -a f < "/proc/$p/stat" || continue
-    total=$((total + f[13] + f[14]))
-  done
-  echo "$total"
-}
-TICK_US=$((1000000 / $(getconf CLK_TCK)))
 
 # One wrk run -> "reqs p50_ms p99_ms errors cpu_us_per_request"
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.3f", v}'; }
@@ -162,7 +129,7 @@ run_wrk() {  # pid port path extra-args...
         printf "  %s/req %.2f", $3, $1 / n } END {print ""}' "$WORK/perf.$port" >&2
   fi
   echo "${rps:-0} ${p50:-0} ${p99:-0} $(( ${err:-0} + ${non2xx:-0} ))" \
-    "$(awk -v t=$((t1 - t0)) -v us="$TICK_US" -v n="${total:-0}" 'BEGIN {printf "%.1f", (n > 0 ? t * us / n : 0)}')"
+    "$(cpu_per $((t1 - t0)) "${total:-0}")"
 }
 
 declare -A RESULTS
@@ -184,7 +151,6 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 printf '\n%-10s %-8s %10s %9s %9s %7s %9s %9s %11s\n' scenario proxy "req/s" "p50 ms" "p99 ms" errors "rps/ngx" "p99/ngx" "cpu us/req"
 for sc in keepalive close 1MiB; do
   declare -A M=()

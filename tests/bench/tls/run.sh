@@ -13,6 +13,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../../.." && pwd)
+source "$HERE/../lib.sh"
 AGENT=${AGENT:-$ROOT/build/agent/hafront-agent}
 ROUNDS=3
 DURATION=5
@@ -26,38 +27,19 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ "$ROUNDS" -le 20 ] && [ "$DURATION" -le 60 ] || { echo "rounds <= 20, duration <= 60" >&2; exit 2; }
-for tool in wrk nginx haproxy openssl "$AGENT"; do
-  command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 2; }
-done
+bench_need wrk nginx haproxy openssl "$AGENT"
 
 BASE=$((32000 + ($$ % 300) * 10))
 B1=$((BASE)) B2=$((BASE + 1)) P_HF=$((BASE + 2)) P_NG=$((BASE + 3)) P_HA=$((BASE + 4))
-WORK=$(mktemp -d /tmp/hftlsbench.XXXXXX)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  sleep 0.3
-  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  [ -n "${KEEP:-}" ] || rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
-
-chmod 755 "$WORK"
-mkdir -p "$WORK/www" "$WORK/logs" "$WORK/tls"
-printf 'hello from backend\n' > "$WORK/www/small"
+bench_workdir hftlsbench
+mkdir -p "$WORK/tls"
 # One ECDSA P-256 certificate for all three (self-signed; clients do not verify).
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$WORK/tls/key.pem" \
   -out "$WORK/tls/cert.pem" -days 2 -subj /CN=bench.test -addext subjectAltName=DNS:bench.test 2>/dev/null
 cat "$WORK/tls/cert.pem" "$WORK/tls/key.pem" > "$WORK/tls/haproxy.pem"
 head -c 48 /dev/urandom > "$WORK/tls/ticket.secret"
 
-cat > "$WORK/backend.conf" <<CONF
-daemon off; worker_processes 1; pid $WORK/backend.pid; error_log $WORK/logs/backend.err warn;
-events { worker_connections 4096; }
-http { access_log off; keepalive_requests 1000000;
-  server { listen 127.0.0.1:$B1 reuseport; root $WORK/www; }
-  server { listen 127.0.0.1:$B2 reuseport; root $WORK/www; } }
-CONF
+bench_backends "$B1" "$B2"
 # nginx: its defaults for tickets (a random key per worker set) and no session cache.
 cat > "$WORK/nginx.conf" <<CONF
 daemon off; worker_processes 2; pid $WORK/nginx.pid; error_log $WORK/logs/nginx.err warn;
@@ -105,7 +87,6 @@ listener { name: "web" bind: "127.0.0.1:$P_HF"
   route { path_prefix: "/" pool: "app" } }
 CONF
 
-nginx -c "$WORK/backend.conf" -p "$WORK" & PIDS+=($!)
 nginx -c "$WORK/nginx.conf" -p "$WORK" & PIDS+=($!); PID_NG=$!
 haproxy -f "$WORK/haproxy.cfg" > "$WORK/logs/haproxy.log" 2>&1 & PIDS+=($!); PID_HA=$!
 "$AGENT" --config "$WORK/hafront.conf" --node b --state-dir "$WORK" --socket "$WORK/agent.sock" \
@@ -122,16 +103,6 @@ wait_port http "$B1"; wait_port http "$B2"
 for p in $P_HF $P_NG $P_HA; do wait_port https "$p"; done
 sleep 1.2
 
-cpu_ticks() {
-  local total=0 p f
-  for p in "$1" $(pgrep -P "$1"); do
-    read -r -a f < "/proc/$p/stat" || continue
-    total=$((total + f[13] + f[14]))
-  done
-  echo "$total"
-}
-TICK_US=$((1000000 / $(getconf CLK_TCK)))
-per() { awk -v t="$1" -v us="$TICK_US" -v n="$2" 'BEGIN {printf "%.1f", (n > 0 ? t * us / n : 0)}'; }
 
 # -> "rate errors cpu_us_per_unit"
 run_keepalive() {
@@ -143,7 +114,7 @@ run_keepalive() {
   err=$(awk '/Socket errors/ {gsub(",",""); print $4+$6+$8+$10}' <<<"$out")
   non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out")
   total=$(awk '/requests in/ {print $1}' <<<"$out")
-  echo "${rps:-0} $(( ${err:-0} + ${non2xx:-0} )) $(per $((t1 - t0)) "${total:-0}")"
+  echo "${rps:-0} $(( ${err:-0} + ${non2xx:-0} )) $(cpu_per $((t1 - t0)) "${total:-0}")"
 }
 # Two s_time clients at once (one per core); connections made in DURATION.
 run_handshakes() {
@@ -159,7 +130,7 @@ run_handshakes() {
     c=$(awk '/connections in [0-9.]+s;/ {print $1; exit}' "$WORK/stime.$i")
     n=$((n + ${c:-0}))
   done
-  echo "$(awk -v n="$n" -v d="$DURATION" 'BEGIN {printf "%.1f", n / d}') 0 $(per $((t1 - t0)) "$n")"
+  echo "$(awk -v n="$n" -v d="$DURATION" 'BEGIN {printf "%.1f", n / d}') 0 $(cpu_per $((t1 - t0)) "$n")"
 }
 
 declare -A RESULTS
@@ -179,7 +150,6 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 printf '\n%-10s %-8s %12s %7s %9s %12s %12s\n' scenario proxy "rate/s" errors "rate/ngx" "cpu us/unit" "cpu/ngx"
 for sc in keepalive full resumed; do
   declare -A M=()
