@@ -357,8 +357,12 @@ void Exchange::upstreamFailed(UpstreamConnection &up, const std::string &why, bo
     case balance::Retry::No:
         break;
     }
-    if (attempt.responseStarted)
-        return m_downstream.abort();   // the client got part of a response: cut it, never splice
+    if (attempt.responseStarted) {
+        // The client got part of a response: cut it, never splice; the log
+        // line says what it got and from which backend.
+        logAccess(m_status, backend.name);
+        return m_downstream.abort();
+    }
     respond(timeout ? 504 : 502, (timeout ? "upstream timed out: " : "upstream failed: ") + why + "\n", true, {},
             backend.name);
 }
