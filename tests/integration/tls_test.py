@@ -380,6 +380,10 @@ def main():
         if harness.failures:
             with open(os.path.join(tmp, f"{node}.log")) as f:
                 print(f"--- {node} log (tail)\n" + "".join(f.readlines()[-20:]))
+    if harness.failures:
+        print(f"logs and certificates kept in {tmp}")
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
     return summary()
 
 
