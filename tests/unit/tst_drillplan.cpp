@@ -240,7 +240,8 @@ private slots:
         QCOMPARE(run.plan.current(), DrillPlan::Step::Restoring);
         QVERIFY(run.now - moveAt > run.plan.moveTimeoutMs() * kMs);
         // fe1 never stopped being master: restored after 300 ms.
-        const auto *finish = finishOf(run.stepFor(1000 * kMs));
+        const auto end = run.stepFor(1000 * kMs);   // finishOf points into it
+        const auto *finish = finishOf(end);
         QVERIFY(finish);
         QCOMPARE(finish->outcome, Outcome::Refused);
         QVERIFY(finish->text.contains("no backup became master"));
@@ -266,7 +267,8 @@ private slots:
         QCOMPARE(restore.size(), size_t(1));
         QVERIFY(restore[0].command.has_vip_release());
         QCOMPARE(restore[0].node, std::string("fe2"));
-        const auto *finish = finishOf(run.stepFor(1000 * kMs));
+        const auto end = run.stepFor(1000 * kMs);   // finishOf points into it
+        const auto *finish = finishOf(end);
         QVERIFY(finish);
         QCOMPARE(finish->text, QString("the move was refused: refused: not allowed"));
         const auto &actions = run.plan.actions();
