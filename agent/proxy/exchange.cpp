@@ -85,10 +85,10 @@ void Exchange::begin(const std::shared_ptr<ClusterView> &view, size_t listenerIn
         return respond(404, "no route for " + std::string(path) + "\n", false);
     if (route->respond) {   // a fixed answer of the config (return, redirects)
         const v1::FixedResponse &fixed = *route->respond;
-        const std::string location = expandResponseText(fixed.location(), request.verdict->host, target);
+        const std::string location = expandResponseText(fixed.location(), request.scheme, request.verdict->host, target);
         const std::string body = fixed.body().empty()
                                      ? std::to_string(fixed.status()) + " " + reasonOf(int(fixed.status())) + "\n"
-                                     : expandResponseText(fixed.body(), request.verdict->host, target);
+                                     : expandResponseText(fixed.body(), request.scheme, request.verdict->host, target);
         return respond(int(fixed.status()), body, false, location.empty() ? std::string() : "Location: " + location + "\r\n");
     }
     if (route->redirect) {

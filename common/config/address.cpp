@@ -153,6 +153,15 @@ std::optional<Prefix> parsePrefix(std::string_view text)
     return p ? std::optional<Prefix>(*p) : std::nullopt;
 }
 
+std::optional<Address> hostAddress(std::string_view text)
+{
+    if (auto e = parseEndpoint(text))
+        return e->address();
+    if (auto p = parsePrefix(text))
+        return p->address();
+    return std::nullopt;   // parsePrefix takes bare addresses too
+}
+
 std::string formatIPv4(uint32_t ip)
 {
     return std::to_string(ip >> 24) + "." + std::to_string((ip >> 16) & 255) + "." +

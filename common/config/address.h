@@ -62,6 +62,10 @@ Result<Address> readAddress(std::string_view text);
 Result<Endpoint> readEndpoint(std::string_view text);
 Result<Prefix> readPrefix(std::string_view text);
 
+// The host address of an endpoint ("A.B.C.D:port", "[v6]:port"), a prefix
+// ("A.B.C.D/len", "v6/len") or a bare address, whichever the text is.
+std::optional<Address> hostAddress(std::string_view text);
+
 // fe80::/10: only valid on one link, so never a VIP nor a unicast peer.
 bool isLinkLocal(const IPv6 &ip);
 

@@ -287,7 +287,8 @@ std::string_view mimeTypeOf(std::string_view path)
     return "application/octet-stream";
 }
 
-std::string expandResponseText(std::string_view text, std::string_view hostHeader, std::string_view target)
+std::string expandResponseText(std::string_view text, std::string_view scheme, std::string_view hostHeader,
+                               std::string_view target)
 {
     const size_t q = target.find('?');
     const std::string_view path = target.substr(0, q);
@@ -296,7 +297,7 @@ std::string expandResponseText(std::string_view text, std::string_view hostHeade
         // Longest names first so "$http_host" is not read as "$host" and "$is_args" not as "$args".
         {"$query_string", std::string(args)}, {"$request_uri", std::string(target)},
         {"$http_host", std::string(hostHeader)}, {"$is_args", q == std::string_view::npos ? "" : "?"},
-        {"$scheme", "http"}, {"$host", lowerCopy(hostWithoutPort(hostHeader))},
+        {"$scheme", std::string(scheme)}, {"$host", lowerCopy(hostWithoutPort(hostHeader))},
         {"$args", std::string(args)}, {"$uri", std::string(path)},
     };
     std::string out;

@@ -31,10 +31,11 @@ bool hasBareLineEnding(std::string_view head);
 bool hasObsFold(std::string_view head);
 
 // A fixed response's Location or body with nginx's variables filled in:
-// $scheme (http), $host (Host without port, lower case), $http_host (as
+// $scheme (the client's: http or https), $host (Host without port, lower case), $http_host (as
 // sent), $request_uri (the target), $uri (its path), $args / $query_string
 // (its query), $is_args ("?" when there is a query). Others stay as written.
-std::string expandResponseText(std::string_view text, std::string_view hostHeader, std::string_view target);
+std::string expandResponseText(std::string_view text, std::string_view scheme, std::string_view hostHeader,
+                               std::string_view target);
 
 // The consistent-hash key of a request: "client_ip", "header:NAME", "cookie:NAME".
 template <class Head>

@@ -11,12 +11,6 @@ namespace {
 
 constexpr int kPingsPerNode = 5;
 
-std::string hostOf(const std::string &addr)
-{
-    const auto cut = addr.find_first_of("/:");
-    return cut == std::string::npos ? addr : addr.substr(0, cut);
-}
-
 } // namespace
 
 DrillRunner::DrillRunner(Options options, QObject *parent) : QObject(parent), m_options(std::move(options))
@@ -46,11 +40,12 @@ Result<std::string> DrillRunner::defaultProbeUrl(const v1::Cluster &cluster, con
             v = &candidate;
     if (!v)
         return fail("VIP '" + vip + "' is not in the cluster config");
-    const std::string address = hostOf(v->address());
+    const auto address = config::hostAddress(v->address());
     for (const auto &l : cluster.listener())
-        if (hostOf(l.bind()) == address)
+        if (address && config::hostAddress(l.bind()) == address)
             return (l.protocol() == v1::TCP ? "tcp://" : "http://") + l.bind() + (l.protocol() == v1::TCP ? "" : "/");
-    return fail("no listener is bound on " + address + " (VIP " + vip + "): give --probe URL");
+    return fail("no listener is bound on " + (address ? config::formatAddress(*address) : v->address()) + " (VIP " +
+                vip + "): give --probe URL");
 }
 
 link::AgentLink *DrillRunner::linkOf(const std::string &node) const
@@ -228,8 +223,8 @@ bool DrillRunner::startProbing(QString *why)
     po.maxDurationMs = m_options.durationMs + 60000;
     for (const auto &v : m_options.cluster.vip())
         if (v.name() == m_options.vip)
-            if (auto ip = config::parseIPv4(hostOf(v.address())))
-                po.allowed.push_back(*ip);
+            if (auto a = config::hostAddress(v.address()))
+                po.allowed.push_back(*a);
     m_prober = std::make_unique<Prober>(po);
     m_report.zeroMonoUs = m_plan->zeroUs();
     if (auto s = m_prober->start(); !s)

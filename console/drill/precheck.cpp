@@ -1,15 +1,11 @@
 #include "drill/precheck.h"
 
+#include "config/address.h"
+
 #include <algorithm>
 
 namespace hafront::drill {
 namespace {
-
-std::string hostOf(const std::string &addr)
-{
-    const auto cut = addr.find_first_of("/:");
-    return cut == std::string::npos ? addr : addr.substr(0, cut);
-}
 
 const v1::VipStatus *vipOf(const NodeView &n, const std::string &vip)
 {
@@ -38,17 +34,17 @@ std::string PrecheckResult::firstFailure() const
 
 std::vector<std::string> poolsBehindVip(const v1::Cluster &cluster, const std::string &vip)
 {
-    std::string address;
+    std::optional<config::Address> address;
     for (const auto &v : cluster.vip())
         if (v.name() == vip)
-            address = hostOf(v.address());
+            address = config::hostAddress(v.address());
     std::vector<std::string> pools;
     auto add = [&](const std::string &p) {
         if (!p.empty() && std::find(pools.begin(), pools.end(), p) == pools.end())
             pools.push_back(p);
     };
     for (const auto &l : cluster.listener()) {
-        if (hostOf(l.bind()) != address)
+        if (!address || config::hostAddress(l.bind()) != address)
             continue;
         add(l.pool());
         for (const auto &r : l.route())

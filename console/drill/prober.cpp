@@ -4,6 +4,7 @@
 #include "config/address.h"
 #include "http/responsehead.h"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
@@ -16,14 +17,15 @@
 namespace hafront::drill {
 namespace {
 
-bool allowedAddress(uint32_t ip, const std::vector<uint32_t> &extra)
+bool allowedAddress(const config::Address &a, const std::vector<config::Address> &extra)
 {
-    if ((ip >> 24) == 127 || (ip & 0xffffff00u) == 0xc0000200u) // 127/8, 192.0.2.0/24
+    if (!a.v6 && ((a.ip >> 24) == 127 || (a.ip & 0xffffff00u) == 0xc0000200u)) // 127/8, 192.0.2.0/24
         return true;
-    for (uint32_t a : extra)
-        if (a == ip)
-            return true;
-    return false;
+    constexpr config::IPv6 loopback6{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    if (a.v6 && (a.ip6 == loopback6 || (a.ip6[0] == 0x20 && a.ip6[1] == 0x01 && a.ip6[2] == 0x0d &&
+                                         a.ip6[3] == 0xb8))) // ::1, 2001:db8::/32
+        return true;
+    return std::find(extra.begin(), extra.end(), a) != extra.end();
 }
 
 struct InFlight {
@@ -62,30 +64,57 @@ Result<ProbeTarget> ProbeTarget::parse(const std::string &url)
     for (char c : t.path)
         if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7f)
             return fail("probe URL path holds a character that needs escaping: " + url);
-    const auto colon = hostPort.find(':');
-    const auto ip = config::parseIPv4(hostPort.substr(0, colon));
-    if (!ip)
-        return fail("probe URL needs an IPv4 address: " + url);
-    t.ip = *ip;
-    if (colon != std::string::npos) {
+    // "[v6]" or "[v6]:port"; else "A.B.C.D" or "A.B.C.D:port".
+    std::string host = hostPort;
+    std::string portText;
+    bool hasPort = false;
+    if (!hostPort.empty() && hostPort[0] == '[') {
+        const auto close = hostPort.find(']');
+        if (close == std::string::npos)
+            return fail("probe URL has '[' without ']': " + url);
+        host = hostPort.substr(1, close - 1);
+        const std::string after = hostPort.substr(close + 1);
+        if (!after.empty()) {
+            if (after[0] != ':')
+                return fail("bad port in probe URL: " + url);
+            hasPort = true;
+            portText = after.substr(1);
+        }
+        const auto ip6 = config::parseIPv6(host);
+        if (!ip6)
+            return fail("probe URL needs an IPv4 or a bracketed IPv6 address: " + url);
+        t.address = config::Address(*ip6);
+    } else {
+        const auto colon = hostPort.find(':');
+        host = hostPort.substr(0, colon);
+        hasPort = colon != std::string::npos;
+        if (hasPort)
+            portText = hostPort.substr(colon + 1);
+        const auto ip = config::parseIPv4(host);
+        if (!ip)
+            return fail("probe URL needs an IPv4 or a bracketed IPv6 address: " + url);
+        t.address = *ip;
+    }
+    if (hasPort) {
         // Digits only: atoi read "80abc" as 80 and overflowed on long numbers.
-        const std::string digits = hostPort.substr(colon + 1);
         int port = 0;
-        if (digits.empty() || digits.size() > 5 ||
-            digits.find_first_not_of("0123456789") != std::string::npos || (port = std::stoi(digits)) <= 0 ||
-            port > 65535)
+        if (portText.empty() || portText.size() > 5 || portText.find_first_not_of("0123456789") != std::string::npos ||
+            (port = std::stoi(portText)) <= 0 || port > 65535)
             return fail("bad port in probe URL: " + url);
         t.port = static_cast<uint16_t>(port);
     } else if (!t.http) {
         return fail("tcp probe URL needs a port: " + url);
     }
-    t.hostHeader = config::formatIPv4(t.ip) + (colon == std::string::npos ? "" : ":" + std::to_string(t.port));
+    const std::string bare = config::formatAddress(t.address);
+    t.hostHeader = (t.address.v6 ? "[" + bare + "]" : bare) + (hasPort ? ":" + std::to_string(t.port) : "");
     return t;
 }
 
 std::string ProbeTarget::url() const
 {
-    return (http ? "http://" : "tcp://") + config::formatIPv4(ip) + ":" + std::to_string(port) + (http ? path : "");
+    const std::string bare = config::formatAddress(address);
+    return (http ? "http://" : "tcp://") + (address.v6 ? "[" + bare + "]" : bare) + ":" + std::to_string(port) +
+           (http ? path : "");
 }
 
 Prober::Prober(Options options) : m_options(std::move(options)) {}
@@ -97,9 +126,9 @@ Prober::~Prober()
 
 Status Prober::start()
 {
-    if (!allowedAddress(m_options.target.ip, m_options.allowed))
-        return fail("refusing to probe " + config::formatIPv4(m_options.target.ip) +
-                    ": only loopback, the lab network and the VIP's own address");
+    if (!allowedAddress(m_options.target.address, m_options.allowed))
+        return fail("refusing to probe " + config::formatAddress(m_options.target.address) +
+                    ": only loopback, the lab networks and the VIP's own address");
     if (m_options.rateHz <= 0 || m_options.rateHz > 2000)
         return fail("probe rate must be within 1-2000 per second");
     m_stop = false;
@@ -137,6 +166,21 @@ void Prober::run()
     const auto &t = m_options.target;
     const std::string request = "GET " + t.path + " HTTP/1.1\r\nHost: " + t.hostHeader +
                                 "\r\nUser-Agent: hafront-drill\r\nConnection: close\r\n\r\n";
+    sockaddr_storage peer{};
+    socklen_t peerLength = 0;
+    if (t.address.v6) {
+        auto *sa = reinterpret_cast<sockaddr_in6 *>(&peer);
+        sa->sin6_family = AF_INET6;
+        sa->sin6_port = htons(t.port);
+        std::memcpy(&sa->sin6_addr, t.address.ip6.data(), 16);
+        peerLength = sizeof *sa;
+    } else {
+        auto *sa = reinterpret_cast<sockaddr_in *>(&peer);
+        sa->sin_family = AF_INET;
+        sa->sin_port = htons(t.port);
+        sa->sin_addr.s_addr = htonl(t.address.ip);
+        peerLength = sizeof *sa;
+    }
     const int64_t startUs = monoMicros();
     const double stepUs = 1e6 / m_options.rateHz;
     const int64_t timeoutUs = int64_t(m_options.timeoutMs) * 1000;
@@ -162,11 +206,7 @@ void Prober::run()
         const int64_t due = startUs + int64_t(double(sent) * stepUs);
         if (sending && now >= due) {
             ++sent;
-            const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-            sockaddr_in sa{};
-            sa.sin_family = AF_INET;
-            sa.sin_port = htons(t.port);
-            sa.sin_addr.s_addr = htonl(t.ip);
+            const int fd = ::socket(t.address.v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
             InFlight f;
             f.result.sendUs = now;
             if (fd < 0) {
@@ -175,7 +215,7 @@ void Prober::run()
                 continue;
             }
             flights[fd] = std::move(f);
-            const int rc = ::connect(fd, reinterpret_cast<sockaddr *>(&sa), sizeof sa);
+            const int rc = ::connect(fd, reinterpret_cast<const sockaddr *>(&peer), peerLength);
             if (rc < 0 && errno != EINPROGRESS) {
                 finish(fd, false, std::string("connect: ") + std::strerror(errno));
                 continue;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "base/result.h"
+#include "config/address.h"
 #include "drill/probe.h"
 
 #include <atomic>
@@ -17,12 +18,13 @@ namespace hafront::drill {
 
 struct ProbeTarget {
     bool http = true; // false: TCP connect only
-    uint32_t ip = 0;  // host byte order
+    config::Address address;  // IPv4 or IPv6
     uint16_t port = 80;
-    std::string hostHeader; // "A.B.C.D[:port]"
+    std::string hostHeader; // "A.B.C.D[:port]" or "[v6][:port]"
     std::string path = "/";
 
-    // "http://A.B.C.D[:PORT][/path]" or "tcp://A.B.C.D:PORT"
+    // "http://A.B.C.D[:PORT][/path]", "http://[V6][:PORT][/path]",
+    // "tcp://A.B.C.D:PORT" or "tcp://[V6]:PORT"
     static Result<ProbeTarget> parse(const std::string &url);
     std::string url() const;
 };
@@ -34,7 +36,9 @@ public:
         double rateHz = 200;
         int timeoutMs = 500;           // a slower answer is a failure
         int maxDurationMs = 120000;    // hard bound, even if nobody calls stop()
-        std::vector<uint32_t> allowed; // addresses allowed besides 127.0.0.0/8 and 192.0.2.0/24
+        // Addresses allowed besides loopback (127.0.0.0/8, ::1) and the lab
+        // networks (192.0.2.0/24, 2001:db8::/32).
+        std::vector<config::Address> allowed;
     };
 
     explicit Prober(Options options);

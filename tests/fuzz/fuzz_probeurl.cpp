@@ -33,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(fitsARequestLine(t.hostHeader), "the Host header is one token");
     const auto again = ProbeTarget::parse(t.url());
     FUZZ_CHECK(again.ok(), "url() parses");
-    FUZZ_CHECK(again->http == t.http && again->ip == t.ip && again->port == t.port &&
+    FUZZ_CHECK(again->http == t.http && again->address == t.address && again->port == t.port &&
                    (!t.http || again->path == t.path),
                "url() names the same target");
     return 0;

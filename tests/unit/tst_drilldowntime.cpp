@@ -1,6 +1,7 @@
 // Drill downtime on recorded probe timelines, the VRRP prediction and the
 // pre-checks that refuse a drill.
 #include "drill/downtime.h"
+#include "drill/drillrunner.h"
 #include "drill/precheck.h"
 
 #include <QtTest>
@@ -51,6 +52,22 @@ v1::Cluster cluster()
     auto *l = c.add_listener();
     l->set_bind("192.0.2.100:80");
     l->add_route()->set_pool("app");
+    return c;
+}
+
+// The same on IPv6: a VIP "2001:db8::100/64" and its listener "[2001:db8::100]:80",
+// beside an IPv4 listener with another pool.
+v1::Cluster cluster6()
+{
+    v1::Cluster c = cluster();
+    auto *v = c.add_vip();
+    v->set_name("www6");
+    v->set_address("2001:db8::100/64");
+    auto *p = c.add_pool();
+    p->set_name("app6");
+    auto *l = c.add_listener();
+    l->set_bind("[2001:db8::100]:80");
+    l->add_route()->set_pool("app6");
     return c;
 }
 
@@ -189,6 +206,16 @@ private slots:
     void onlyPoolsBehindTheVipAreChecked()
     {
         QCOMPARE(poolsBehindVip(cluster(), "www"), std::vector<std::string>{"app"});
+        QCOMPARE(poolsBehindVip(cluster6(), "www6"), std::vector<std::string>{"app6"});
+        QCOMPARE(poolsBehindVip(cluster6(), "www"), std::vector<std::string>{"app"});
+    }
+
+    void theDefaultProbeIsTheVipsListener()
+    {
+        QCOMPARE(DrillRunner::defaultProbeUrl(cluster(), "www").value(), std::string("http://192.0.2.100:80/"));
+        QCOMPARE(DrillRunner::defaultProbeUrl(cluster6(), "www6").value(), std::string("http://[2001:db8::100]:80/"));
+        const auto none = DrillRunner::defaultProbeUrl(cluster6(), "nope");
+        QVERIFY(!none.ok());
     }
 };
 

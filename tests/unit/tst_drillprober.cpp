@@ -21,28 +21,39 @@ using namespace hafront::drill;
 
 namespace {
 
-// A blocking HTTP responder on 127.0.0.1 that can be closed and reopened on its port.
+// A blocking HTTP responder on 127.0.0.1 (or ::1) that can be closed and reopened on its port.
 class TinyServer {
 public:
-    explicit TinyServer(const char *servedBy) : m_servedBy(servedBy) { open(0); }
+    explicit TinyServer(const char *servedBy, bool v6 = false) : m_servedBy(servedBy), m_v6(v6) { open(0); }
     ~TinyServer() { close(); }
     uint16_t port() const { return m_port; }
     int accepted() const { return m_accepted.load(); }
 
     void open(uint16_t port)
     {
-        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        m_fd = ::socket(m_v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
         int one = 1;
         ::setsockopt(m_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
         sockaddr_in sa{};
-        sa.sin_family = AF_INET;
-        sa.sin_port = htons(port);
-        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        QVERIFY(::bind(m_fd, reinterpret_cast<sockaddr *>(&sa), sizeof sa) == 0);
+        sockaddr_in6 sa6{};
+        if (m_v6) {
+            sa6.sin6_family = AF_INET6;
+            sa6.sin6_port = htons(port);
+            sa6.sin6_addr = in6addr_loopback;
+            QVERIFY(::bind(m_fd, reinterpret_cast<sockaddr *>(&sa6), sizeof sa6) == 0);
+            socklen_t len = sizeof sa6;
+            ::getsockname(m_fd, reinterpret_cast<sockaddr *>(&sa6), &len);
+            m_port = ntohs(sa6.sin6_port);
+        } else {
+            sa.sin_family = AF_INET;
+            sa.sin_port = htons(port);
+            sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+            QVERIFY(::bind(m_fd, reinterpret_cast<sockaddr *>(&sa), sizeof sa) == 0);
+            socklen_t len = sizeof sa;
+            ::getsockname(m_fd, reinterpret_cast<sockaddr *>(&sa), &len);
+            m_port = ntohs(sa.sin_port);
+        }
         ::listen(m_fd, 512);
-        socklen_t len = sizeof sa;
-        ::getsockname(m_fd, reinterpret_cast<sockaddr *>(&sa), &len);
-        m_port = ntohs(sa.sin_port);
         m_stop = false;
         m_thread = std::thread([this] { serve(); });
     }
@@ -81,6 +92,7 @@ private:
     }
 
     const char *m_servedBy;
+    bool m_v6;
     int m_fd = -1;
     uint16_t m_port = 0;
     std::atomic<bool> m_stop{false};
@@ -88,10 +100,23 @@ private:
     std::thread m_thread;
 };
 
-ProbeTarget target(bool http, uint16_t port)
+ProbeTarget target(bool http, uint16_t port, bool v6 = false)
 {
-    auto t = ProbeTarget::parse((http ? "http://127.0.0.1:" : "tcp://127.0.0.1:") + std::to_string(port) + "/healthz");
+    const std::string host = v6 ? "[::1]:" : "127.0.0.1:";
+    auto t = ProbeTarget::parse((http ? "http://" : "tcp://") + host + std::to_string(port) + "/healthz");
     return t.value();
+}
+
+bool hasIPv6Loopback()
+{
+    const int fd = ::socket(AF_INET6, SOCK_STREAM, 0);
+    sockaddr_in6 sa{};
+    sa.sin6_family = AF_INET6;
+    sa.sin6_addr = in6addr_loopback;
+    const bool ok = fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr *>(&sa), sizeof sa) == 0;
+    if (fd >= 0)
+        ::close(fd);
+    return ok;
 }
 
 } // namespace
@@ -128,6 +153,14 @@ private slots:
                                                                 << "";
         QTest::newRow("leading zeros name the same port") << "http://192.0.2.1:0080/"
                                                           << "http://192.0.2.1:80/";
+        QTest::newRow("IPv6 in brackets") << "http://[2001:DB8::0:1]:8080/x" << "http://[2001:db8::1]:8080/x";
+        QTest::newRow("IPv6 default port") << "http://[2001:db8::1]" << "http://[2001:db8::1]:80/";
+        QTest::newRow("IPv6 tcp") << "tcp://[::1]:20880" << "tcp://[::1]:20880";
+        QTest::newRow("IPv6 tcp needs a port") << "tcp://[::1]" << "";
+        QTest::newRow("IPv6 without brackets") << "http://2001:db8::1/" << "";
+        QTest::newRow("IPv6 unclosed bracket") << "http://[2001:db8::1/" << "";
+        QTest::newRow("IPv6 junk after the bracket") << "http://[2001:db8::1]x/" << "";
+        QTest::newRow("IPv6 zone id") << "http://[fe80::1%eth0]/" << "";
     }
     void urlsAreParsed()
     {
@@ -147,20 +180,36 @@ private slots:
         const auto s = p.start();
         QVERIFY(!s.ok());
         QVERIFY(QString::fromStdString(s.error()).contains("refusing to probe 198.51.100.7"));
+        Prober::Options o6;
+        o6.target = ProbeTarget::parse("http://[2001:db9::1]/").value();   // outside 2001:db8::/32
+        Prober p6(o6);
+        const auto s6 = p6.start();
+        QVERIFY(!s6.ok());
+        QVERIFY(QString::fromStdString(s6.error()).contains("refusing to probe 2001:db9::1"));
+        o6.allowed.push_back(o6.target.address);   // the VIP's own address is allowed
+        o6.maxDurationMs = 1;
+        Prober allowed(o6);
+        QVERIFY(allowed.start().ok());
     }
 
     void eachProbeIsANewConnectionAtTheRate_data()
     {
         QTest::addColumn<bool>("http");
-        QTest::newRow("http") << true;
-        QTest::newRow("tcp connect") << false;
+        QTest::addColumn<bool>("v6");
+        QTest::newRow("http") << true << false;
+        QTest::newRow("tcp connect") << false << false;
+        QTest::newRow("http over IPv6") << true << true;
+        QTest::newRow("tcp connect over IPv6") << false << true;
     }
     void eachProbeIsANewConnectionAtTheRate()
     {
         QFETCH(bool, http);
-        TinyServer server("fe1");
+        QFETCH(bool, v6);
+        if (v6 && !hasIPv6Loopback())
+            QSKIP("this machine has no IPv6 loopback (::1 cannot be bound)");
+        TinyServer server("fe1", v6);
         Prober::Options o;
-        o.target = target(http, server.port());
+        o.target = target(http, server.port(), v6);
         o.rateHz = 200;
         Prober p(o);
         const int64_t startedUs = monoMicros();

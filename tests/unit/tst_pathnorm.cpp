@@ -13,26 +13,29 @@ private slots:
     // A fixed response's Location/body: nginx's variables from the request.
     void expandsNginxVariablesInFixedResponses_data()
     {
+        QTest::addColumn<QString>("scheme");
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("host");
         QTest::addColumn<QString>("target");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("https redirect") << "https://$host$request_uri" << "Shop.Example:8080" << "/a?b=1"
+        QTest::newRow("https redirect") << "http" << "https://$host$request_uri" << "Shop.Example:8080" << "/a?b=1"
                                         << "https://shop.example/a?b=1";
-        QTest::newRow("http_host keeps the port") << "http://$http_host/" << "h:81" << "/" << "http://h:81/";
-        QTest::newRow("uri and args") << "/new$uri$is_args$args" << "h" << "/p?q" << "/new/p?q";
-        QTest::newRow("no query: no ?") << "/new$uri$is_args$args" << "h" << "/p" << "/new/p";
-        QTest::newRow("query_string like args") << "$query_string" << "h" << "/p?x=1" << "x=1";
-        QTest::newRow("scheme") << "$scheme://x" << "h" << "/" << "http://x";
-        QTest::newRow("unknown variable stays") << "$hostname and $host_x" << "h" << "/" << "$hostname and $host_x";
+        QTest::newRow("http_host keeps the port") << "http" << "http://$http_host/" << "h:81" << "/" << "http://h:81/";
+        QTest::newRow("uri and args") << "http" << "/new$uri$is_args$args" << "h" << "/p?q" << "/new/p?q";
+        QTest::newRow("no query: no ?") << "http" << "/new$uri$is_args$args" << "h" << "/p" << "/new/p";
+        QTest::newRow("query_string like args") << "http" << "$query_string" << "h" << "/p?x=1" << "x=1";
+        QTest::newRow("scheme") << "http" << "$scheme://x" << "h" << "/" << "http://x";
+        QTest::newRow("scheme over TLS") << "https" << "$scheme://x" << "h" << "/" << "https://x";
+        QTest::newRow("unknown variable stays") << "http" << "$hostname and $host_x" << "h" << "/" << "$hostname and $host_x";
     }
     void expandsNginxVariablesInFixedResponses()
     {
+        QFETCH(QString, scheme);
         QFETCH(QString, text);
         QFETCH(QString, host);
         QFETCH(QString, target);
         QFETCH(QString, expected);
-        QCOMPARE(QString::fromStdString(expandResponseText(text.toStdString(), host.toStdString(), target.toStdString())),
+        QCOMPARE(QString::fromStdString(expandResponseText(text.toStdString(), scheme.toStdString(), host.toStdString(), target.toStdString())),
                  expected);
     }
 
