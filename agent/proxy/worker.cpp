@@ -405,13 +405,15 @@ void Worker::run()
             if (!m_graveyard.empty()) {
                 m_handles.erase(std::remove_if(m_handles.begin(), m_handles.end(), [](IoHandle *h) { return h->dead; }),
                                 m_handles.end());
-                for (auto &[b, list] : m_idle)
-                    list.erase(std::remove_if(list.begin(), list.end(), [&](UpstreamConnection *c) {
+                for (auto &[backend, list] : m_idle) {
+                    auto *b = backend;   // clang 14: a lambda cannot capture a structured binding
+                    list.erase(std::remove_if(list.begin(), list.end(), [b](UpstreamConnection *c) {
                                    if (c->dead)
                                        b->idle.fetch_sub(1, std::memory_order_relaxed);
                                    return c->dead;
                                }),
                                list.end());
+                }
                 for (auto *h : m_graveyard)
                     delete h;
                 m_graveyard.clear();
@@ -428,14 +430,16 @@ void Worker::run()
                 }
             }
             bool busy = false;
-            for (auto *h : m_handles)
-                if (!h->dead)
-                    if (auto *s = dynamic_cast<Http1Session *>(h); s && s->busy())
-                        busy = true;
-                    else if (auto *s2 = dynamic_cast<Http2Session *>(h)) {
-                        s2->drain();   // GOAWAY once; the open streams finish
-                        busy = busy || (!s2->dead && s2->busy());
-                    }
+            for (auto *h : m_handles) {
+                if (h->dead)
+                    continue;
+                if (auto *s = dynamic_cast<Http1Session *>(h); s && s->busy()) {
+                    busy = true;
+                } else if (auto *s2 = dynamic_cast<Http2Session *>(h)) {
+                    s2->drain();   // GOAWAY once; the open streams finish
+                    busy = busy || (!s2->dead && s2->busy());
+                }
+            }
             if (!busy || m_now >= m_stopDeadline.load())
                 break;
         }
