@@ -28,6 +28,8 @@ public:
     virtual void sendInterim(int status, std::string_view reason) = 0;   // 100 Continue, 103 ...
     virtual void sendHead(const ResponseHead &head) = 0;
     virtual void sendBody(std::string_view data) = 0;
+    // A chunked response's trailer fields, already filtered; sendEnd follows.
+    virtual void sendTrailers(const http::HeaderList &fields) = 0;
     virtual void sendEnd() = 0;                               // the response is complete
     // A response the proxy makes itself (404, 502, a configured redirect...):
     // text/plain, whole; `extraHeaders` are ready "Name: value\r\n" lines.

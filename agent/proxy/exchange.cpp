@@ -304,6 +304,21 @@ void Exchange::upstreamBody(const char *data, size_t size)
     m_downstream.sendBody(std::string_view(data, size));
 }
 
+void Exchange::upstreamTrailers(const ParsedHead &head, const HeaderList &trailers)
+{
+    m_trailers.clear();
+    const std::string *connection = connectionTokens(head);
+    for (const auto &[name, value] : trailers) {
+        if (!isForwardableTrailer(name, connection))
+            continue;
+        auto &field = m_trailers.emplace_back();
+        field.first = name;
+        field.second = value;
+    }
+    if (!m_trailers.empty())
+        m_downstream.sendTrailers(m_trailers);
+}
+
 void Exchange::flushFromUpstream() { m_downstream.flush(); }
 
 void Exchange::upstreamTunnelData(const char *data, size_t size) { m_downstream.tunnelData(std::string_view(data, size)); }

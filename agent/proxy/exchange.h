@@ -58,6 +58,9 @@ public:
     // From the upstream connection.
     void upstreamHead(int status, const http::ParsedHead &head, bool chunked, bool hasLength, bool noBody);
     void upstreamBody(const char *data, size_t size);
+    // A chunked body's trailer section (before upstreamComplete): what may be
+    // forwarded goes to the client (http::isForwardableTrailer).
+    void upstreamTrailers(const http::ParsedHead &head, const http::HeaderList &trailers);
     void flushFromUpstream();            // once per buffer parsed: head and body leave in one send
     void upstreamComplete(UpstreamConnection &up, bool reusable);
     void upstreamFailed(UpstreamConnection &up, const std::string &why, bool timeout, bool responseStarted);
@@ -91,6 +94,7 @@ private:
     UpstreamConnection *m_upstream = nullptr;
     std::vector<int> m_tried;
     std::string m_requestCopy;   // the upstream head and buffered body, for a retry
+    http::HeaderList m_trailers;   // the response's trailer fields the client gets
     bool m_retryable = true;
     bool m_dispatched = false;
     bool m_requestDone = false;

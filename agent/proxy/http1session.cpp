@@ -233,7 +233,7 @@ void Http1Session::dispatchHead()
     m_bodyBytes = 0;
     if (m_body == Body::Chunked)
         m_chunks.reset();
-    m_requestDone = m_responseDone = m_closeAfter = m_responseChunked = false;
+    m_requestDone = m_responseDone = m_closeAfter = m_responseChunked = m_trailersSent = false;
     m_phase = m_body == Body::None ? Phase::Waiting : Phase::Body;
     deadlineMicros = 0;
 
@@ -483,10 +483,25 @@ void Http1Session::sendBody(std::string_view data)
     }
 }
 
+// Only a chunked response has a trailer section to carry them (RFC 9112 7.1.2).
+void Http1Session::sendTrailers(const http::HeaderList &fields)
+{
+    if (!m_responseChunked)
+        return;
+    m_out.append("0\r\n");
+    for (const auto &[k, v] : fields) {
+        m_out.append(k);
+        m_out.append(": ");
+        m_out.append(v);
+        m_out.append("\r\n");
+    }
+    m_trailersSent = true;
+}
+
 void Http1Session::sendEnd()
 {
     if (m_responseChunked)
-        m_out.append("0\r\n\r\n");
+        m_out.append(m_trailersSent ? "\r\n" : "0\r\n\r\n");
     m_responseDone = true;
     flushClient();
     if (!dead)

@@ -63,6 +63,7 @@ private:
     void sendInterim(int status, std::string_view reason) override;
     void sendHead(const ResponseHead &head) override;
     void sendBody(std::string_view data) override;
+    void sendTrailers(const http::HeaderList &fields) override;
     void sendEnd() override;
     void sendLocal(int status, std::string_view body, bool close, std::string_view extraHeaders) override;
     void sendStatic(StaticFile *file) override;
@@ -121,6 +122,7 @@ private:
     bool m_headRequest = false;
     bool m_upgradeAsked = false;
     bool m_responseChunked = false;
+    bool m_trailersSent = false;      // the last chunk and the trailer fields are out: sendEnd ends the section
     bool m_readPaused = false;
     bool m_clientEof = false;
     bool m_processing = false;

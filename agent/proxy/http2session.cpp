@@ -202,6 +202,8 @@ public:
     bool headRequest = false;
     bool responseSubmitted = false, responseEnded = false, closed = false;
     std::string body;             // response bytes the data provider has not taken
+    FieldList trailers;           // of the response: a HEADERS frame ends the stream after the body
+    bool hasTrailers = false;
     size_t bodyPos = 0;
     bool deferred = false;
     mutable bool wasBackedUp = false;
@@ -269,6 +271,14 @@ public:
         }
         body.append(data);
         resume();
+    }
+    void sendTrailers(const HeaderList &fields) override
+    {
+        if (closed || headRequest)
+            return;
+        for (const auto &[k, v] : fields)
+            trailers.add(k, v);
+        hasTrailers = true;
     }
     void sendEnd() override
     {
@@ -1016,6 +1026,12 @@ ssize_t Http2Session::readResponse(int32_t streamId, uint8_t *buf, size_t length
     }
     if (s->buffered() == 0 && s->responseEnded && !s->file) {
         *flags |= NGHTTP2_DATA_FLAG_EOF;
+        if (s->hasTrailers) {   // they end the stream, not this DATA frame
+            auto &nva = s->trailers.nva();
+            if (nghttp2_submit_trailer(m_session, streamId, nva.data(), nva.size()) != 0)
+                return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;   // the stream is reset: never an end without them
+            *flags |= NGHTTP2_DATA_FLAG_NO_END_STREAM;
+        }
         return ssize_t(n);
     }
     if (n == 0) {

@@ -5,7 +5,8 @@
 // through the same checks (http/requestcheck.h), request bodies stream with
 // flow control tied to the upstream (a DATA frame's bytes are given back to
 // the client's window only once the upstream took them), responses stream
-// through a data provider. Upstreams stay HTTP/1.1.
+// through a data provider (a chunked response's trailer fields end the
+// stream as a HEADERS frame). Upstreams stay HTTP/1.1.
 //
 // Every flood the published attacks use has a budget here, on top of
 // nghttp2's own limits: resets (rapid reset), CONTINUATION frames per header

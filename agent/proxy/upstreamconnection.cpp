@@ -1,5 +1,6 @@
 #include "proxy/upstreamconnection.h"
 
+#include "http/chunked.h"
 #include "proxy/exchange.h"
 #include "proxy/sessionhost.h"
 
@@ -74,6 +75,7 @@ void UpstreamConnection::attach(Exchange *session, bool headRequest, int64_t con
     m_readTimeout = readTimeout;
     m_responseStarted = m_finalResponse = m_complete = m_tunnel = m_readPaused = false;
     m_head.clear();
+    m_trailers.clear();
     llhttp_init(&m_parser, HTTP_RESPONSE, &kResponseSettings);
     m_parser.data = this;
     deadlineMicros = m_connecting ? connectDeadline : 0;
@@ -192,10 +194,7 @@ void UpstreamConnection::readable()
                     m_session->flushFromUpstream();   // what was good goes out before the cut
                 if (dead)
                     return;
-                return fail(m_head.bytes > kMaxResponseHeadBytes
-                                ? "bad response: head over " + std::to_string(kMaxResponseHeadBytes >> 10) + " KiB"
-                                : std::string("bad response: ") + llhttp_errno_name(err),
-                            false);
+                return fail(badResponse(err), false);
             }
             if (m_complete) {
                 // Completed outside the parser's callback: the session may reuse us at once.
@@ -272,8 +271,31 @@ void UpstreamConnection::close()
     m_host.destroy(this);
 }
 
-int UpstreamConnection::countHeadBytes(size_t len)
+std::string UpstreamConnection::badResponse(llhttp_errno_t err) const
 {
+    if (m_head.bytes > kMaxResponseHeadBytes)
+        return "bad response: head over " + std::to_string(kMaxResponseHeadBytes >> 10) + " KiB";
+    if (m_trailers.bytes > http::ChunkedDecoder::kMaxTrailerBytes)
+        return "bad response: trailer section over " + std::to_string(http::ChunkedDecoder::kMaxTrailerBytes >> 10) +
+               " KiB";
+    return std::string("bad response: ") + llhttp_errno_name(err);
+}
+
+// llhttp reports the trailer fields of a chunked body (after its last chunk,
+// F_TRAILING) with the same callbacks as the head's.
+http::ParsedHead &UpstreamConnection::fieldsBeingRead()
+{
+    return m_parser.flags & F_TRAILING ? m_trailers : m_head;
+}
+
+// The head and the trailer section each have their budget: the trailers the
+// one a chunked request body has (ChunkedDecoder), as llhttp has none.
+int UpstreamConnection::countFieldBytes(size_t len)
+{
+    if (m_parser.flags & F_TRAILING) {
+        m_trailers.bytes += len;
+        return m_trailers.bytes > http::ChunkedDecoder::kMaxTrailerBytes ? -1 : 0;
+    }
     m_head.bytes += len;
     return m_head.bytes > kMaxResponseHeadBytes ? -1 : 0;
 }
@@ -281,24 +303,26 @@ int UpstreamConnection::countHeadBytes(size_t len)
 int UpstreamConnection::onStatus(const char *at, size_t len)
 {
     m_head.reason.append(at, len);
-    return countHeadBytes(len);
+    return countFieldBytes(len);
 }
 
 int UpstreamConnection::onHeaderField(const char *at, size_t len)
 {
-    if (m_head.inValue || m_head.headers.empty()) {
-        m_head.headers.emplace_back();
-        m_head.inValue = false;
+    http::ParsedHead &fields = fieldsBeingRead();
+    if (fields.inValue || fields.headers.empty()) {
+        fields.headers.emplace_back();
+        fields.inValue = false;
     }
-    m_head.headers.back().first.append(at, len);
-    return countHeadBytes(len + 4);
+    fields.headers.back().first.append(at, len);
+    return countFieldBytes(len + 4);
 }
 
 int UpstreamConnection::onHeaderValue(const char *at, size_t len)
 {
-    m_head.inValue = true;
-    m_head.headers.back().second.append(at, len);
-    return countHeadBytes(len);
+    http::ParsedHead &fields = fieldsBeingRead();
+    fields.inValue = true;
+    fields.headers.back().second.append(at, len);
+    return countFieldBytes(len);
 }
 
 int UpstreamConnection::onHeadersComplete()
@@ -335,6 +359,8 @@ int UpstreamConnection::onMessageComplete()
     const int status = m_parser.status_code;
     if (status >= 100 && status < 200)
         return 0;   // interim response (the final one follows), or 101: llhttp pauses for the tunnel
+    if (m_session && !m_trailers.headers.empty())
+        m_session->upstreamTrailers(m_head, m_trailers.headers);
     m_complete = true;
     deadlineMicros = 0;
     m_reusable = llhttp_should_keep_alive(&m_parser) != 0 && m_out.pending() == 0;

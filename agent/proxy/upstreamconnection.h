@@ -1,6 +1,7 @@
 // UpstreamConnection: one connection to a backend. Sends a request's bytes,
-// parses the response with llhttp and hands it to its Exchange; kept in the
-// worker's idle pool between requests (keep-alive).
+// parses the response with llhttp (a chunked body's trailer section too) and
+// hands it to its Exchange; kept in the worker's idle pool between requests
+// (keep-alive).
 #pragma once
 
 #include "http/headers.h"
@@ -39,7 +40,7 @@ public:
     void pauseReading(bool paused);
 
     int onStatus(const char *at, size_t len);
-    int countHeadBytes(size_t len);
+    int countFieldBytes(size_t len);
     int onHeaderField(const char *at, size_t len);
     int onHeaderValue(const char *at, size_t len);
     int onHeadersComplete();
@@ -51,6 +52,8 @@ private:
     void writable();
     void fail(const std::string &why, bool timeout);
     void updateInterest();
+    http::ParsedHead &fieldsBeingRead();   // the head, or the trailers after the last chunk
+    std::string badResponse(llhttp_errno_t err) const;
 
     SessionHost &m_host;
     BackendRuntime &m_backend;
@@ -59,6 +62,7 @@ private:
     Exchange *m_session = nullptr;
     llhttp_t m_parser;
     http::ParsedHead m_head;
+    http::ParsedHead m_trailers;   // its headers only: the trailer section of a chunked body
     OutBuffer m_out;
     bool m_connecting;
     bool m_reused = false;

@@ -109,6 +109,33 @@ bool isHopByHop(std::string_view name, const std::string *connection)
     return false;
 }
 
+bool isForwardableTrailer(std::string_view name, const std::string *connection)
+{
+    // RFC 9110 6.5.1's categories, each with the fields 9110 defines for it:
+    // a recipient needs them before the content, so as trailers they would be
+    // too late or misread (Transfer-Encoding, TE and Trailer are hop-by-hop
+    // already). Runs only for trailer fields (rare): a plain scan.
+    static constexpr std::string_view kNotInTrailers[] = {
+        // framing, routing
+        "content-length", "host",
+        // request controls and conditionals
+        "cache-control", "expect", "max-forwards", "pragma", "range", "if-match", "if-none-match", "if-modified-since",
+        "if-unmodified-since", "if-range",
+        // authentication
+        "authorization", "proxy-authorization", "www-authenticate", "proxy-authenticate", "cookie", "set-cookie",
+        // response controls
+        "age", "date", "expires", "location", "retry-after", "vary", "warning",
+        // content format
+        "content-encoding", "content-type", "content-range",
+    };
+    if (name.empty() || name.front() == ':' || isHopByHop(name, connection))
+        return false;
+    for (const std::string_view forbidden : kNotInTrailers)
+        if (equalsLower(name, forbidden))
+            return false;
+    return true;
+}
+
 const char *reasonOf(int status)
 {
     switch (status) {

@@ -1,4 +1,5 @@
 // HTTP text helpers, pure: header names, hop-by-hop rules (RFC 9110 7.6.1),
+// trailer fields that may be forwarded (RFC 9110 6.5.1),
 // absolute-form targets, request-path normalisation for static roots, MIME types.
 #pragma once
 
@@ -21,6 +22,10 @@ std::string_view hostWithoutPort(std::string_view host);
 std::optional<std::pair<std::string, std::string>> splitAbsoluteForm(std::string_view url);
 // Connection, Keep-Alive, TE, ..., and every header the Connection header names.
 bool isHopByHop(std::string_view name, const std::string *connectionHeader);
+// A trailer field a proxy passes on: not hop-by-hop, not a pseudo-header and
+// none of what RFC 9110 6.5.1 keeps out of trailers (framing, routing,
+// request modifiers, authentication, response controls, content format).
+bool isForwardableTrailer(std::string_view name, const std::string *connectionHeader);
 const char *reasonOf(int status);
 std::string chunkHeader(size_t size);
 bool isIdempotent(int llhttpMethod);

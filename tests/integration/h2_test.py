@@ -30,7 +30,7 @@ sys.path.insert(0, HERE)
 from harness import check, summary, wait_until  # noqa: E402
 
 BASE = 29000 + (os.getpid() % 300) * 10
-P_H2, P_TIGHT, P_A, P_B = BASE, BASE + 1, BASE + 5, BASE + 6
+P_H2, P_TIGHT, P_H1, P_A, P_B = BASE, BASE + 1, BASE + 2, BASE + 5, BASE + 6
 IDLE_MS = 1500          # the tight listener's http2.idle_timeout_ms
 GRACE_MS = 1000         # Http2Session::terminate: a GOAWAY gets this long to leave
 ENHANCE_YOUR_CALM, NO_ERROR, PROTOCOL_ERROR, REFUSED_STREAM = 0xB, 0x0, 0x1, 0x7
@@ -38,7 +38,8 @@ ENHANCE_YOUR_CALM, NO_ERROR, PROTOCOL_ERROR, REFUSED_STREAM = 0xB, 0x0, 0x1, 0x7
 
 class Backend:
     """HTTP/1.1 keep-alive backend: answers its name; /slow?ms=N waits;
-    /big?mb=N sends N MiB; records method, path, headers, body and trailers."""
+    /big?mb=N sends N MiB; /trailers-out answers chunked with a trailer
+    section; records method, path, headers, body and trailers."""
 
     def __init__(self, name, port):
         self.name, self.requests, self.lock = name, [], threading.Lock()
@@ -89,6 +90,13 @@ class Backend:
                     except OSError:
                         pass
                     return
+                if url.path == "/trailers-out":   # one field RFC 9110 6.5.1 keeps out of trailers
+                    self.send_response(200)
+                    self.send_header("Transfer-Encoding", "chunked")
+                    self.end_headers()
+                    self.wfile.write(b"5\r\nhello\r\n0\r\nGrpc-Status: 0\r\nContent-Length: 99\r\n"
+                                     b"X-Checksum: 7\r\n\r\n")
+                    return
                 payload = (outer.name + " " + str(len(body)) + "\n").encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "text/plain")
@@ -129,6 +137,8 @@ pool {{ name: "app" balance: ROUND_ROBIN
 listener {{ name: "h2" bind: "127.0.0.1:{P_H2}" max_body_bytes: 67108864 served_by_header: true
   http2 {{ enabled: true }}
   route {{ path_prefix: "/" pool: "app" }} }}
+listener {{ name: "h1" bind: "127.0.0.1:{P_H1}"
+  route {{ path_prefix: "/" pool: "app" }} }}
 listener {{ name: "tight" bind: "127.0.0.1:{P_TIGHT}"
   http2 {{ enabled: true max_concurrent_streams: 8 max_header_list_bytes: 8192 idle_timeout_ms: {IDLE_MS} }}
   route {{ path_prefix: "/" pool: "app" }} }}
@@ -167,6 +177,7 @@ class Raw:
         self.ack = True   # ACK the server's SETTINGS (off while another thread sends)
         self.frames = []
         self.statuses = {}
+        self.blocks = {}   # stream -> the decoded fields of each header block
         self.send(PREFACE + (settings(window=window) if window is not None else settings()))
 
     def send(self, data):
@@ -208,6 +219,7 @@ class Raw:
                 self.frames.append((ftype, flags, stream, payload))
                 if ftype == 1:   # decoded in order, once: HPACK has state
                     fields = dict(self.dec.decode(payload))
+                    self.blocks.setdefault(stream, []).append(fields)
                     self.statuses.setdefault(stream, fields.get(":status"))
         return self
 
@@ -277,6 +289,25 @@ def test_upload_and_trailers(backends, tmp):
     recs = [r for b in backends for r in b.requests if r[1] == "/trailers"]
     check("request_trailers_passed", c.status(1) == "200" and recs and recs[0][4] == ["x-checksum: 42"],
           (c.status(1), recs))
+
+
+def test_response_trailers():
+    # A chunked response's trailers end the stream as HEADERS; content-length is dropped.
+    c = Raw(P_H2)
+    c.send(c.headers(1, get_fields("/trailers-out")))
+    c.read_until(lambda s: any(t in (0, 1) and f & 1 and st == 1 for t, f, st, _ in s.frames))
+    c.close()
+    ends = [(t, f) for t, f, st, _ in c.frames if st == 1 and t in (0, 1) and f & 1]
+    blocks = c.blocks.get(1, [])
+    body = b"".join(p for t, _, st, p in c.frames if t == 0 and st == 1)
+    check("h2_response_trailers_end_the_stream",
+          c.status(1) == "200" and body == b"hello" and ends and ends[0][0] == 1 and len(blocks) == 2
+          and blocks[1] == {"grpc-status": "0", "x-checksum": "7"}, (ends, blocks, body))
+    # The same to an HTTP/1.1 client: the last chunk carries them.
+    r = subprocess.run(["curl", "-s", "--raw", "--max-time", "5", f"http://127.0.0.1:{P_H1}/trailers-out"],
+                       capture_output=True)
+    check("http1_response_trailers_in_the_last_chunk",
+          r.stdout.endswith(b"0\r\nGrpc-Status: 0\r\nX-Checksum: 7\r\n\r\n"), r.stdout[-120:])
 
 
 def test_refusals(backends):
@@ -467,6 +498,7 @@ def main():
             return 1
         test_clients(backends)
         test_upload_and_trailers(backends, tmp)
+        test_response_trailers()
         test_refusals(backends)
         test_refused_streams_answered(backends)
         test_floods(agent, backends)

@@ -117,6 +117,44 @@ private slots:
         }
     }
 
+    // A chunked response's trailer section reaches a client it is chunked to,
+    // with the fields RFC 9110 6.5.1 and the hop-by-hop rules keep out dropped;
+    // a chunked response without trailers ends as before.
+    void responseTrailersReachTheClient_data()
+    {
+        QTest::addColumn<QString>("lastChunk"); // the backend's, from the last chunk on
+        QTest::addColumn<QString>("clientEnd"); // how the client's response ends
+        QTest::newRow("trailers forwarded") << "0\r\nX-Checksum: 7\r\nServer-Timing: db;dur=53\r\n\r\n"
+                                            << "2\r\nok\r\n0\r\nX-Checksum: 7\r\nServer-Timing: db;dur=53\r\n\r\n";
+        QTest::newRow("forbidden fields dropped")
+            << "0\r\nContent-Length: 9\r\nX-Checksum: 7\r\nSet-Cookie: a=b\r\nHost: elsewhere\r\nX-Hop: 1\r\n\r\n"
+            << "2\r\nok\r\n0\r\nX-Checksum: 7\r\n\r\n";
+        QTest::newRow("only forbidden fields: an empty trailer section") << "0\r\nContent-Length: 9\r\n\r\n"
+                                                                         << "2\r\nok\r\n0\r\n\r\n";
+        QTest::newRow("no trailers: unchanged") << "0\r\n\r\n"
+                                                << "2\r\nok\r\n0\r\n\r\n";
+    }
+    void responseTrailersReachTheClient()
+    {
+        QFETCH(QString, lastChunk);
+        QFETCH(QString, clientEnd);
+        ProxyHarness h(kConfig);
+        h.responses.push_back({"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: X-Hop\r\n\r\n2\r\nok\r\n" +
+                                   lastChunk.toStdString(),
+                               kOk});
+        h.connect("GET /t HTTP/1.1\r\nHost: w\r\n\r\nGET /next HTTP/1.1\r\nHost: w\r\n\r\n", 65536, false);
+        QVERIFY(h.run(5000, 50'000) < 5000);
+        const std::string &got = h.client().written;
+        const std::string end = clientEnd.toStdString();
+        const size_t at = got.find("\r\n\r\n2\r\nok\r\n");
+        QVERIFY2(at != std::string::npos, qPrintable(shown(got)));
+        const size_t next = got.find("HTTP/1.1 200 OK", at); // the pipelined second response follows at once
+        QVERIFY2(next != std::string::npos, qPrintable(shown(got)));
+        QCOMPARE(shown(got.substr(at + 4, next - at - 4)), shown(end));
+        QVERIFY(got.compare(got.size() - 2, 2, "ok") == 0);
+        QCOMPARE(h.upstreamsOpened, 1); // the backend connection served both
+    }
+
     void pipelinedRequestsReuseOneBackendConnection()
     {
         ProxyHarness h(kConfig);

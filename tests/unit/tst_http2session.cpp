@@ -4,6 +4,7 @@
 // what the backend receives. Each published flood is sent and must end in a
 // GOAWAY with ENHANCE_YOUR_CALM, counted by its reason, with no request
 // reaching a backend that the budget did not allow.
+#include "http/chunked.h"
 #include "proxyharness.h"
 #include "stats/rejections.h"
 
@@ -80,8 +81,10 @@ private:
 // What the server sent, frame by frame.
 struct Reply {
     std::map<int32_t, std::string> status, body;
-    std::map<int32_t, Fields> fields;
-    std::map<int32_t, uint32_t> reset;   // RST_STREAM error codes
+    std::map<int32_t, Fields> fields;                // of every header block, in order
+    std::map<int32_t, std::vector<Fields>> blocks;   // each header block apart: [1] holds trailers
+    std::map<int32_t, std::string> endedBy;          // "DATA" or "HEADERS": the frame with END_STREAM
+    std::map<int32_t, uint32_t> reset;               // RST_STREAM error codes
     int goaways = 0;
     uint32_t goawayCode = 0;
     bool malformed = false;
@@ -107,9 +110,13 @@ Reply parse(const std::string &out)
         at += 9 + len;
         if (type == 0)
             r.body[stream] += payload;
+        if ((type == 0 || type == 1) && (flags & 0x1))
+            r.endedBy[stream] = type == 0 ? "DATA" : "HEADERS";
         if (type == 1 || type == 9) {
-            if (type == 1)
+            if (type == 1) {
                 block.clear(), blockStream = stream;
+                r.blocks[stream].emplace_back();
+            }
             block += payload;
             if (flags & 0x4) {
                 auto *in = reinterpret_cast<uint8_t *>(block.data());
@@ -129,6 +136,7 @@ Reply parse(const std::string &out)
                         if (name == ":status")
                             r.status[blockStream] = value;
                         r.fields[blockStream].emplace_back(name, value);
+                        r.blocks[blockStream].back().emplace_back(name, value);
                     }
                     if (inflateFlags & NGHTTP2_HD_INFLATE_FINAL) {
                         nghttp2_hd_inflate_end_headers(inflater);
@@ -230,6 +238,103 @@ private slots:
         QVERIFY2(up.find("Transfer-Encoding: chunked\r\n") != std::string::npos, up.c_str());
         QVERIFY2(up.find("3\r\nabc\r\n0\r\nx-checksum: 7\r\n\r\n") != std::string::npos, up.c_str());
         QVERIFY(up.find("te: trailers") == std::string::npos);
+    }
+
+    // A chunked response's trailer section (RFC 9110 6.5): the fields that
+    // may be trailers end the stream as a HEADERS frame, names lower-cased;
+    // the others are dropped; with none left, END_STREAM stays on the DATA.
+    void responseTrailers_data()
+    {
+        QTest::addColumn<QString>("response"); // what the backend answers
+        QTest::addColumn<QString>("body");
+        QTest::addColumn<QString>("trailers"); // "name: value" as the client gets them, '|'-joined
+        QTest::addColumn<QString>("endedBy");  // the frame with END_STREAM
+        const QString chunked =
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive, X-Hop\r\n\r\n5\r\nhello\r\n";
+        QTest::newRow("gRPC status in a final HEADERS frame")
+            << chunked + "0\r\nGrpc-Status: 0\r\ngrpc-message: fine\r\n\r\n"
+            << "hello"
+            << "grpc-status: 0|grpc-message: fine"
+            << "HEADERS";
+        QTest::newRow("hop-by-hop and RFC 9110 6.5.1 fields are dropped")
+            << chunked + "0\r\nContent-Length: 5\r\nHost: elsewhere\r\nTE: trailers\r\nConnection: close\r\n"
+                         "X-Hop: 1\r\nSet-Cookie: a=b\r\nContent-Type: text/html\r\nTrailer: x\r\n"
+                         "Authorization: secret\r\nServer-Timing: db;dur=53\r\nX-Checksum: 7\r\n\r\n"
+            << "hello"
+            << "server-timing: db;dur=53|x-checksum: 7"
+            << "HEADERS";
+        QTest::newRow("only forbidden fields: no HEADERS, the DATA frame ends the stream")
+            << chunked + "0\r\nContent-Length: 5\r\nHost: elsewhere\r\n\r\n"
+            << "hello"
+            << ""
+            << "DATA";
+        QTest::newRow("chunked without trailers: unchanged") << chunked + "0\r\n\r\n"
+                                                             << "hello"
+                                                             << ""
+                                                             << "DATA";
+        QTest::newRow("a length-delimited body: unchanged") << "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"
+                                                            << "hello"
+                                                            << ""
+                                                            << "DATA";
+        QTest::newRow("an empty chunked body with trailers")
+            << "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nGrpc-Status: 12\r\n\r\n"
+            << ""
+            << "grpc-status: 12"
+            << "HEADERS";
+    }
+    void responseTrailers()
+    {
+        QFETCH(QString, response);
+        QFETCH(QString, body);
+        QFETCH(QString, trailers);
+        QFETCH(QString, endedBy);
+        ProxyHarness h(kConfig);
+        QVERIFY(h.ok());
+        h.responses.push_back({response.toStdString()});
+        h.responses.push_back({kOk});
+        Client c;
+        std::string in = c.preface() + c.headers(1, Client::get("/t"), true);
+        in += c.headers(3, Client::get("/other"), true); // a stream beside it is untouched
+        h.connect2(in, 65536, false);
+        QVERIFY(h.run(20000, 50'000) < 20000);
+        Reply r = parse(h.client().written);
+        QVERIFY(!r.malformed);
+        QCOMPARE(of(r.status, 1), std::string("200"));
+        QCOMPARE(QString::fromStdString(r.body.count(1) ? r.body.at(1) : ""), body);
+        QVERIFY2(r.reset.count(1) == 0, of(r.reset, 1).c_str());
+        const std::vector<Fields> &blocks = r.blocks[1];
+        QCOMPARE(blocks.size(), size_t(trailers.isEmpty() ? 1 : 2));
+        QStringList got;
+        if (blocks.size() == 2)
+            for (const auto &[n, v] : blocks[1])
+                got << QString::fromStdString(n + ": " + v);
+        QCOMPARE(got.join('|'), trailers);
+        for (const auto &[n, v] : blocks[0])
+            QVERIFY2(n != "grpc-status" && n != "x-checksum", "a trailer field went into the response head");
+        QCOMPARE(QString::fromStdString(of(r.endedBy, 1)), endedBy);
+        QCOMPARE(of(r.status, 3), std::string("200"));
+        QCOMPARE(of(r.body, 3), std::string("ok"));
+        QCOMPARE(QString::fromStdString(of(r.endedBy, 3)), QString("DATA"));
+    }
+
+    // The trailer section has the budget of a request's (ChunkedDecoder):
+    // past it the response is bad, counted, and the begun stream is cut.
+    void oversizeTrailerSectionCutsTheStream()
+    {
+        ProxyHarness h(kConfig);
+        const std::string big(hafront::http::ChunkedDecoder::kMaxTrailerBytes, 'x');
+        h.responses.push_back(
+            {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nX-Big: " + big + "\r\n\r\n"});
+        Client c;
+        h.connect2(c.preface() + c.headers(1, Client::get("/big"), true), 65536, false);
+        h.run(20000, 50'000);
+        Reply r = parse(h.client().written);
+        QCOMPARE(of(r.status, 1), std::string("200"));
+        QCOMPARE(of(r.reset, 1), std::to_string(NGHTTP2_INTERNAL_ERROR));
+        QCOMPARE(r.blocks[1].size(), size_t(1)); // no trailers
+        QVERIFY(of(r.endedBy, 1) == "none");
+        QCOMPARE(h.view()->pools[0]->backends[0].rt->errProtocol.load(), uint64_t(1));
+        QCOMPARE(r.goaways, 0); // a stream error, the connection stays
     }
 
     // Requests that never reach a backend.
