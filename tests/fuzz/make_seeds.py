@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the binary seeds of tests/fuzz/corpus (VRRP packets, control frames).
+"""Writes the binary seeds of tests/fuzz/corpus (VRRP packets, control frames, ClientHellos).
 
 The text seeds (configs, state files, HTTP heads, URLs, addresses) are plain
 files written by hand; these are generated so that their checksums and
@@ -137,3 +137,91 @@ error = encode("AgentMessage", 'error { message: "protocol version mismatch" }')
 write("controlframe", "agent-stream", bytes([TO_CONSOLE]) + frame(agent_hello) + frame(status) + frame(event))
 write("controlframe", "agent-stream-bytewise", bytes([TO_CONSOLE | 1 << 1]) + frame(agent_hello) + frame(status))
 write("controlframe", "agent-result-error", bytes([TO_CONSOLE]) + frame(result) + frame(error))
+
+
+# ---- ClientHellos (fuzz_clienthello): what Python's OpenSSL client sends first ----
+# Input: 2 bytes big-endian = length of the first flight (0: one flight), then
+# the client's bytes. The handshakes are new each run (random, key shares), so
+# rerunning changes these seeds' bytes, not what they cover.
+import hashlib
+import hmac
+import ssl
+
+# fuzz_clienthello's ticket secret and rotation (2^32-1 s: the period is 0 until 2106).
+TICKET_SECRET = b"hafront fuzz_clienthello session ticket secret!!"
+TICKET_PERIOD = 0
+
+
+def ticket_key(secret, period):
+    """tls::deriveTicketKey: HKDF-SHA256 -> name(16) aes(32) hmac(32)."""
+    prk = hmac.new(b"hafront ticket key v1", secret, hashlib.sha256).digest()
+    info = struct.pack("!q", period) + b"hafront session tickets"
+    out, block, i = b"", b"", 1
+    while len(out) < 80:
+        block = hmac.new(prk, block + info + bytes([i]), hashlib.sha256).digest()
+        out += block
+        i += 1
+    return out[:16], out[16:48], out[48:80]
+
+
+def client_hello(server_name, alpn, max_version=None, ciphers=None):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    if alpn:
+        ctx.set_alpn_protocols(alpn)
+    if max_version:
+        ctx.maximum_version = max_version
+    if ciphers:
+        ctx.set_ciphers(ciphers)
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    tls = ctx.wrap_bio(incoming, outgoing, server_hostname=server_name)
+    try:
+        tls.do_handshake()
+    except ssl.SSLWantReadError:
+        pass
+    return outgoing.read()
+
+
+def replace_extension(record, ext_type, data):
+    """The ClientHello in `record` with extension `ext_type`'s body replaced (lengths fixed)."""
+    p = 5 + 4 + 2 + 32                                  # record, handshake header, version, random
+    p += 1 + record[p]                                  # session id
+    p += 2 + int.from_bytes(record[p:p + 2], "big")     # cipher suites
+    p += 1 + record[p]                                  # compression methods
+    start, end = p + 2, p + 2 + int.from_bytes(record[p:p + 2], "big")
+    exts, q = b"", start
+    while q < end:
+        t, n = struct.unpack("!HH", record[q:q + 4])
+        body = data if t == ext_type else record[q + 4:q + 4 + n]
+        exts += struct.pack("!HH", t, len(body)) + body
+        q += 4 + n
+    hello = record[9:p] + struct.pack("!H", len(exts)) + exts
+    handshake = bytes([1]) + len(hello).to_bytes(3, "big") + hello
+    return record[:3] + struct.pack("!H", len(handshake)) + handshake
+
+
+def one_flight(data):
+    return struct.pack("!H", 0) + data
+
+
+tls12 = ssl.TLSVersion.TLSv1_2
+write("clienthello", "tls13-a-h2-http11", one_flight(client_hello("a.example", ["h2", "http/1.1"])))
+write("clienthello", "tls13-wildcard-http11", one_flight(client_hello("www.b.example", ["http/1.1"])))
+write("clienthello", "tls13-no-sni-no-alpn", one_flight(client_hello(None, None)))
+write("clienthello", "tls13-alpn-unknown", one_flight(client_hello("x.b.example", ["spdy/3"])))
+write("clienthello", "tls12-a-h2", one_flight(client_hello("a.example", ["h2"], tls12)))
+write("clienthello", "tls12-rsa-only", one_flight(client_hello("a.example", ["http/1.1"], tls12,
+                                                               "ECDHE-RSA-AES128-GCM-SHA256")))
+# A ticket under the current key: name, IV, a body that does not decrypt, a
+# valid HMAC; the server falls back to a full handshake.
+name, _, mac_key = ticket_key(TICKET_SECRET, TICKET_PERIOD)
+sealed = name + bytes(range(16)) + bytes(range(64))
+ticket = sealed + hmac.new(mac_key, sealed, hashlib.sha256).digest()
+write("clienthello", "tls12-ticket", one_flight(replace_extension(client_hello("a.example", ["h2"], tls12), 35,
+                                                                  ticket)))
+# No key share at first: the server asks again (HelloRetryRequest), the second
+# ClientHello carries the X25519 share.
+second = client_hello("a.example", ["h2", "http/1.1"])
+first = replace_extension(second, 51, b"\0\0")
+write("clienthello", "tls13-hello-retry", struct.pack("!H", len(first)) + first + second)
