@@ -2,6 +2,7 @@
 
 #include "metrics/exposition.h"
 #include "proxy/tlscontext.h"
+#include "stats/backenderrors.h"
 #include "stats/rejections.h"
 
 #include <cmath>
@@ -17,7 +18,7 @@ using T = MetricType;
 // Classes and codes the proxy counts (proxy/proxyengine.cpp, fillStatus). The
 // status lists only those seen so far; the metrics show all of them from the
 // start, at 0, so that rate() sees the first increment.
-const std::vector<std::string> kErrorClasses = {"connect", "timeout", "reset", "protocol"};
+const std::vector<std::string> kErrorClasses(stats::kBackendErrorNames.begin(), stats::kBackendErrorNames.end());
 const std::vector<std::string> kRejectCodes = [] {
     std::vector<std::string> codes;
     for (int status : stats::kRejectStatuses)

@@ -1,5 +1,6 @@
 #include "metrics/scraperequest.h"
 
+#include "http/headscan.h"
 #include "http/httptext.h"
 #include "http/tokens.h"
 #include "metrics/exposition.h"
@@ -67,15 +68,12 @@ std::string response(int status, std::string_view contentType, const std::string
 
 ScrapeRequest ScrapeRequest::parseHead(std::string_view received, size_t maxHeadBytes)
 {
-    const size_t end = received.find("\r\n\r\n");
-    // A lone CR or LF could desynchronise a proxy in front of us (RFC 9112 2.2).
-    const size_t scanned = std::min(end == std::string_view::npos ? received.size() : end + 4, maxHeadBytes + 4);
-    for (size_t i = 0; i < scanned; ++i) {
-        if (received[i] == '\n' && (i == 0 || received[i - 1] != '\r'))
-            return bad(400, "bare LF in the request head");
-        if (received[i] == '\r' && i + 1 < received.size() && received[i + 1] != '\n')
-            return bad(400, "bare CR in the request head");
-    }
+    // Line endings a proxy in front of us could read differently (bare LF or
+    // CR, obs-fold; RFC 9112 2.2) by the proxy's own rules: http::scanHead.
+    const http::HeadScan scan = http::scanHead(received.substr(0, maxHeadBytes + 4), 0);
+    if (scan.status == http::HeadScan::Status::Bad)
+        return bad(400, scan.reason);
+    const size_t end = scan.status == http::HeadScan::Status::Complete ? scan.end - 4 : std::string_view::npos;
     // Judge the method as soon as it arrives: TLS or other binary junk has no CRLF to wait for.
     const std::string_view method = received.substr(0, received.find(' '));
     for (char c : method.substr(0, std::min(method.size(), maxHeadBytes)))
@@ -98,8 +96,6 @@ ScrapeRequest ScrapeRequest::parseHead(std::string_view received, size_t maxHead
         const size_t next = received.find("\r\n", at);
         const std::string_view line = received.substr(at, next - at);
         at = next + 2;
-        if (line.front() == ' ' || line.front() == '\t')
-            return bad(400, "obsolete line folding in a header");
         const size_t colon = line.find(':');
         if (colon == std::string_view::npos || !isToken(line.substr(0, colon)))
             return bad(400, "malformed header line");

@@ -7,6 +7,7 @@
 #include "proxy/tlscontext.h"
 
 #include "health/healthcounter.h"
+#include "stats/backenderrors.h"
 #include "stats/histogram.h"
 #include "stats/rejections.h"
 
@@ -36,7 +37,7 @@ struct BackendRuntime {
     std::atomic<uint32_t> active{0}, idle{0};
     std::atomic<uint64_t> requests{0}, bytesIn{0}, bytesOut{0}, retries{0};
     std::atomic<uint64_t> responses[6] = {};     // by class 1xx..5xx at [1..5]
-    std::atomic<uint64_t> errConnect{0}, errTimeout{0}, errReset{0}, errProtocol{0};
+    std::array<std::atomic<uint64_t>, stats::kBackendErrorKinds> errors{};   // by stats::BackendError
     stats::LatencyHistogram latency;
 
     std::mutex mutex;                            // guards the fields below
@@ -44,6 +45,8 @@ struct BackendRuntime {
     int64_t lastCheckWallMicros = 0;
     std::unique_ptr<health::PassiveWindow> passive;
 
+    void countError(stats::BackendError why) { errors[size_t(why)].fetch_add(1, std::memory_order_relaxed); }
+    uint64_t errorCount(stats::BackendError why) const { return errors[size_t(why)].load(std::memory_order_relaxed); }
     HealthState healthState() const { return static_cast<HealthState>(health.load(std::memory_order_relaxed)); }
     void recordResponse(int status, uint64_t micros)
     {

@@ -172,7 +172,7 @@ void Exchange::startUpstream()
         std::string error;
         UpstreamConnection *up = m_host.acquireUpstream(backend, error);
         if (!up) {
-            backend.errConnect.fetch_add(1, std::memory_order_relaxed);
+            backend.countError(stats::BackendError::Connect);
             continue;
         }
         if (m_tried.size() > 1)
@@ -348,10 +348,12 @@ void Exchange::upstreamComplete(UpstreamConnection &up, bool reusable)
     m_downstream.sendEnd();
 }
 
-void Exchange::upstreamFailed(UpstreamConnection &up, const std::string &why, bool timeout, bool responseStarted)
+void Exchange::upstreamFailed(UpstreamConnection &up, const std::string &why, stats::BackendError kind,
+                              bool responseStarted)
 {
     BackendRuntime &backend = up.backend();
-    (timeout ? backend.errTimeout : backend.errConnect).fetch_add(1, std::memory_order_relaxed);
+    backend.countError(kind);
+    const bool timeout = kind == stats::BackendError::Timeout;
     balance::FailedAttempt attempt;
     attempt.neverConnected = up.connecting();
     attempt.staleKeepAlive = up.reused();

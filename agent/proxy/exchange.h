@@ -7,6 +7,7 @@
 
 #include "http/headers.h"
 #include "http/requestcheck.h"
+#include "stats/backenderrors.h"
 #include "proxy/downstream.h"
 #include "proxy/poolview.h"
 
@@ -63,7 +64,7 @@ public:
     void upstreamTrailers(const http::ParsedHead &head, const http::HeaderList &trailers);
     void flushFromUpstream();            // once per buffer parsed: head and body leave in one send
     void upstreamComplete(UpstreamConnection &up, bool reusable);
-    void upstreamFailed(UpstreamConnection &up, const std::string &why, bool timeout, bool responseStarted);
+    void upstreamFailed(UpstreamConnection &up, const std::string &why, stats::BackendError kind, bool responseStarted);
     void upstreamTunnelData(const char *data, size_t size);
     void upstreamGone();
     void resumeFromUpstream();           // the backend took our output: more body may come

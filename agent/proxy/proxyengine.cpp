@@ -235,11 +235,10 @@ void ProxyEngine::fillStatus(v1::NodeStatus &status) const
             bs->set_responses_3xx(rt.responses[3].load());
             bs->set_responses_4xx(rt.responses[4].load());
             bs->set_responses_5xx(rt.responses[5].load());
-            for (const auto &[name, counter] : {std::pair{"connect", &rt.errConnect}, std::pair{"timeout", &rt.errTimeout},
-                                               std::pair{"reset", &rt.errReset}, std::pair{"protocol", &rt.errProtocol}})
-                if (const uint64_t v = counter->load()) {
+            for (size_t kind = 0; kind < stats::kBackendErrorKinds; ++kind)
+                if (const uint64_t v = rt.errors[kind].load(std::memory_order_relaxed)) {
                     auto *c = bs->add_errors();
-                    c->set_name(name);
+                    c->set_name(stats::kBackendErrorNames[kind]);
                     c->set_value(v);
                 }
             bs->set_bytes_in(rt.bytesIn.load());

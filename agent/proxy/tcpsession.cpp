@@ -68,7 +68,7 @@ struct Pair {
             // Level-triggered: a half-close seen once stays reported, so RDHUP
             // goes with it, or the worker spins (and touch() keeps the idle
             // timeout away) until the other side ends as well.
-            uint32_t want = eof ? 0 : EPOLLRDHUP;
+            uint32_t want = eof ? 0u : uint32_t(EPOLLRDHUP);
             // Stop reading a side whose peer is backed up (backpressure).
             if (!eof && !(s == upstream && connecting) && outOf(peer(s)).pending() < (1u << 20))
                 want |= EPOLLIN;
@@ -107,7 +107,7 @@ void Side::onEvent(uint32_t events)
         socklen_t len = sizeof err;
         ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
         if (err) {
-            p->backend->errConnect.fetch_add(1, std::memory_order_relaxed);
+            p->backend->countError(stats::BackendError::Connect);
             p->worker->noteBackendFailure(*p->backend);
             return p->close();
         }
@@ -165,7 +165,7 @@ void TcpSession::start(Worker &worker, int clientFd, size_t listenerIndex)
         const int rc = ::connect(fd, backend.addr.get(), backend.addr.length);
         if (rc != 0 && errno != EINPROGRESS) {
             ::close(fd);
-            backend.errConnect.fetch_add(1, std::memory_order_relaxed);
+            backend.countError(stats::BackendError::Connect);
             continue;
         }
         int one = 1;

@@ -100,6 +100,27 @@ int onTicketKey(SSL *ssl, unsigned char name[16], unsigned char iv[EVP_MAX_IV_LE
     return renew ? 2 : 1;
 }
 
+// Called after OpenSSL opened (or failed to open) a ticket; the answers are
+// OpenSSL's own defaults, with one change. A ticket whose name and HMAC are
+// ours but whose body does not decrypt (only a holder of the key can make one)
+// leaves OpenSSL 3.0's "bad decrypt" queued while the server goes on with a
+// full handshake; the next SSL_get_error would read it as a fatal error and
+// drop a client that did nothing wrong. Found by fuzz_clienthello.
+SSL_TICKET_RETURN onTicketOpened(SSL *, SSL_SESSION *, const unsigned char *, size_t, SSL_TICKET_STATUS status, void *)
+{
+    switch (status) {
+    case SSL_TICKET_SUCCESS:
+        return SSL_TICKET_RETURN_USE;
+    case SSL_TICKET_SUCCESS_RENEW:
+        return SSL_TICKET_RETURN_USE_RENEW;
+    case SSL_TICKET_NO_DECRYPT:
+        ERR_clear_error();
+        return SSL_TICKET_RETURN_IGNORE_RENEW;
+    default:   // empty: a full handshake and a new ticket
+        return SSL_TICKET_RETURN_IGNORE_RENEW;
+    }
+}
+
 SSL_CTX *newContext(const v1::Tls &tls, const TlsServerContext *self, std::string &error)
 {
     SSL_CTX *c = SSL_CTX_new(TLS_server_method());
@@ -123,6 +144,7 @@ SSL_CTX *newContext(const v1::Tls &tls, const TlsServerContext *self, std::strin
     SSL_CTX_set_tlsext_servername_callback(c, onServerName);
     SSL_CTX_set_alpn_select_cb(c, onAlpn, nullptr);
     SSL_CTX_set_tlsext_ticket_key_evp_cb(c, onTicketKey);
+    SSL_CTX_set_session_ticket_cb(c, nullptr, onTicketOpened, nullptr);
     return c;
 }
 

@@ -86,7 +86,7 @@ void UpstreamConnection::send(std::string_view bytes)
 {
     m_out.append(bytes);
     if (!m_connecting && !m_out.flushTo(*m_transport))
-        return fail("send failed", false);
+        return fail("send failed", stats::BackendError::Reset);
     updateInterest();
 }
 
@@ -147,12 +147,12 @@ void UpstreamConnection::writable()
         socklen_t len = sizeof err;
         ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
         if (err)
-            return fail(std::string("connect: ") + std::strerror(err), false);
+            return fail(std::string("connect: ") + std::strerror(err), stats::BackendError::Connect);
         m_connecting = false;
         deadlineMicros = 0;
     }
     if (!m_out.flushTo(*m_transport))
-        return fail("send failed", false);
+        return fail("send failed", stats::BackendError::Reset);
     if (m_session && m_out.pending() < (256u << 10))
         m_session->resumeFromUpstream();
     if (m_out.pending() == 0 && m_session && !deadlineMicros)
@@ -189,12 +189,11 @@ void UpstreamConnection::readable()
                 continue;
             }
             if (err != HPE_OK && err != HPE_PAUSED) {
-                m_backend.errProtocol.fetch_add(1, std::memory_order_relaxed);
                 if (m_session)
                     m_session->flushFromUpstream();   // what was good goes out before the cut
                 if (dead)
                     return;
-                return fail(badResponse(err), false);
+                return fail(badResponse(err), stats::BackendError::Protocol);
             }
             if (m_complete) {
                 // Completed outside the parser's callback: the session may reuse us at once.
@@ -236,7 +235,7 @@ void UpstreamConnection::readable()
             return;
         }
         return fail(r.status == Io::Closed ? "connection closed by backend" : std::string("recv: ") + std::strerror(r.error),
-                    false);
+                    m_connecting ? stats::BackendError::Connect : stats::BackendError::Reset);
     }
     updateInterest();
 }
@@ -248,17 +247,17 @@ void UpstreamConnection::onTimer(int64_t now)
     deadlineMicros = 0;
     if (!m_session)
         return close();
-    fail(m_connecting ? "connect timed out" : "no response in time", true);
+    fail(m_connecting ? "connect timed out" : "no response in time", stats::BackendError::Timeout);
 }
 
-void UpstreamConnection::fail(const std::string &why, bool timeout)
+void UpstreamConnection::fail(const std::string &why, stats::BackendError kind)
 {
     if (dead)
         return;
     Exchange *session = m_session;
     m_session = nullptr;
     if (session)
-        session->upstreamFailed(*this, why, timeout, m_responseStarted);
+        session->upstreamFailed(*this, why, kind, m_responseStarted);
     else
         close();
 }

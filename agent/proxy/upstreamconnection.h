@@ -50,7 +50,7 @@ public:
 private:
     void readable();
     void writable();
-    void fail(const std::string &why, bool timeout);
+    void fail(const std::string &why, stats::BackendError kind);   // counted once, by the exchange
     void updateInterest();
     http::ParsedHead &fieldsBeingRead();   // the head, or the trailers after the last chunk
     std::string badResponse(llhttp_errno_t err) const;

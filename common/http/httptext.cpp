@@ -62,16 +62,17 @@ std::optional<std::pair<std::string, std::string>> splitAbsoluteForm(std::string
 
 bool isHopByHop(std::string_view name, const std::string *connection)
 {
-    // Connection, Keep-Alive, Proxy-Connection, TE, Trailer, Transfer-Encoding,
-    // Upgrade: told apart by length first, as this runs for every header of
-    // every request and response.
+    // Connection, Keep-Alive, Proxy-Connection, TE, Transfer-Encoding, Upgrade
+    // (RFC 9110 7.6.1; Trailer is end-to-end: it announces the trailer fields
+    // a chunked response ends with, which are forwarded): told apart by length
+    // first, as this runs for every header of every request and response.
     switch (name.size()) {
     case 2:
         if (equalsLower(name, "te"))
             return true;
         break;
     case 7:
-        if (equalsLower(name, "trailer") || equalsLower(name, "upgrade"))
+        if (equalsLower(name, "upgrade"))
             return true;
         break;
     case 10:
@@ -113,11 +114,11 @@ bool isForwardableTrailer(std::string_view name, const std::string *connection)
 {
     // RFC 9110 6.5.1's categories, each with the fields 9110 defines for it:
     // a recipient needs them before the content, so as trailers they would be
-    // too late or misread (Transfer-Encoding, TE and Trailer are hop-by-hop
-    // already). Runs only for trailer fields (rare): a plain scan.
+    // too late or misread (Transfer-Encoding and TE are hop-by-hop already).
+    // Runs only for trailer fields (rare): a plain scan.
     static constexpr std::string_view kNotInTrailers[] = {
         // framing, routing
-        "content-length", "host",
+        "content-length", "host", "trailer",
         // request controls and conditionals
         "cache-control", "expect", "max-forwards", "pragma", "range", "if-match", "if-none-match", "if-modified-since",
         "if-unmodified-since", "if-range",

@@ -222,10 +222,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)BIO_reset(out); // the server's answer: nobody reads it
     }
     // Seen with the tls12-ticket seed: a ticket with our key name and HMAC but a
-    // body that does not decrypt leaves OpenSSL 3.0's "bad decrypt" queued, so
-    // SSL_get_error says SSL_ERROR_SSL although the server goes on (a full
-    // handshake, waiting to read); production counts it as failed ("other").
-    // Only a holder of the ticket key can send one.
+    // body that does not decrypt left OpenSSL 3.0's "bad decrypt" queued, so
+    // SSL_get_error said SSL_ERROR_SSL although the server went on (a full
+    // handshake, waiting to read) and production dropped the client. The
+    // context's ticket callback now clears it (tst_tlscontext
+    // aTicketThatDoesNotOpenGivesAFullHandshake).
     FUZZ_CHECK(rc != 1, "no handshake completes without the server's key exchange");
     const proxy::TlsFailure why = proxy::classifyHandshakeFailure(error);
     FUZZ_CHECK(size_t(why) < size_t(proxy::TlsFailure::Count), "a failure has a named reason");

@@ -139,7 +139,8 @@ private slots:
         QFETCH(QString, lastChunk);
         QFETCH(QString, clientEnd);
         ProxyHarness h(kConfig);
-        h.responses.push_back({"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: X-Hop\r\n\r\n2\r\nok\r\n" +
+        h.responses.push_back({"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: X-Hop\r\n"
+                               "Trailer: X-Checksum\r\n\r\n2\r\nok\r\n" +
                                    lastChunk.toStdString(),
                                kOk});
         h.connect("GET /t HTTP/1.1\r\nHost: w\r\n\r\nGET /next HTTP/1.1\r\nHost: w\r\n\r\n", 65536, false);
@@ -148,6 +149,8 @@ private slots:
         const std::string end = clientEnd.toStdString();
         const size_t at = got.find("\r\n\r\n2\r\nok\r\n");
         QVERIFY2(at != std::string::npos, qPrintable(shown(got)));
+        // Trailer announces the trailer fields: end-to-end, forwarded (RFC 9110 6.6.2).
+        QVERIFY2(got.substr(0, at).find("\r\nTrailer: X-Checksum\r\n") != std::string::npos, qPrintable(shown(got)));
         const size_t next = got.find("HTTP/1.1 200 OK", at); // the pipelined second response follows at once
         QVERIFY2(next != std::string::npos, qPrintable(shown(got)));
         QCOMPARE(shown(got.substr(at + 4, next - at - 4)), shown(end));
@@ -186,23 +189,29 @@ private slots:
 
     // Found by tests/soak: a 502 for a POST whose backend was killed mid-request
     // was logged with "backend":"", so nobody could tell which backend failed.
+    // Each failure is counted once, under its one class (a broken answer was
+    // counted as protocol and connect, a connection that ended as connect).
     void failedBackendIsNamedInTheAccessLog_data()
     {
         QTest::addColumn<QByteArray>("request");
         QTest::addColumn<QStringList>("responses");   // one upstream connection; empty: refused
         QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("error");   // the one backend error class counted
         QTest::newRow("a broken answer: 502 names it")
-            << QByteArray("GET / HTTP/1.1\r\nHost: w\r\n\r\n") << QStringList{"HTTP/1.1 2x0 bad\r\n\r\n"} << 502;
+            << QByteArray("GET / HTTP/1.1\r\nHost: w\r\n\r\n") << QStringList{"HTTP/1.1 2x0 bad\r\n\r\n"} << 502
+            << "protocol";
         QTest::newRow("a POST whose backend closes before answering: 502 names it")
-            << QByteArray("POST /p HTTP/1.1\r\nHost: w\r\nContent-Length: 3\r\n\r\nabc") << QStringList{""} << 502;
+            << QByteArray("POST /p HTTP/1.1\r\nHost: w\r\nContent-Length: 3\r\n\r\nabc") << QStringList{""} << 502
+            << "reset";
         QTest::newRow("the only backend refuses: 502 names the last one tried")
-            << QByteArray("GET / HTTP/1.1\r\nHost: w\r\n\r\n") << QStringList{} << 502;
+            << QByteArray("GET / HTTP/1.1\r\nHost: w\r\n\r\n") << QStringList{} << 502 << "connect";
     }
     void failedBackendIsNamedInTheAccessLog()
     {
         QFETCH(QByteArray, request);
         QFETCH(QStringList, responses);
         QFETCH(int, status);
+        QFETCH(QString, error);
         QTemporaryDir dir;
         const std::string log = dir.filePath("access.log").toStdString();
         ProxyHarness h(std::string(kConfig) + "listener { name: \"logged\" bind: \"127.0.0.1:3\" route { path_prefix: "
@@ -224,6 +233,9 @@ private slots:
         const QByteArray line = file.readAll();
         QVERIFY2(line.contains("\"status\":" + QByteArray::number(status)), line.constData());
         QVERIFY2(line.contains("\"backend\":\"a\""), line.constData());
+        const auto &backend = *h.view()->pools[0]->backends[0].rt;
+        for (size_t kind = 0; kind < hafront::stats::kBackendErrorKinds; ++kind)
+            QCOMPARE(backend.errors[kind].load(), uint64_t(error == hafront::stats::kBackendErrorNames[kind] ? 1 : 0));
     }
 };
 

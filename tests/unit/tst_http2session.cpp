@@ -250,7 +250,8 @@ private slots:
         QTest::addColumn<QString>("trailers"); // "name: value" as the client gets them, '|'-joined
         QTest::addColumn<QString>("endedBy");  // the frame with END_STREAM
         const QString chunked =
-            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive, X-Hop\r\n\r\n5\r\nhello\r\n";
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive, X-Hop\r\nTrailer: grpc-status\r\n"
+            "\r\n5\r\nhello\r\n";
         QTest::newRow("gRPC status in a final HEADERS frame")
             << chunked + "0\r\nGrpc-Status: 0\r\ngrpc-message: fine\r\n\r\n"
             << "hello"
@@ -309,8 +310,13 @@ private slots:
             for (const auto &[n, v] : blocks[1])
                 got << QString::fromStdString(n + ": " + v);
         QCOMPARE(got.join('|'), trailers);
-        for (const auto &[n, v] : blocks[0])
+        bool announced = false;
+        for (const auto &[n, v] : blocks[0]) {
             QVERIFY2(n != "grpc-status" && n != "x-checksum", "a trailer field went into the response head");
+            announced = announced || (n == "trailer" && v == "grpc-status");
+        }
+        // Trailer is end-to-end and allowed in HTTP/2 (RFC 9113 8.2.2 lists the connection-specific fields).
+        QCOMPARE(announced, response.contains("\r\nTrailer: grpc-status\r\n"));
         QCOMPARE(QString::fromStdString(of(r.endedBy, 1)), endedBy);
         QCOMPARE(of(r.status, 3), std::string("200"));
         QCOMPARE(of(r.body, 3), std::string("ok"));
@@ -333,7 +339,7 @@ private slots:
         QCOMPARE(of(r.reset, 1), std::to_string(NGHTTP2_INTERNAL_ERROR));
         QCOMPARE(r.blocks[1].size(), size_t(1)); // no trailers
         QVERIFY(of(r.endedBy, 1) == "none");
-        QCOMPARE(h.view()->pools[0]->backends[0].rt->errProtocol.load(), uint64_t(1));
+        QCOMPARE(h.view()->pools[0]->backends[0].rt->errorCount(hafront::stats::BackendError::Protocol), uint64_t(1));
         QCOMPARE(r.goaways, 0); // a stream error, the connection stays
     }
 

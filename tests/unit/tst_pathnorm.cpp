@@ -122,8 +122,8 @@ private slots:
                                                  << "keep-alive, x-secret" << false;
         QTest::newRow("te") << "TE"
                             << "" << true;
-        QTest::newRow("trailer") << "Trailer"
-                                 << "" << true;
+        QTest::newRow("trailer is end-to-end (RFC 9110 7.6.1)") << "Trailer"
+                                                                 << "" << false;
         QTest::newRow("proxy-connection") << "Proxy-Connection"
                                           << "" << true;
         QTest::newRow("upper case") << "TRANSFER-ENCODING"

@@ -5,14 +5,18 @@
 // built from the same secret file (the other node) but not from another.
 #include "proxy/tlscontext.h"
 #include "proxy/tlstransport.h"
+#include "tls/certificateinfo.h"
+#include "tls/ticketkeys.h"
 #include "tlstesting.h"
 
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/ssl.h>
 
+#include <ctime>
 #include <fcntl.h>
 #include <fstream>
 #include <sys/socket.h>
@@ -269,6 +273,57 @@ private slots:
         SSL_SESSION_free(first.session);
         SSL_SESSION_free(onFe2.session);
         SSL_SESSION_free(elsewhere.session);
+    }
+
+    // A ticket with our key name and a valid HMAC over a body that does not
+    // decrypt (only a holder of the key can make one; fuzz_clienthello found
+    // it): OpenSSL 3.0 queues "bad decrypt" and goes on with a full
+    // handshake. The server must do the same, not read the queued error as a
+    // failed handshake and drop the client.
+    void aTicketThatDoesNotOpenGivesAFullHandshake()
+    {
+        const std::string secretFile = file("secret", std::string(48, 'A'));
+        const auto fe1 = build(config({m_www}, secretFile));
+        ClientOptions o{"www.example.test"};
+        o.maxVersion = TLS1_2_VERSION;   // the ticket is in the session, in the clear
+        auto first = handshakeWith(*fe1, m_ca->caFile(), o);
+        QVERIFY(first.ok);
+        QVERIFY(first.session);
+        const unsigned char *ticket = nullptr;
+        size_t length = 0;
+        SSL_SESSION_get0_ticket(first.session, &ticket, &length);
+        QVERIFY2(length > 16 + 16 + 32, "a ticket: name, IV, body, HMAC");
+        std::string forged(reinterpret_cast<const char *>(ticket), length);
+        const size_t bodyEnd = length - 32;
+        for (size_t i = 32; i < bodyEnd; ++i)
+            forged[i] = char(0x5a ^ i);
+        tls::TicketKey key;
+        bool renew = false;
+        tls::TicketKeyRing ring(tls::loadTicketSecret(secretFile).value(), 0);
+        QVERIFY(ring.decryptionKey(reinterpret_cast<const uint8_t *>(forged.data()), std::time(nullptr), key, renew));
+        size_t macLength = 0;
+        QVERIFY(EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key.hmac.data(), key.hmac.size(),
+                          reinterpret_cast<const unsigned char *>(forged.data()), bodyEnd,
+                          reinterpret_cast<unsigned char *>(forged.data() + bodyEnd), 32, &macLength));
+        QCOMPARE(macLength, size_t(32));
+        // The ticket's bytes appear as they are in the session's DER form.
+        unsigned char *der = nullptr;
+        const int derLength = i2d_SSL_SESSION(first.session, &der);
+        std::string bytes(reinterpret_cast<const char *>(der), size_t(derLength));
+        OPENSSL_free(der);
+        const size_t at = bytes.find(std::string(reinterpret_cast<const char *>(ticket), length));
+        QVERIFY(at != std::string::npos);
+        bytes.replace(at, length, forged);
+        const unsigned char *p = reinterpret_cast<const unsigned char *>(bytes.data());
+        SSL_SESSION *tampered = d2i_SSL_SESSION(nullptr, &p, long(bytes.size()));
+        QVERIFY(tampered);
+        o.session = tampered;
+        auto second = handshakeWith(*fe1, m_ca->caFile(), o);
+        QVERIFY2(second.ok, "the client that sent the ticket gets a full handshake");
+        QVERIFY(!second.resumed);
+        SSL_SESSION_free(first.session);
+        SSL_SESSION_free(second.session);
+        SSL_SESSION_free(tampered);
     }
 
     void brokenFilesAreRefusedWithTheReason()
