@@ -9,7 +9,10 @@
 #include "drill/modelobserver.h"
 #include "model/clustermodel.h"
 #include "model/clustersession.h"
+#include "wire/framing.h"
 
+#include <QLocalServer>
+#include <QLocalSocket>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -188,6 +191,55 @@ public:
         listen(QHostAddress::LocalHost);
     }
     std::string url() const { return "tcp://127.0.0.1:" + std::to_string(serverPort()); }
+};
+
+// One agent's control socket, as far as Hello and Subscribe go: answers Hello,
+// sends a status and one event, records every Subscribe.
+class FakeAgent : public QLocalServer {
+public:
+    std::vector<v1::Subscribe> subscribes;
+
+    explicit FakeAgent(const QString &path)
+    {
+        listen(path);
+        connect(this, &QLocalServer::newConnection, this, [this] {
+            while (QLocalSocket *c = nextPendingConnection())
+                connect(c, &QLocalSocket::readyRead, c, [this, c] { read(c); });
+        });
+    }
+
+private:
+    void read(QLocalSocket *c)
+    {
+        const QByteArray bytes = c->readAll();
+        m_decoder.append(bytes.constData(), size_t(bytes.size()));
+        std::string payload, error;
+        while (m_decoder.next(payload, error) == wire::FrameDecoder::Next::Frame) {
+            v1::ClientMessage m;
+            if (!wire::parsePayload(payload, m))
+                return;
+            v1::AgentMessage reply;
+            if (m.has_hello()) {
+                reply.mutable_hello()->set_protocol_version(wire::kProtocolVersion);
+                reply.mutable_hello()->set_node("fe1");
+                write(c, reply);
+            } else if (m.has_subscribe()) {
+                subscribes.push_back(m.subscribe());
+                *reply.mutable_status() = status("fe1", v1::MASTER);
+                write(c, reply);
+                v1::AgentMessage event;
+                *event.mutable_event() = vipEvent("fe1", 7, "www", "BACKUP -> MASTER");
+                write(c, event);
+            }
+        }
+    }
+    static void write(QLocalSocket *c, const v1::AgentMessage &m)
+    {
+        const std::string frame = wire::encodeFrame(m);
+        c->write(frame.data(), qint64(frame.size()));
+    }
+
+    wire::FrameDecoder m_decoder;
 };
 
 DrillRunner::Options options()
@@ -391,6 +443,38 @@ private slots:
         QCOMPARE(answer->error, std::string("not a node of this cluster"));
         observer.open({"fe1", "fe2"}); // no links: nothing to re-subscribe, no crash
         observer.close();
+    }
+
+    // While a drill runs its nodes report every 50 ms, over the console's own
+    // link: a second Subscribe that replays nothing already received.
+    void modelObserverAsksTheSessionForFastStatus()
+    {
+        QTemporaryDir dir;
+        const QString socket = dir.filePath("fe1.sock");
+        FakeAgent agent(socket);
+        QVERIFY(agent.isListening());
+        v1::Cluster c = cluster();
+        c.mutable_node(0)->set_control_socket(socket.toStdString());
+        c.mutable_node(1)->set_control_socket(dir.filePath("fe2.sock").toStdString()); // no agent there
+        model::ClusterModel clusterModel;
+        model::ClusterSession session(&clusterModel);
+        session.start(c);
+        ModelObserver observer(session);
+        QTRY_VERIFY(observer.node("fe1").reachable);
+        QTRY_COMPARE(observer.latestSeq("fe1"), uint64_t(7));
+        QCOMPARE(agent.subscribes.size(), size_t(1));
+        QCOMPARE(agent.subscribes[0].period_ms(), 0u); // the cluster's period
+
+        observer.open({"fe1", "fe2"});
+        QTRY_COMPARE(agent.subscribes.size(), size_t(2));
+        QCOMPARE(agent.subscribes[1].period_ms(), ModelObserver::kDrillStatusPeriodMs);
+        QCOMPARE(agent.subscribes[1].events_since_seq(), uint64_t(7));
+        QVERIFY(agent.subscribes[1].events());
+        observer.close();
+        QTRY_COMPARE(agent.subscribes.size(), size_t(3));
+        QCOMPARE(agent.subscribes[2].period_ms(), 0u);
+        QVERIFY(!observer.node("fe2").reachable);
+        session.stop();
     }
 };
 
