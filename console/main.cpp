@@ -1,4 +1,5 @@
 // hafront-console: the operator's desktop console.
+#include "drill/modelobserver.h"
 #include "drill/widgets/drilldialog.h"
 #include "model/clustermodel.h"
 #include "views/consoleapp.h"
@@ -28,8 +29,10 @@ int main(int argc, char **argv)
 
     hafront::views::MainWindow window; // registers the icon resources
     QApplication::setWindowIcon(window.windowIcon());
-    window.openDrill = [](const hafront::v1::Cluster &cluster, const QString &vip, QWidget *parent) {
-        auto *dialog = new hafront::drill::DrillDialog(cluster, vip, parent);
+    window.openDrill = [&window](const hafront::v1::Cluster &cluster, const QString &vip, QWidget *parent) {
+        // The drill reads and commands through the window's own session: one picture of the cluster.
+        auto *dialog = new hafront::drill::DrillDialog(
+            cluster, vip, std::make_unique<hafront::drill::ModelObserver>(*window.session()), parent);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->show();
     };

@@ -2,6 +2,7 @@
 
 #include "config/configloader.h"
 #include "drill/drillrunner.h"
+#include "drill/linkobserver.h"
 
 #include <QCoreApplication>
 #include <QEventLoop>
@@ -153,7 +154,8 @@ int runDrillCli(const QStringList &args)
     if (!QCoreApplication::instance())
         ownApp = std::make_unique<QCoreApplication>(argc, argv);
 
-    DrillRunner runner(o.runner);
+    LinkObserver observer(o.runner.cluster);
+    DrillRunner runner(o.runner, observer);
     QEventLoop loop;
     int exitCode = 0;
     QObject::connect(&runner, &DrillRunner::progress,

@@ -4,7 +4,8 @@
 #include "config/address.h"
 #include "config/defaults.h"
 #include "events/eventlog.h"
-#include "link/commandfanout.h"
+
+#include <QPointer>
 
 namespace hafront::drill {
 namespace {
@@ -13,7 +14,8 @@ constexpr int kPingsPerNode = 5;
 
 } // namespace
 
-DrillRunner::DrillRunner(Options options, QObject *parent) : QObject(parent), m_options(std::move(options))
+DrillRunner::DrillRunner(Options options, ClusterObserver &observer, QObject *parent)
+    : QObject(parent), m_options(std::move(options)), m_observer(observer)
 {
     qRegisterMetaType<hafront::drill::PrecheckResult>();
     m_tick.setInterval(10);
@@ -24,6 +26,8 @@ DrillRunner::~DrillRunner()
 {
     if (m_prober)
         m_prober->stop();
+    if (m_opened)
+        m_observer.close();
 }
 
 const PrecheckResult &DrillRunner::prechecks() const
@@ -48,14 +52,6 @@ Result<std::string> DrillRunner::defaultProbeUrl(const v1::Cluster &cluster, con
                 vip + "): give --probe URL");
 }
 
-link::AgentLink *DrillRunner::linkOf(const std::string &node) const
-{
-    for (const auto &l : m_links)
-        if (l->options().node.toStdString() == node)
-            return l.get();
-    return nullptr;
-}
-
 void DrillRunner::start(bool precheckOnly)
 {
     PlanOptions po;
@@ -76,25 +72,14 @@ void DrillRunner::start(bool precheckOnly)
     m_report.failback = m_options.failback;
     m_report.startedWallUs = wallMicros();
     m_report.advertMs = m_plan->advertMs();
-    const auto &nodes = m_plan->nodes();
-    for (auto &o : link::targetsFor(m_options.cluster)) {
-        if (std::find(nodes.begin(), nodes.end(), o.node.toStdString()) == nodes.end())
-            continue;
-        o.subscribe = true;
-        o.periodMs = 50; // fresh VIP states while waiting for a move
-        auto l = std::make_unique<link::AgentLink>(o);
-        connect(l.get(), &link::AgentLink::eventReceived, this, [this](const v1::Event &e) {
-            const auto it = e.fields().find("vip");
-            if (it == e.fields().end() || it->second != m_options.vip)
-                return;
-            m_events.push_back({e.node(), e.mono_time_us(), e.wall_time_us(), events::kindName(e.kind()), e.message()});
-        });
-        m_links.push_back(std::move(l));
-    }
     const auto first = m_plan->start(monoMicros());
     if (m_plan->running()) {
-        for (auto &l : m_links)
-            l->start();
+        // What the observer already holds happened before this drill.
+        m_seqAtStart.clear();
+        for (const auto &node : m_plan->nodes())
+            m_seqAtStart[node] = m_observer.latestSeq(node);
+        m_observer.open(m_plan->nodes());
+        m_opened = true;
         m_tick.start();
     }
     carryOut(first);
@@ -103,15 +88,8 @@ void DrillRunner::start(bool precheckOnly)
 Observation DrillRunner::observe()
 {
     Observation o;
-    for (const auto &l : m_links) {
-        NodeView v;
-        v.node = l->options().node.toStdString();
-        v.reachable = l->state() == link::AgentLink::State::Connected && l->lastStatus();
-        v.unreachableReason = l->reason().toStdString();
-        if (l->lastStatus())
-            v.status = *l->lastStatus();
-        o.nodes.push_back(std::move(v));
-    }
+    for (const auto &node : m_plan->nodes())
+        o.nodes.push_back(m_observer.node(node));
     o.clocksMeasured = m_clocksMeasured;
     for (const auto &p : m_report.probes)
         p.ok ? ++o.probesOk : (o.lastProbeError = p.error, 0);
@@ -142,13 +120,11 @@ void DrillRunner::carryOut(const std::vector<PlanCommand> &commands)
     for (const auto &c : commands) {
         switch (c.kind) {
         case PlanCommand::Kind::Send: {
-            link::fanOut(
-                {{c.node, linkOf(c.node)}}, c.command, 5000,
-                [this, id = c.id](const std::vector<link::NodeAnswer> &a) {
-                    const bool ok = a[0].kind == link::NodeAnswer::Kind::Done;
-                    m_replies.push_back({id, ok, ok ? std::string() : a[0].text});
-                },
-                tr("no link to %1").arg(QString::fromStdString(c.node)).toStdString());
+            // The observer's links may outlive this runner: a late answer finds it gone.
+            m_observer.send(c.node, c.command, 5000, [self = QPointer(this), id = c.id](const CommandAnswer &a) {
+                if (self)
+                    self->m_replies.push_back({id, a.ok, a.error});
+            });
             break;
         }
         case PlanCommand::Kind::Progress:
@@ -179,12 +155,13 @@ void DrillRunner::pingAll(size_t node, int remaining)
 {
     if (!m_plan->running() || m_plan->current() != DrillPlan::Step::Pinging)
         return;
-    if (node >= m_links.size()) {
+    const auto &nodes = m_plan->nodes();
+    if (node >= nodes.size()) {
         m_clocksMeasured = true;
         return;
     }
+    const std::string name = nodes[node];
     if (remaining == 0) {
-        const std::string name = m_links[node]->options().node.toStdString();
         if (auto o = estimateClockOffset(m_pings[name]))
             m_report.offsets[name] = *o;
         return pingAll(node + 1, kPingsPerNode);
@@ -192,15 +169,18 @@ void DrillRunner::pingAll(size_t node, int remaining)
     v1::Command c;
     c.mutable_ping();
     const int64_t sendMono = monoMicros(), sendWall = wallMicros();
-    m_links[node]->send(
-        c,
-        [this, node, remaining, sendMono, sendWall](const v1::CommandResult &r) {
-            if (r.ok())
-                m_pings[m_links[node]->options().node.toStdString()].push_back(
-                    {sendMono, monoMicros(), sendWall, r.agent_mono_time_us(), r.agent_wall_time_us()});
-            QTimer::singleShot(0, this, [this, node, remaining] { pingAll(node, remaining - 1); });
-        },
-        2000);
+    m_observer.send(
+        name, c, 2000, [self = QPointer(this), name, node, remaining, sendMono, sendWall](const CommandAnswer &a) {
+            if (!self)
+                return;
+            if (a.ok)
+                self->m_pings[name].push_back(
+                    {sendMono, monoMicros(), sendWall, a.result.agent_mono_time_us(), a.result.agent_wall_time_us()});
+            QTimer::singleShot(0, self, [self, node, remaining] {
+                if (self)
+                    self->pingAll(node, remaining - 1);
+            });
+        });
 }
 
 bool DrillRunner::startProbing(QString *why)
@@ -251,9 +231,24 @@ void DrillRunner::finish(Outcome outcome, const QString &failure)
     m_report.newMaster = m_plan->newMaster();
     m_report.finalMaster = m_plan->finalMaster();
     finishReport();
-    for (auto &l : m_links)
-        l->stop();
+    if (m_opened)
+        m_observer.close();
+    m_opened = false;
     emit finished(outcome);
+}
+
+std::vector<AgentEvent> DrillRunner::vipEvents() const
+{
+    std::vector<AgentEvent> out;
+    for (const auto &node : m_plan->nodes()) {
+        const auto at = m_seqAtStart.find(node);
+        for (const auto &e : m_observer.eventsSince(node, at == m_seqAtStart.end() ? 0 : at->second)) {
+            const auto it = e.fields().find("vip");
+            if (it != e.fields().end() && it->second == m_options.vip)
+                out.push_back({e.node(), e.mono_time_us(), e.wall_time_us(), events::kindName(e.kind()), e.message()});
+        }
+    }
+    return out;
 }
 
 void DrillRunner::finishReport()
@@ -279,7 +274,7 @@ void DrillRunner::finishReport()
     }
     r.probesTotal = int(r.probes.size());
     r.probesFailed = int(std::count_if(r.probes.begin(), r.probes.end(), [](const ProbeResult &p) { return !p.ok; }));
-    r.timeline = alignTimeline(r.zeroMonoUs, m_plan->actions(), m_events, r.offsets, r.probes);
+    r.timeline = alignTimeline(r.zeroMonoUs, m_plan->actions(), vipEvents(), r.offsets, r.probes);
 }
 
 } // namespace hafront::drill

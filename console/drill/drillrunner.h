@@ -1,17 +1,19 @@
-// DrillRunner: carries out a DrillPlan against a live cluster — links to the
-// VIP's nodes, clock-offset pings, the prober, the plan's commands — and
-// produces a DrillReport. Async on the caller's Qt event loop; used by
-// `hafrontctl drill` and the console. Every decision is the plan's.
+// DrillRunner: carries out a DrillPlan against a live cluster seen through a
+// ClusterObserver — the VIP's nodes, clock-offset pings, the prober, the
+// plan's commands — and produces a DrillReport. Async on the caller's Qt event
+// loop; used by `hafrontctl drill` (LinkObserver) and the console
+// (ModelObserver). Every decision is the plan's; it opens no links itself.
 #pragma once
 
+#include "drill/clusterobserver.h"
 #include "drill/drillplan.h"
 #include "drill/drillreport.h"
 #include "drill/prober.h"
-#include "link/agentlink.h"
 
 #include <QObject>
 #include <QTimer>
 
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -34,7 +36,8 @@ public:
     };
     using Outcome = drill::Outcome;
 
-    explicit DrillRunner(Options options, QObject *parent = nullptr);
+    // `observer` must outlive the runner.
+    DrillRunner(Options options, ClusterObserver &observer, QObject *parent = nullptr);
     ~DrillRunner() override;
 
     // Connects and pre-checks; runs the drill unless `precheckOnly`.
@@ -64,18 +67,19 @@ private:
     bool startProbing(QString *why);
     void finish(Outcome outcome, const QString &failure);
     void finishReport();
-    link::AgentLink *linkOf(const std::string &node) const;
+    std::vector<AgentEvent> vipEvents() const; // the observer's events about the VIP since start()
 
     Options m_options;
+    ClusterObserver &m_observer;
     std::unique_ptr<DrillPlan> m_plan;
     DrillReport m_report;
     QString m_failure;
-    std::vector<std::unique_ptr<link::AgentLink>> m_links;
+    bool m_opened = false;
+    std::map<std::string, uint64_t> m_seqAtStart; // per node: events after it are this drill's
     std::map<std::string, std::vector<PingSample>> m_pings;
     bool m_clocksMeasured = false;
     std::vector<Observation::Reply> m_replies;
     std::unique_ptr<Prober> m_prober;
-    std::vector<AgentEvent> m_events;
     QTimer m_tick;
 };
 

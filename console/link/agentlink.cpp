@@ -5,6 +5,8 @@
 #include <QFileInfo>
 #include <QLocalSocket>
 
+#include <algorithm>
+
 namespace hafront::link {
 
 AgentLink::AgentLink(Options options, QObject *parent) : QObject(parent), m_options(std::move(options))
@@ -90,6 +92,7 @@ void AgentLink::connectNow()
 {
     dropTransport();
     m_greeted = false;
+    m_lastEventSeq = 0; // a restarted agent counts from 1 again
     m_decoder = wire::FrameDecoder();
     setState(m_state == State::Idle ? State::Connecting : m_state, m_reason);
     if (m_options.ssh) {
@@ -204,6 +207,7 @@ void AgentLink::onBytes(const QByteArray &bytes)
             emit statusReceived(*m_status);
             break;
         case v1::AgentMessage::kEvent:
+            m_lastEventSeq = std::max<uint64_t>(m_lastEventSeq, message.event().seq());
             emit eventReceived(message.event());
             break;
         case v1::AgentMessage::kResult: {
@@ -254,6 +258,20 @@ void AgentLink::failPending(const QString &why)
         r.set_error(why.toStdString());
         p.done(r);
     }
+}
+
+void AgentLink::setStatusPeriod(uint32_t periodMs)
+{
+    if (m_options.periodMs == periodMs)
+        return;
+    m_options.periodMs = periodMs;
+    if (!m_options.subscribe || !m_greeted)
+        return; // the Subscribe after Hello carries it
+    v1::ClientMessage sub;
+    sub.mutable_subscribe()->set_events(true);
+    sub.mutable_subscribe()->set_period_ms(periodMs);
+    sub.mutable_subscribe()->set_events_since_seq(m_lastEventSeq);
+    write(sub);
 }
 
 void AgentLink::send(v1::Command command, ResultHandler done, int timeoutMs)

@@ -65,6 +65,9 @@ public:
     using ResultHandler = std::function<void(const v1::CommandResult &)>;
     // Calls `done` exactly once: the agent's result, or ok=false with a local reason.
     void send(v1::Command command, ResultHandler done, int timeoutMs = 5000);
+    // A subscribed link asks for status every `periodMs` (0: the agent's default)
+    // from now on, and after reconnects; events already received are not replayed.
+    void setStatusPeriod(uint32_t periodMs);
 
 signals:
     void stateChanged(hafront::link::AgentLink::State state, const QString &reason);
@@ -101,6 +104,7 @@ private:
     bool m_hostKeyHold = false;
     wire::FrameDecoder m_decoder;
     std::optional<v1::NodeStatus> m_status;
+    uint64_t m_lastEventSeq = 0; // of this connection, for a re-subscribe without replays
     QTimer m_retry;
     QElapsedTimer m_retryClock;
     int m_backoffMs = 500;

@@ -2,7 +2,7 @@
 // link gets it, and `done` is called once with every node's answer (done,
 // refused with the agent's reason, or unreachable), in the order given. Used
 // by the console (ClusterSession), `hafrontctl --cluster` (NodeFanout) and
-// the drill (DrillRunner).
+// the drill's observers (LinkObserver, ModelObserver).
 #pragma once
 
 #include "hafront/v1/control.pb.h"

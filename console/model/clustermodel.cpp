@@ -250,6 +250,27 @@ void ClusterModel::applyEvent(const v1::Event &event)
     }
 }
 
+uint64_t ClusterModel::latestSeq(const QString &nodeName) const
+{
+    const std::string name = nodeName.toStdString();
+    uint64_t seq = 0;
+    for (const auto &e : m_events)
+        if (e.node() == name)
+            seq = std::max<uint64_t>(seq, e.seq());
+    return seq;
+}
+
+std::vector<v1::Event> ClusterModel::eventsSince(const QString &nodeName, uint64_t seq) const
+{
+    const std::string name = nodeName.toStdString();
+    std::vector<v1::Event> out;
+    for (const auto &e : m_events)
+        if (e.node() == name && e.seq() > seq)
+            out.push_back(e);
+    std::stable_sort(out.begin(), out.end(), [](const v1::Event &a, const v1::Event &b) { return a.seq() < b.seq(); });
+    return out;
+}
+
 void ClusterModel::setLink(const QString &nodeName, LinkState state, const QString &reason, int secondsUntilRetry)
 {
     const int row = nodeRow(nodeName);

@@ -84,6 +84,9 @@ public:
     const std::vector<VipView> &vips() const { return m_vips; }
     const std::vector<BackendView> &backends() const { return m_backends; }
     const std::vector<v1::Event> &events() const { return m_events; }
+    // NODE's newest event seq still held (0: none), and its events with seq > `seq`, oldest first.
+    uint64_t latestSeq(const QString &node) const;
+    std::vector<v1::Event> eventsSince(const QString &node, uint64_t seq) const;
     const MetricsHistory &history() const { return m_history; } // rows as backends(), columns as nodes()
     const NodeView *node(const QString &name) const;
     const VipView *vip(const QString &name) const;

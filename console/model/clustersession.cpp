@@ -121,6 +121,13 @@ link::AgentLink *ClusterSession::link(const QString &node) const
     return nullptr;
 }
 
+void ClusterSession::setStatusPeriod(const QStringList &nodes, uint32_t periodMs)
+{
+    for (const QString &node : nodes)
+        if (auto *l = link(node))
+            l->setStatusPeriod(periodMs);
+}
+
 void ClusterSession::refreshLink(link::AgentLink *l)
 {
     const auto state = l->state();

@@ -41,6 +41,9 @@ public:
     ClusterModel *model() const { return m_model; }
     link::AgentLink *link(const QString &node) const;
 
+    // NODES report every `periodMs` (0: the cluster's status period) until told otherwise.
+    void setStatusPeriod(const QStringList &nodes, uint32_t periodMs);
+
     using Done = std::function<void(const FanoutResult &)>;
     void send(const QStringList &nodes, const v1::Command &command, Done done);
 

@@ -2,6 +2,7 @@
 // listener, pre-checks shown, report table and export, past drills listed.
 // Renders docs' screenshot (drill-report.png in the build dir).
 #include "drill/drillhistory.h"
+#include "drill/linkobserver.h"
 #include "drill/widgets/drilldialog.h"
 
 #include <QLabel>
@@ -90,13 +91,13 @@ private slots:
 
     void probeUrlIsPrefilledFromTheVipListener()
     {
-        DrillDialog d(cluster(), "www");
+        DrillDialog d(cluster(), "www", std::make_unique<LinkObserver>(cluster())); // never opened: no links
         QCOMPARE(d.findChild<QLineEdit *>()->text(), QString("http://192.0.2.100:80/"));
     }
 
     void reportShowsDowntimePerPhaseAndEnablesExport()
     {
-        DrillDialog d(cluster(), "www");
+        DrillDialog d(cluster(), "www", std::make_unique<LinkObserver>(cluster())); // never opened: no links
         const auto r = recorded();
         QCOMPARE(r.downtimeMs, 15.0);
         d.showPrechecks({{"reachable", true, ""}, {"single_master", true, ""}, {"not_in_maintenance", true, ""},
@@ -128,7 +129,7 @@ private slots:
             r.mode = Mode::Crash;
             h.add(r);
         }
-        DrillDialog d(cluster(), "www");
+        DrillDialog d(cluster(), "www", std::make_unique<LinkObserver>(cluster())); // never opened: no links
         auto *list = d.findChild<QListWidget *>();
         QCOMPARE(list->count(), 2);
         QVERIFY(list->item(0)->text().contains("crash  361.2 ms"));

@@ -3,3 +3,4 @@ hafront_add_test(tst_clockoffset SOURCES tst_clockoffset.cpp LIBS hafront_client
 hafront_add_test(tst_drillprober SOURCES tst_drillprober.cpp LIBS hafront_client LABELS unit)
 hafront_add_test(tst_drilldialog LABELS gui SOURCES tst_drilldialog.cpp LIBS hafront_drill_widgets)
 hafront_add_test(tst_drillplan SOURCES tst_drillplan.cpp LIBS hafront_client LABELS unit)
+hafront_add_test(tst_drillrunner SOURCES tst_drillrunner.cpp LIBS hafront_client LABELS unit)

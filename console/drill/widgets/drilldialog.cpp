@@ -27,8 +27,9 @@
 
 namespace hafront::drill {
 
-DrillDialog::DrillDialog(const v1::Cluster &cluster, const QString &vip, QWidget *parent)
-    : QDialog(parent), m_cluster(cluster), m_vip(vip)
+DrillDialog::DrillDialog(const v1::Cluster &cluster, const QString &vip, std::unique_ptr<ClusterObserver> observer,
+                         QWidget *parent)
+    : QDialog(parent), m_cluster(cluster), m_vip(vip), m_observer(std::move(observer))
 {
     setWindowTitle(tr("Failover drill: VIP %1").arg(vip));
     buildUi();
@@ -129,7 +130,7 @@ std::unique_ptr<DrillRunner> DrillDialog::makeRunner()
     o.durationMs = m_duration->value() * 1000;
     o.probeUrl = m_probe->text().trimmed().toStdString();
     o.failback = m_failback->isChecked();
-    auto runner = std::make_unique<DrillRunner>(o);
+    auto runner = std::make_unique<DrillRunner>(o, *m_observer);
     connect(runner.get(), &DrillRunner::progress, m_status, &QLabel::setText);
     connect(runner.get(), &DrillRunner::prechecked, this,
             [this](const PrecheckResult &r) { showPrechecks(r.checks); });

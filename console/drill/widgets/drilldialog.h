@@ -1,8 +1,11 @@
 // DrillDialog: the console's failover drill for one VIP — mode, rate and probe
 // URL (pre-filled from the VIP's listener), pre-checks, a live chart of probe
 // latency and failures, Abort, the report with JSON/HTML export, past drills.
+// Sees the cluster through a ClusterObserver: in the console the ModelObserver
+// over the main window's ClusterModel, so it reads what the window shows.
 #pragma once
 
+#include "drill/clusterobserver.h"
 #include "drill/drillreport.h"
 #include "hafront/v1/cluster.pb.h"
 
@@ -28,7 +31,8 @@ class DrillRunner;
 class DrillDialog : public QDialog {
     Q_OBJECT
 public:
-    DrillDialog(const v1::Cluster &cluster, const QString &vip, QWidget *parent = nullptr);
+    DrillDialog(const v1::Cluster &cluster, const QString &vip, std::unique_ptr<ClusterObserver> observer,
+                QWidget *parent = nullptr);
     ~DrillDialog() override;
 
     // Shows a finished drill's report (also used for recorded reports).
@@ -52,6 +56,7 @@ private:
     QString m_vip;
     DrillReport m_report;
     bool m_haveReport = false;
+    std::unique_ptr<ClusterObserver> m_observer; // before m_runner: the runner goes first
     std::unique_ptr<DrillRunner> m_runner;
     QComboBox *m_mode = nullptr;
     QSpinBox *m_rate = nullptr;

@@ -1,10 +1,13 @@
 // The console's Drill button end to end: the dialog runs a real graceful drill
-// against real agents. Run by tests/integration/drill_test.sh inside the
+// against real agents, seen through the console's ClusterModel/ClusterSession
+// (ModelObserver), as the main window opens it. Run by tests/integration/drill_test.sh inside the
 // client namespace of the lab it builds (HAFRONT_LAB_CLUSTER names the cluster);
 // standalone it skips. Writes the drill's report with its probes, for the
 // script to compare with an independent prober, and the dialog's screenshot.
 #include "config/configloader.h"
+#include "drill/modelobserver.h"
 #include "drill/widgets/drilldialog.h"
+#include "model/clustersession.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -31,7 +34,10 @@ private slots:
         const auto loaded = config::loadClusterFile(clusterFile.toStdString());
         QVERIFY(loaded.ok());
 
-        drill::DrillDialog dialog(loaded.cluster, "www");
+        model::ClusterModel clusterModel;
+        model::ClusterSession session(&clusterModel);
+        session.start(loaded.cluster);
+        drill::DrillDialog dialog(loaded.cluster, "www", std::make_unique<drill::ModelObserver>(session));
         dialog.resize(900, 720);
         dialog.show();
         QVERIFY(QTest::qWaitForWindowExposed(&dialog));
