@@ -69,8 +69,8 @@ void reload(const AgentOptions &options, config::SnapshotStore &store, events::E
         present |= n.name() == options.node;
     if (!present) {
         fields["result"] = "refused";
-        events.record(v1::CONFIG, "config", "reload refused: node " + options.node + " is not in the new config", fields,
-                      wallMicros(), monoMicros());
+        events.record(v1::CONFIG, "config", "reload refused: node " + options.node + " is not in the new config",
+                      fields, wallMicros(), monoMicros());
         return;
     }
     const std::string metricsBefore = store.current()->self() ? store.current()->self()->metrics_listen() : "";
@@ -109,7 +109,8 @@ int runAgent(const AgentOptions &options)
     }
 
     const v1::Node &self = *snapshot->self();
-    const std::string stateDir = options.stateDir.empty() ? config::stateDirOf(*snapshot->cluster, self) : options.stateDir;
+    const std::string stateDir =
+        options.stateDir.empty() ? config::stateDirOf(*snapshot->cluster, self) : options.stateDir;
     const std::string socketPath = options.socketPath.empty() ? config::controlSocketOf(self) : options.socketPath;
     std::error_code ec;
     std::filesystem::create_directories(stateDir, ec);
@@ -134,7 +135,8 @@ int runAgent(const AgentOptions &options)
     events::EventLog events(options.node);
     if (!stateLoaded.problem.empty()) {
         log::error("agent", stateLoaded.problem);
-        events.record(v1::AGENT, "state", stateLoaded.problem, {{"file", stateFile.path()}}, wallMicros(), monoMicros());
+        events.record(v1::AGENT, "state", stateLoaded.problem, {{"file", stateFile.path()}}, wallMicros(),
+                      monoMicros());
     }
     proxy::ProxyEngine proxy(store, events);
     vip::VipManager vips(store, events, [&proxy] { return proxy.canServe(); });
@@ -225,10 +227,11 @@ int runAgent(const AgentOptions &options)
             char silent[32];
             std::snprintf(silent, sizeof silent, "%.1f", double(c.silentMicros) / 1e6);
             const std::string what =
-                c.stalled ? "thread " + c.thread + " made no progress for " + silent + " s: " +
-                                (c.role == Heartbeat::Role::Serving ? "the node stops claiming its VIPs and "
-                                                                    : "") + "the systemd watchdog is no longer fed"
-                          : "thread " + c.thread + " makes progress again";
+                c.stalled
+                    ? "thread " + c.thread + " made no progress for " + silent +
+                          " s: " + (c.role == Heartbeat::Role::Serving ? "the node stops claiming its VIPs and " : "") +
+                          "the systemd watchdog is no longer fed"
+                    : "thread " + c.thread + " makes progress again";
             if (c.stalled)
                 log::error("agent", what);
             events.record(v1::AGENT, "thread " + c.thread, what,
@@ -270,7 +273,8 @@ int runAgent(const AgentOptions &options)
                 const auto limit = std::chrono::milliseconds(config::drainTimeoutMs(*store.current()->cluster) + 1000);
                 std::thread([limit] {
                     std::this_thread::sleep_for(limit);
-                    log::error("agent", "stop did not finish within drain_timeout_ms + 1 s (a thread is stuck): exiting now");
+                    log::error("agent",
+                               "stop did not finish within drain_timeout_ms + 1 s (a thread is stuck): exiting now");
                     std::_Exit(1);
                 }).detach();
                 app.quit();

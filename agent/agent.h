@@ -9,8 +9,8 @@ namespace hafront::agent {
 struct AgentOptions {
     std::string configPath;
     std::string node;
-    std::string stateDir;      // empty = from the config (default /var/lib/hafront)
-    std::string socketPath;    // empty = the node's control_socket
+    std::string stateDir;   // empty = from the config (default /var/lib/hafront)
+    std::string socketPath; // empty = the node's control_socket
 };
 
 // Runs until SIGTERM/SIGINT; returns the process exit code.

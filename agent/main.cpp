@@ -82,8 +82,7 @@ int main(int argc, char **argv)
                 return 2;
             }
             hafront::log::setFormat(format);
-        }
-        else if (arg == "--help" || arg == "-h") {
+        } else if (arg == "--help" || arg == "-h") {
             std::cout << kUsage;
             return 0;
         } else {

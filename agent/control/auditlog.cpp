@@ -34,14 +34,13 @@ std::string isoTime(int64_t wallMicros)
     std::tm tm{};
     gmtime_r(&secs, &tm);
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(wallMicros % 1000000));
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                  tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(wallMicros % 1000000));
     return buf;
 }
 } // namespace
 
-std::string auditLine(int64_t wallMicros, const Peer &peer, const v1::Command &command,
-                      const v1::CommandResult &result)
+std::string auditLine(int64_t wallMicros, const Peer &peer, const v1::Command &command, const v1::CommandResult &result)
 {
     std::string commandJson;
     google::protobuf::util::JsonPrintOptions options;

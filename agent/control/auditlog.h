@@ -13,7 +13,7 @@ namespace hafront::control {
 struct Peer {
     uid_t uid = 0;
     pid_t pid = 0;
-    std::string user;   // from SO_PEERCRED; the SSH user when reached over SSH
+    std::string user; // from SO_PEERCRED; the SSH user when reached over SSH
 };
 
 class AuditLog {

@@ -38,10 +38,11 @@ Status CommandHandler::editOverrides(const std::function<Status(const v1::Cluste
         return fail(applied.error());
     announce();
     if (auto saved = m_s.stateFile.save(applied.value()->overrides); !saved) {
-        [[maybe_unused]] auto restored = m_s.store.updateOverrides([&](const v1::Cluster &, v1::RuntimeState &s) -> Status {
-            s = before;
-            return {};
-        });
+        [[maybe_unused]] auto restored =
+            m_s.store.updateOverrides([&](const v1::Cluster &, v1::RuntimeState &s) -> Status {
+                s = before;
+                return {};
+            });
         m_s.events.record(v1::COMMAND, "state", "change rolled back: cannot save the state file: " + saved.error(),
                           {{"error", saved.error()}}, wallMicros(), monoMicros());
         return fail("not applied: " + saved.error());
@@ -64,15 +65,17 @@ v1::CommandResult CommandHandler::run(const v1::Command &command, const Peer &pe
         const auto &c = command.set_weight();
         const v1::Backend *b = snap->backend(c.pool(), c.backend());
         const uint32_t before = b ? snap->weight(c.pool(), *b) : 0;
-        const std::string what = "pool=" + c.pool() + " backend=" + c.backend() + " weight=" +
-                                 std::to_string(c.weight()) + " was=" + std::to_string(before);
+        const std::string what = "pool=" + c.pool() + " backend=" + c.backend() +
+                                 " weight=" + std::to_string(c.weight()) + " was=" + std::to_string(before);
         if (auto done = editOverrides(
                 [&](const v1::Cluster &cl, v1::RuntimeState &s) {
                     return config::setWeight(cl, s, c.pool(), c.backend(), c.weight());
                 },
                 [&] {
                     record(v1::BACKEND_CHANGE, "pool " + c.pool() + " backend " + c.backend(), "weight set " + what,
-                           {{"pool", c.pool()}, {"backend", c.backend()}, {"weight", std::to_string(c.weight())},
+                           {{"pool", c.pool()},
+                            {"backend", c.backend()},
+                            {"weight", std::to_string(c.weight())},
                             {"was", std::to_string(before)}});
                 });
             !done)
@@ -113,14 +116,13 @@ v1::CommandResult CommandHandler::run(const v1::Command &command, const Peer &pe
     }
     case v1::Command::kVipForceMaster: {
         const auto &c = command.vip_force_master();
-        if (auto done = editOverrides(
-                [&](const v1::Cluster &cl, v1::RuntimeState &s) {
-                    return config::setVipForceMaster(cl, node, s, c.vip());
-                },
-                [&] {
-                    record(v1::VIP_OVERRIDE, "vip " + c.vip(), "force-master vip=" + c.vip(),
-                           {{"vip", c.vip()}, {"force_master", "on"}});
-                });
+        if (auto done =
+                editOverrides([&](const v1::Cluster &cl,
+                                  v1::RuntimeState &s) { return config::setVipForceMaster(cl, node, s, c.vip()); },
+                              [&] {
+                                  record(v1::VIP_OVERRIDE, "vip " + c.vip(), "force-master vip=" + c.vip(),
+                                         {{"vip", c.vip()}, {"force_master", "on"}});
+                              });
             !done)
             return refused(done.error());
         return ok("VIP " + c.vip() + " forced master on " + node);

@@ -47,8 +47,8 @@ Peer peerOf(QLocalSocket *socket)
 }
 } // namespace
 
-ControlServer::ControlServer(CommandHandler &commands, events::EventLog &events,
-                             std::function<v1::NodeStatus()> status, uint32_t defaultPeriodMs, QObject *parent)
+ControlServer::ControlServer(CommandHandler &commands, events::EventLog &events, std::function<v1::NodeStatus()> status,
+                             uint32_t defaultPeriodMs, QObject *parent)
     : QObject(parent), m_commands(commands), m_events(events), m_status(std::move(status)),
       m_defaultPeriodMs(defaultPeriodMs)
 {
@@ -67,14 +67,20 @@ ControlServer::ControlServer(CommandHandler &commands, events::EventLog &events,
             return;
         }
         ++m_eventsQueued;
-        QMetaObject::invokeMethod(this, [this, e] {
-            publishEvent(e, false);
-            --m_eventsQueued;
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, e] {
+                publishEvent(e, false);
+                --m_eventsQueued;
+            },
+            Qt::QueuedConnection);
     });
 }
 
-ControlServer::~ControlServer() { m_events.removeListener(m_listenerId); }
+ControlServer::~ControlServer()
+{
+    m_events.removeListener(m_listenerId);
+}
 
 Status ControlServer::listen(const std::string &path, const std::string &node, const std::string &cluster)
 {
@@ -150,8 +156,8 @@ void ControlServer::handle(Client &client, const v1::ClientMessage &message)
     if (message.has_subscribe()) {
         client.subscribed = true;
         client.wantsEvents = message.subscribe().events();
-        client.periodMs = message.subscribe().period_ms() ? std::max(20u, message.subscribe().period_ms())
-                                                          : m_defaultPeriodMs;
+        client.periodMs =
+            message.subscribe().period_ms() ? std::max(20u, message.subscribe().period_ms()) : m_defaultPeriodMs;
         *reply.mutable_status() = m_status();
         client.lastStatusMono = monoMicros();
         send(client, reply);
@@ -181,8 +187,8 @@ void ControlServer::drop(Client &client, const std::string &reason)
     if (client.dropping)
         return;
     client.dropping = true;
-    log::warning("control", "dropping client user=" + log::quote(client.peer.user) + " pid=" +
-                                std::to_string(client.peer.pid) + " reason=" + log::quote(reason));
+    log::warning("control", "dropping client user=" + log::quote(client.peer.user) +
+                                " pid=" + std::to_string(client.peer.pid) + " reason=" + log::quote(reason));
     v1::AgentMessage bye;
     bye.mutable_error()->set_message(reason);
     send(client, bye);
@@ -193,7 +199,7 @@ void ControlServer::drop(Client &client, const std::string &reason)
 void ControlServer::publishStatus()
 {
     const int64_t now = monoMicros();
-    std::unique_ptr<v1::AgentMessage> message;   // built once, only when someone is due
+    std::unique_ptr<v1::AgentMessage> message; // built once, only when someone is due
     for (auto &[socket, client] : m_clients) {
         if (!client->subscribed || client->dropping)
             continue;
@@ -236,10 +242,13 @@ void ControlServer::publishEvent(const v1::Event &event, bool flushNow)
         }
         // Called from inside a command or a transition: drop from the event
         // loop, where no caller still holds the client.
-        QMetaObject::invokeMethod(this, [this, socket = c->socket, why] {
-            if (auto it = m_clients.find(socket); it != m_clients.end())
-                drop(*it->second, why);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, socket = c->socket, why] {
+                if (auto it = m_clients.find(socket); it != m_clients.end())
+                    drop(*it->second, why);
+            },
+            Qt::QueuedConnection);
     }
 }
 

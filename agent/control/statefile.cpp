@@ -87,7 +87,7 @@ StateFile::Loaded StateFile::load() const
     Loaded out;
     std::ifstream in(m_path, std::ios::binary);
     if (!in)
-        return out;   // no overrides yet
+        return out; // no overrides yet
     std::stringstream buffer;
     buffer << in.rdbuf();
     google::protobuf::TextFormat::Parser parser;

@@ -17,7 +17,7 @@ public:
 
     struct Loaded {
         v1::RuntimeState state;
-        std::string problem;   // non-empty: the file was corrupt and moved aside
+        std::string problem; // non-empty: the file was corrupt and moved aside
     };
     // A missing file is an empty state; a corrupt one (it does not parse, or
     // holds a weight or state the agent would refuse from an operator) is moved

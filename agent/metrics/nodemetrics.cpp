@@ -39,8 +39,7 @@ uint64_t counterValue(const google::protobuf::RepeatedPtrField<v1::Counter> &cou
 
 // Known names first (always present), then any other name the status carries.
 void counterSet(Exposition &out, const std::string &family, const Labels &base, const std::string &label,
-                const std::vector<std::string> &known,
-                const google::protobuf::RepeatedPtrField<v1::Counter> &counters)
+                const std::vector<std::string> &known, const google::protobuf::RepeatedPtrField<v1::Counter> &counters)
 {
     auto with = [&](const std::string &value) {
         Labels labels = base;
@@ -275,7 +274,8 @@ void renderListeners(Exposition &out, const v1::NodeStatus &status)
         out.sample("hafront_listener_h2_streams_active", listener, uint64_t(l.h2_streams_active()));
         out.sample("hafront_listener_h2_streams_total", listener, l.h2_streams_total());
         out.sample("hafront_listener_h2_resets_received_total", listener, l.h2_resets_received_total());
-        counterSet(out, "hafront_listener_h2_goaway_sent_total", listener, "reason", kGoawayReasons, l.h2_goaway_sent());
+        counterSet(out, "hafront_listener_h2_goaway_sent_total", listener, "reason", kGoawayReasons,
+                   l.h2_goaway_sent());
     }
 }
 
@@ -297,7 +297,10 @@ void renderTls(Exposition &out, const v1::NodeStatus &status)
             for (const auto &n : c.names())
                 names += (names.empty() ? "" : ",") + n;
             out.sample("hafront_tls_certificate_not_after_seconds",
-                       {{"listener", l.name()}, {"names", names}, {"issuer", c.issuer()}, {"key_type", c.key_type()},
+                       {{"listener", l.name()},
+                        {"names", names},
+                        {"issuer", c.issuer()},
+                        {"key_type", c.key_type()},
                         {"sha256", c.sha256()}},
                        uint64_t(c.not_after()));
         }

@@ -130,7 +130,7 @@ void AccessLogFile::flushLocked()
     while (m_fd >= 0 && done < m_buffer.size()) {
         const ssize_t n = ::write(m_fd, m_buffer.data() + done, m_buffer.size() - done);
         if (n <= 0)
-            break;   // disk full or gone: the lines are dropped, the proxy keeps serving
+            break; // disk full or gone: the lines are dropped, the proxy keeps serving
         done += size_t(n);
     }
     m_buffer.clear();

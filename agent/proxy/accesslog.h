@@ -15,7 +15,7 @@ namespace hafront::proxy {
 struct AccessRecord {
     std::string_view client, method, target, version, host, referer, userAgent, backend, node;
     int status = 0;
-    uint64_t bytes = 0;                // response body bytes
+    uint64_t bytes = 0; // response body bytes
     int64_t durationMicros = 0;
     int64_t wallMicros = 0;
 };
@@ -28,8 +28,8 @@ public:
 
     Status open();
     void append(const AccessRecord &record);
-    void flush();                      // called by the workers every few ms
-    Status reopen();                   // SIGUSR1: logrotate moved the file
+    void flush();    // called by the workers every few ms
+    Status reopen(); // SIGUSR1: logrotate moved the file
     const std::string &path() const { return m_path; }
 
     static std::string formatLine(const AccessRecord &record, Format format);

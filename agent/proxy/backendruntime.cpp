@@ -43,7 +43,7 @@ AccessLogFile *RuntimeRegistry::accessLog(const std::string &path, AccessLogFile
         auto file = std::make_unique<AccessLogFile>(path, format);
         if (auto ok = file->open(); !ok) {
             log::error("proxy", ok.error());
-            return nullptr;   // tried again at the next reload
+            return nullptr; // tried again at the next reload
         }
         slot = std::move(file);
     }

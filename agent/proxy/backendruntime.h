@@ -28,19 +28,19 @@ enum class HealthState : int { Unknown = 0, Up = 1, Down = 2 };
 
 struct BackendRuntime {
     std::string pool, name, address;
-    SocketAddress addr;   // either family
+    SocketAddress addr; // either family
 
     std::atomic<int> health{static_cast<int>(HealthState::Unknown)};
-    std::atomic<int64_t> upSinceMicros{0};       // for slow start
+    std::atomic<int64_t> upSinceMicros{0}; // for slow start
     std::atomic<int64_t> passiveDownUntilMicros{0};
 
     std::atomic<uint32_t> active{0}, idle{0};
     std::atomic<uint64_t> requests{0}, bytesIn{0}, bytesOut{0}, retries{0};
-    std::atomic<uint64_t> responses[6] = {};     // by class 1xx..5xx at [1..5]
-    std::array<std::atomic<uint64_t>, stats::kBackendErrorKinds> errors{};   // by stats::BackendError
+    std::atomic<uint64_t> responses[6] = {};                               // by class 1xx..5xx at [1..5]
+    std::array<std::atomic<uint64_t>, stats::kBackendErrorKinds> errors{}; // by stats::BackendError
     stats::LatencyHistogram latency;
 
-    std::mutex mutex;                            // guards the fields below
+    std::mutex mutex; // guards the fields below
     std::string lastCheck;
     int64_t lastCheckWallMicros = 0;
     std::unique_ptr<health::PassiveWindow> passive;
@@ -99,16 +99,14 @@ public:
     ListenerRuntime &listener(const std::string &name, const std::string &bind);
     // Find-or-open by path; a file that cannot be opened is logged and null.
     AccessLogFile *accessLog(const std::string &path, AccessLogFile::Format format);
-    template <class F>
-    void forEachAccessLog(F f)
+    template <class F> void forEachAccessLog(F f)
     {
         std::lock_guard lock(m_mutex);
         for (auto &[k, l] : m_accessLogs)
             if (l)
                 f(*l);
     }
-    template <class F>
-    void forEachBackend(F f)
+    template <class F> void forEachBackend(F f)
     {
         std::lock_guard lock(m_mutex);
         for (auto &[k, b] : m_backends)

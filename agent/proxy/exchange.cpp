@@ -59,14 +59,14 @@ Exchange::~Exchange() = default;
 void Exchange::begin(const std::shared_ptr<ClusterView> &view, size_t listenerIndex, const RequestStart &request)
 {
     if (m_view != view)
-        m_view = view;   // the newest snapshot applies from this request on
+        m_view = view; // the newest snapshot applies from this request on
     m_listener = &m_view->listeners[listenerIndex];
     m_request = request;
     m_pool = nullptr;
     m_upstream = nullptr;
     m_tried.clear();
     if (m_requestCopy.capacity() > kKeptRequestCopy)
-        std::string().swap(m_requestCopy);   // a big body's buffer is not kept for the connection's life
+        std::string().swap(m_requestCopy); // a big body's buffer is not kept for the connection's life
     else
         m_requestCopy.clear();
     m_retryable = true;
@@ -83,13 +83,15 @@ void Exchange::begin(const std::shared_ptr<ClusterView> &view, size_t listenerIn
     const RouteView *route = matchRoute(m_listener->routes, hostWithoutPort(request.verdict->host), path);
     if (!route)
         return respond(404, "no route for " + std::string(path) + "\n", false);
-    if (route->respond) {   // a fixed answer of the config (return, redirects)
+    if (route->respond) { // a fixed answer of the config (return, redirects)
         const v1::FixedResponse &fixed = *route->respond;
-        const std::string location = expandResponseText(fixed.location(), request.scheme, request.verdict->host, target);
+        const std::string location =
+            expandResponseText(fixed.location(), request.scheme, request.verdict->host, target);
         const std::string body = fixed.body().empty()
                                      ? std::to_string(fixed.status()) + " " + reasonOf(int(fixed.status())) + "\n"
                                      : expandResponseText(fixed.body(), request.scheme, request.verdict->host, target);
-        return respond(int(fixed.status()), body, false, location.empty() ? std::string() : "Location: " + location + "\r\n");
+        return respond(int(fixed.status()), body, false,
+                       location.empty() ? std::string() : "Location: " + location + "\r\n");
     }
     if (route->redirect) {
         const int status = http::redirectStatus(*route->redirect);
@@ -101,7 +103,7 @@ void Exchange::begin(const std::shared_ptr<ClusterView> &view, size_t listenerIn
     m_pool = route->pool;
     if (route->replacePrefix.empty()) {
         buildUpstreamHead(target);
-    } else {   // proxy_pass with a URI part: the matched prefix replaced
+    } else { // proxy_pass with a URI part: the matched prefix replaced
         std::string replaced = route->replacePrefix;
         replaced.append(target.substr(route->prefix.size()));
         buildUpstreamHead(replaced);
@@ -123,7 +125,7 @@ void Exchange::buildUpstreamHead(std::string_view target)
     const ParsedHead &in = *m_request.head;
     std::string &head = m_requestCopy;
     head.clear();
-    head.reserve(in.bytes + 256);   // one allocation on a new connection, not one per doubling
+    head.reserve(in.bytes + 256); // one allocation on a new connection, not one per doubling
     head.append(in.method).append(" ").append(target).append(" HTTP/1.1\r\n");
     const std::string *connection = connectionTokens(in);
     std::string_view xff;
@@ -188,14 +190,16 @@ void Exchange::startUpstream()
     m_upstream = nullptr;
     const bool none = m_tried.empty();
     respond(none ? 503 : 502,
-            none ? "no backend available in pool " + pool.name() + "\n" : "all backends of pool " + pool.name() + " failed\n",
-            !m_requestDone, {}, none ? std::string_view() : std::string_view(m_pool->backends[size_t(m_tried.back())].rt->name));
+            none ? "no backend available in pool " + pool.name() + "\n"
+                 : "all backends of pool " + pool.name() + " failed\n",
+            !m_requestDone, {},
+            none ? std::string_view() : std::string_view(m_pool->backends[size_t(m_tried.back())].rt->name));
 }
 
 void Exchange::requestBody(std::string_view data)
 {
     if (!m_pool || m_responseStarted)
-        return;   // a static route or an answered request: the body is read and dropped
+        return; // a static route or an answered request: the body is read and dropped
     auto append = [&](std::string &to) {
         if (m_request.chunked)
             to.append(chunkHeader(data.size())).append(data).append("\r\n");
@@ -205,7 +209,7 @@ void Exchange::requestBody(std::string_view data)
     if (!m_dispatched) {
         append(m_requestCopy);
         if (m_requestCopy.size() > kBufferedBody)
-            startUpstream();   // too big to hold: stream from here on
+            startUpstream(); // too big to hold: stream from here on
         return;
     }
     if (m_upstream) {
@@ -215,7 +219,7 @@ void Exchange::requestBody(std::string_view data)
         if (m_retryable) {
             m_requestCopy += piece;
             if (m_requestCopy.size() > kBufferedBody) {
-                m_retryable = false;   // too big to replay: no retry once sent
+                m_retryable = false; // too big to replay: no retry once sent
                 m_requestCopy.clear();
             }
         }
@@ -239,14 +243,23 @@ void Exchange::requestEnd(std::string_view trailerLines)
             m_upstream->send(last);
     }
     if (!m_dispatched)
-        startUpstream();   // the buffered request goes out whole
+        startUpstream(); // the buffered request goes out whole
     else if (m_upstream)
         m_upstream->requestComplete();
 }
 
-bool Exchange::backendBackedUp() const { return m_upstream && m_upstream->backedUp(); }
-size_t Exchange::upstreamPending() const { return m_upstream ? m_upstream->pendingOut() : 0; }
-bool Exchange::clientBackedUp() const { return m_downstream.backedUp(); }
+bool Exchange::backendBackedUp() const
+{
+    return m_upstream && m_upstream->backedUp();
+}
+size_t Exchange::upstreamPending() const
+{
+    return m_upstream ? m_upstream->pendingOut() : 0;
+}
+bool Exchange::clientBackedUp() const
+{
+    return m_downstream.backedUp();
+}
 
 void Exchange::clientGone()
 {
@@ -286,8 +299,8 @@ void Exchange::upstreamHead(int status, const ParsedHead &head, bool chunked, bo
     r.reason = head.reason;
     r.headers = &head.headers;
     r.connectionTokens = connectionTokens(head);
-    r.body = noBody ? ResponseHead::Body::None
-             : chunked ? ResponseHead::Body::Chunked
+    r.body = noBody      ? ResponseHead::Body::None
+             : chunked   ? ResponseHead::Body::Chunked
              : hasLength ? ResponseHead::Body::Length
                          : ResponseHead::Body::UntilClose;
     m_downstream.sendHead(r);
@@ -319,9 +332,15 @@ void Exchange::upstreamTrailers(const ParsedHead &head, const HeaderList &traile
         m_downstream.sendTrailers(m_trailers);
 }
 
-void Exchange::flushFromUpstream() { m_downstream.flush(); }
+void Exchange::flushFromUpstream()
+{
+    m_downstream.flush();
+}
 
-void Exchange::upstreamTunnelData(const char *data, size_t size) { m_downstream.tunnelData(std::string_view(data, size)); }
+void Exchange::upstreamTunnelData(const char *data, size_t size)
+{
+    m_downstream.tunnelData(std::string_view(data, size));
+}
 
 void Exchange::upstreamGone()
 {
@@ -432,7 +451,8 @@ void Exchange::logAccess(int status, std::string_view backend)
     const ParsedHead &head = *m_request.head;
     const std::string *referer = head.find("referer");
     const std::string *agent = head.find("user-agent");
-    const std::string version = "HTTP/" + std::to_string(m_request.versionMajor) + "." + std::to_string(m_request.versionMinor);
+    const std::string version =
+        "HTTP/" + std::to_string(m_request.versionMajor) + "." + std::to_string(m_request.versionMinor);
     AccessRecord r;
     r.client = m_clientIp;
     r.method = head.method;

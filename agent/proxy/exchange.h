@@ -23,16 +23,16 @@ class SessionHost;
 class UpstreamConnection;
 
 struct RequestStart {
-    const http::ParsedHead *head = nullptr;      // stays put until the exchange ends
+    const http::ParsedHead *head = nullptr; // stays put until the exchange ends
     const http::RequestVerdict *verdict = nullptr;
-    int methodCode = 0;                          // llhttp_method_t
+    int methodCode = 0; // llhttp_method_t
     int versionMajor = 1, versionMinor = 1;
-    bool keepAlive = true;                       // the client may send another request
-    bool upgrade = false;                        // Upgrade asked (HTTP/1 only)
+    bool keepAlive = true; // the client may send another request
+    bool upgrade = false;  // Upgrade asked (HTTP/1 only)
     bool hasBody = false;
-    bool chunked = false;                        // the body has no length: chunk it upstream
+    bool chunked = false; // the body has no length: chunk it upstream
     bool expectContinue = false;
-    std::string_view scheme = "http";            // X-Forwarded-Proto
+    std::string_view scheme = "http"; // X-Forwarded-Proto
 };
 
 class Exchange {
@@ -47,13 +47,13 @@ public:
     void requestBody(std::string_view data);
     // `trailerLines` ("Name: value\r\n" each) go upstream when the body is chunked.
     void requestEnd(std::string_view trailerLines = {});
-    void clientGone();                   // the client is gone: drop the upstream
-    void clientDrained();                // the client took the output: read the backend again
+    void clientGone();    // the client is gone: drop the upstream
+    void clientDrained(); // the client took the output: read the backend again
     void tunnelFromClient(std::string_view data);
-    void clientEndedTunnel();            // the client half-closed its side of a tunnel
+    void clientEndedTunnel(); // the client half-closed its side of a tunnel
     bool upstreamHasRequest() const { return m_dispatched; }
-    bool backendBackedUp() const;        // stop reading the client's body
-    size_t upstreamPending() const;      // request bytes the backend connection holds unsent
+    bool backendBackedUp() const;   // stop reading the client's body
+    size_t upstreamPending() const; // request bytes the backend connection holds unsent
     const std::string &clientIp() const { return m_clientIp; }
 
     // From the upstream connection.
@@ -62,12 +62,12 @@ public:
     // A chunked body's trailer section (before upstreamComplete): what may be
     // forwarded goes to the client (http::isForwardableTrailer).
     void upstreamTrailers(const http::ParsedHead &head, const http::HeaderList &trailers);
-    void flushFromUpstream();            // once per buffer parsed: head and body leave in one send
+    void flushFromUpstream(); // once per buffer parsed: head and body leave in one send
     void upstreamComplete(UpstreamConnection &up, bool reusable);
     void upstreamFailed(UpstreamConnection &up, const std::string &why, stats::BackendError kind, bool responseStarted);
     void upstreamTunnelData(const char *data, size_t size);
     void upstreamGone();
-    void resumeFromUpstream();           // the backend took our output: more body may come
+    void resumeFromUpstream(); // the backend took our output: more body may come
     bool clientBackedUp() const;
 
     // Answers the request here (counted as a rejection when >= 400). `backend`:
@@ -80,7 +80,7 @@ public:
 
 private:
     void startUpstream();
-    void startIfReady();   // a request without a body (or streaming one) goes upstream at once
+    void startIfReady(); // a request without a body (or streaming one) goes upstream at once
     void buildUpstreamHead(std::string_view target);
     void serveStatic(const RouteView &route);
     void logAccess(int status, std::string_view backend);
@@ -88,14 +88,14 @@ private:
     SessionHost &m_host;
     Downstream &m_downstream;
     std::string m_clientIp;
-    std::shared_ptr<ClusterView> m_view;   // held for one request: pools stay valid across swaps
+    std::shared_ptr<ClusterView> m_view; // held for one request: pools stay valid across swaps
     const ListenerView *m_listener = nullptr;
     RequestStart m_request;
     PoolView *m_pool = nullptr;
     UpstreamConnection *m_upstream = nullptr;
     std::vector<int> m_tried;
     std::string m_requestCopy;   // the upstream head and buffered body, for a retry
-    http::HeaderList m_trailers;   // the response's trailer fields the client gets
+    http::HeaderList m_trailers; // the response's trailer fields the client gets
     bool m_retryable = true;
     bool m_dispatched = false;
     bool m_requestDone = false;

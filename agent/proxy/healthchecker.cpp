@@ -50,7 +50,10 @@ HealthChecker::HealthChecker(config::SnapshotStore &store, RuntimeRegistry &regi
 {
 }
 
-HealthChecker::~HealthChecker() { stop(); }
+HealthChecker::~HealthChecker()
+{
+    stop();
+}
 
 void HealthChecker::start()
 {
@@ -89,7 +92,7 @@ void HealthChecker::run()
         t.riseFall->record(ok);
         const HealthState after = t.riseFall->state() == health::RiseFall::State::Up     ? HealthState::Up
                                   : t.riseFall->state() == health::RiseFall::State::Down ? HealthState::Down
-                                                                                          : HealthState::Unknown;
+                                                                                         : HealthState::Unknown;
         if (after == before)
             return;
         p.backend->health.store(static_cast<int>(after), std::memory_order_relaxed);
@@ -99,8 +102,11 @@ void HealthChecker::run()
         m_events.record(v1::BACKEND_HEALTH, subject,
                         "pool=" + p.backend->pool + " backend=" + p.backend->name + " from=" + healthName(before) +
                             " to=" + healthName(after) + " reason=\"" + what + "\"",
-                        {{"pool", p.backend->pool}, {"backend", p.backend->name}, {"from", healthName(before)},
-                         {"to", healthName(after)}, {"reason", what}},
+                        {{"pool", p.backend->pool},
+                         {"backend", p.backend->name},
+                         {"from", healthName(before)},
+                         {"to", healthName(after)},
+                         {"reason", what}},
                         wallMicros(), monoMicros());
     };
 
@@ -131,8 +137,8 @@ void HealthChecker::run()
                 p.http = h.has_http();
                 if (p.http) {
                     p.expect = config::expectStatusOf(h.http());
-                    p.request = "GET " + config::httpPathOf(h.http()) + " HTTP/1.1\r\nHost: " +
-                                (h.http().host().empty() ? b.address() : h.http().host()) +
+                    p.request = "GET " + config::httpPathOf(h.http()) +
+                                " HTTP/1.1\r\nHost: " + (h.http().host().empty() ? b.address() : h.http().host()) +
                                 "\r\nUser-Agent: hafront-health\r\nConnection: close\r\n\r\n";
                 }
                 p.fd = ::socket(rt.addr.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);

@@ -12,7 +12,10 @@ namespace hafront::proxy {
 using namespace hafront::http;
 namespace {
 
-Http1Session *self(llhttp_t *p) { return static_cast<Http1Session *>(p->data); }
+Http1Session *self(llhttp_t *p)
+{
+    return static_cast<Http1Session *>(p->data);
+}
 
 llhttp_settings_t requestSettings()
 {
@@ -83,7 +86,7 @@ Http1Session::~Http1Session()
 void Http1Session::onEvent(uint32_t events)
 {
     if (m_clientEof && events & (EPOLLHUP | EPOLLERR))
-        return close();   // a tunnel's client that ended, then reset: nothing can reach it
+        return close(); // a tunnel's client that ended, then reset: nothing can reach it
     if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
         readClient();
     if (dead)
@@ -121,7 +124,7 @@ void Http1Session::readClient()
 // left llhttp paused with nothing consumed, and the worker looped forever).
 void Http1Session::process()
 {
-    if (m_processing) {   // a response finished inside a callback: the outer pass goes on
+    if (m_processing) { // a response finished inside a callback: the outer pass goes on
         m_reprocess = true;
         return;
     }
@@ -152,15 +155,18 @@ void Http1Session::process()
 void Http1Session::step()
 {
     switch (m_phase) {
-    case Phase::Head: return readHead();
-    case Phase::Body: return readBody();
-    case Phase::Waiting: return;   // pipelined requests wait for the response
+    case Phase::Head:
+        return readHead();
+    case Phase::Body:
+        return readBody();
+    case Phase::Waiting:
+        return; // pipelined requests wait for the response
     case Phase::Tunnel:
         m_exchange.tunnelFromClient(std::string_view(m_in).substr(m_inPos));
         m_inPos = m_in.size();
         return;
     case Phase::Closing:
-        m_inPos = m_in.size();   // read and dropped
+        m_inPos = m_in.size(); // read and dropped
         return;
     }
 }
@@ -172,7 +178,7 @@ void Http1Session::readHead()
     const std::string_view input = std::string_view(m_in).substr(m_inPos);
     if (input.empty())
         return;
-    if (!m_inMessage) {   // from the first byte of a request, the header timeout runs (slowloris)
+    if (!m_inMessage) { // from the first byte of a request, the header timeout runs (slowloris)
         m_inMessage = true;
         const v1::Listener &listener = *m_host.view()->listeners[m_listenerIndex].config;
         deadlineMicros = m_host.now() + int64_t(config::headerTimeoutMs(listener)) * 1000;
@@ -186,14 +192,14 @@ void Http1Session::readHead()
         m_headScan = scan.resume;
         if (input.size() > m_maxHeaderBytes + kRequestLineSlack)
             return reject(431, "request head over the listener's max_header_bytes");
-        return;   // wait for the rest
+        return; // wait for the rest
     }
     m_headComplete = false;
     const llhttp_errno_t err = llhttp_execute(&m_parser, input.data(), scan.end);
     if (dead)
         return;
     if (err == HPE_OK) {
-        m_inPos += scan.end;   // only empty lines before a request line: skipped
+        m_inPos += scan.end; // only empty lines before a request line: skipped
         m_inMessage = false;
         return;
     }
@@ -334,7 +340,7 @@ void Http1Session::maybeFinish()
     m_inMessage = false;
     const auto &listener = *m_host.view()->listeners[m_listenerIndex].config;
     deadlineMicros = m_host.now() + int64_t(config::idleTimeoutMs(listener)) * 1000;
-    process();   // a pipelined request may already be buffered
+    process(); // a pipelined request may already be buffered
 }
 
 // ---- llhttp callbacks: collect the head, stop at its end ----
@@ -377,7 +383,7 @@ int Http1Session::onHeaderField(const char *at, size_t len)
 int Http1Session::onHeaderFieldComplete()
 {
     if (m_line != Line::Name)
-        m_head.headers.emplace_back();   // an empty name
+        m_head.headers.emplace_back(); // an empty name
     m_line = Line::Value;
     return 0;
 }
@@ -385,7 +391,7 @@ int Http1Session::onHeaderFieldComplete()
 int Http1Session::onHeaderValue(const char *at, size_t len)
 {
     if (m_line != Line::Value) {
-        m_head.headers.emplace_back();   // a value without a name
+        m_head.headers.emplace_back(); // a value without a name
         m_line = Line::Value;
     }
     m_head.headers.back().second.append(at, len);
@@ -395,7 +401,7 @@ int Http1Session::onHeaderValue(const char *at, size_t len)
 int Http1Session::onHeaderValueComplete()
 {
     if (m_line != Line::Value)
-        m_head.headers.emplace_back();   // an empty name and an empty value
+        m_head.headers.emplace_back(); // an empty name and an empty value
     m_line = Line::None;
     return 0;
 }
@@ -412,7 +418,10 @@ int Http1Session::countHeadBytes(size_t len)
 
 // The body is framed by the session itself (Content-Length or ChunkedDecoder),
 // so llhttp is told there is none and stops after the head.
-int Http1Session::onHeadersComplete() { return 1; }
+int Http1Session::onHeadersComplete()
+{
+    return 1;
+}
 
 int Http1Session::onMessageComplete()
 {
@@ -436,10 +445,10 @@ void Http1Session::sendHead(const ResponseHead &r)
     // out with the first body bytes in one send, see Downstream::flush().
     OutBuffer &out = m_out;
     if (out.data.capacity() < kOutReserve)
-        out.data.reserve(kOutReserve);   // one allocation on a new connection, not one per doubling
+        out.data.reserve(kOutReserve); // one allocation on a new connection, not one per doubling
     appendStatusLine(out, r.status, r.reason);
     const ListenerView &listener = m_host.view()->listeners[m_listenerIndex];
-    bool backendHsts = false;   // the backend's own Strict-Transport-Security wins
+    bool backendHsts = false; // the backend's own Strict-Transport-Security wins
     for (const auto &[k, v] : *r.headers)
         if (!isHopByHop(k, r.connectionTokens) || (r.status == 101 && equalsLower(k, "upgrade"))) {
             out.append(k);
@@ -466,7 +475,7 @@ void Http1Session::sendHead(const ResponseHead &r)
         m_closeAfter = true;
     m_responseChunked = r.body == ResponseHead::Body::Chunked;
     if (r.body == ResponseHead::Body::UntilClose)
-        m_closeAfter = true;   // a close-delimited body ends the client connection too
+        m_closeAfter = true; // a close-delimited body ends the client connection too
     if (m_responseChunked)
         out.append("Transfer-Encoding: chunked\r\n");
     out.append(m_keepAlive && !m_closeAfter ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n");
@@ -555,7 +564,7 @@ void Http1Session::pauseRequestBody(bool paused)
         return;
     m_readPaused = paused;
     if (!paused) {
-        readClient();   // what the kernel holds, then what is buffered
+        readClient(); // what the kernel holds, then what is buffered
         return;
     }
     updateInterest();
@@ -566,7 +575,7 @@ void Http1Session::startTunnel()
     m_phase = Phase::Tunnel;
     flushClient();
     if (!dead)
-        process();   // bytes the client sent after its request belong to the tunnel
+        process(); // bytes the client sent after its request belong to the tunnel
 }
 
 void Http1Session::tunnelData(std::string_view data)
@@ -651,9 +660,9 @@ void Http1Session::onTimer(int64_t now)
         m_listenerRt->countReject(408);
         m_keepAlive = false;
         m_phase = Phase::Closing;
-        sendLocal(408, "request header timeout\n", true, {});   // slowloris
+        sendLocal(408, "request header timeout\n", true, {}); // slowloris
     } else if (m_phase == Phase::Head) {
-        close();   // idle keep-alive connection
+        close(); // idle keep-alive connection
     }
 }
 

@@ -97,24 +97,24 @@ private:
     Transport *m_transport;
     llhttp_t m_parser;
     std::string m_in;
-    size_t m_inPos = 0;               // bytes of m_in already consumed
-    size_t m_headScan = 0;            // http::scanHead's resume point within the pending head
+    size_t m_inPos = 0;    // bytes of m_in already consumed
+    size_t m_headScan = 0; // http::scanHead's resume point within the pending head
     OutBuffer m_out;
     Phase m_phase = Phase::Head;
     http::ParsedHead m_head;
-    enum class Line { None, Name, Value } m_line = Line::None;   // within a header line
+    enum class Line { None, Name, Value } m_line = Line::None; // within a header line
     http::RequestVerdict m_verdict;
     Exchange m_exchange;
     Body m_body = Body::None;
     uint64_t m_bodyRemaining = 0;
     uint64_t m_bodyBytes = 0;
     uint64_t m_maxBodyBytes = 0;
-    size_t m_maxHeaderBytes = 0;      // of the listener, read when a request begins
+    size_t m_maxHeaderBytes = 0; // of the listener, read when a request begins
     http::ChunkedDecoder m_chunks;
-    std::vector<std::string_view> m_pieces;   // chunk data of one feed
-    int m_rejectStatus = 0;           // set by a callback that refused (431)
-    bool m_inMessage = false;         // a request has begun and its head is not complete
-    bool m_headComplete = false;      // llhttp paused at the end of a head
+    std::vector<std::string_view> m_pieces; // chunk data of one feed
+    int m_rejectStatus = 0;                 // set by a callback that refused (431)
+    bool m_inMessage = false;               // a request has begun and its head is not complete
+    bool m_headComplete = false;            // llhttp paused at the end of a head
     bool m_requestDone = false;
     bool m_responseDone = false;
     bool m_keepAlive = true;
@@ -122,15 +122,15 @@ private:
     bool m_headRequest = false;
     bool m_upgradeAsked = false;
     bool m_responseChunked = false;
-    bool m_trailersSent = false;      // the last chunk and the trailer fields are out: sendEnd ends the section
+    bool m_trailersSent = false; // the last chunk and the trailer fields are out: sendEnd ends the section
     bool m_readPaused = false;
     bool m_clientEof = false;
     bool m_processing = false;
     bool m_reprocess = false;
-    bool m_sentBefore = false;        // something was sent to the client: see flushClient()
-    bool m_noDelay = false;           // TCP_NODELAY is on
-    uint32_t m_interest;              // as registered with epoll
-    bool m_tls = false;               // the listener terminates TLS: X-Forwarded-Proto https, HSTS
+    bool m_sentBefore = false; // something was sent to the client: see flushClient()
+    bool m_noDelay = false;    // TCP_NODELAY is on
+    uint32_t m_interest;       // as registered with epoll
+    bool m_tls = false;        // the listener terminates TLS: X-Forwarded-Proto https, HSTS
     StaticFile *m_static = nullptr;
 };
 

@@ -20,8 +20,14 @@ namespace hafront::proxy {
 using namespace hafront::http;
 namespace {
 
-Http2Session *self(void *p) { return static_cast<Http2Session *>(p); }
-std::string_view text(const uint8_t *p, size_t n) { return {reinterpret_cast<const char *>(p), n}; }
+Http2Session *self(void *p)
+{
+    return static_cast<Http2Session *>(p);
+}
+std::string_view text(const uint8_t *p, size_t n)
+{
+    return {reinterpret_cast<const char *>(p), n};
+}
 
 // Output is pulled from nghttp2 while less than this is waiting for the socket.
 constexpr size_t kOutHigh = 64u << 10;
@@ -68,15 +74,15 @@ nghttp2_session_callbacks *callbacks()
 int methodCode(std::string_view m)
 {
     static constexpr std::pair<std::string_view, int> kMethods[] = {
-        {"GET", HTTP_GET},         {"HEAD", HTTP_HEAD},       {"POST", HTTP_POST},   {"PUT", HTTP_PUT},
-        {"DELETE", HTTP_DELETE},   {"OPTIONS", HTTP_OPTIONS}, {"PATCH", HTTP_PATCH}, {"CONNECT", HTTP_CONNECT},
-        {"TRACE", HTTP_TRACE},     {"PROPFIND", HTTP_PROPFIND}, {"MKCOL", HTTP_MKCOL}, {"COPY", HTTP_COPY},
-        {"MOVE", HTTP_MOVE},       {"LOCK", HTTP_LOCK},       {"UNLOCK", HTTP_UNLOCK}, {"PURGE", HTTP_PURGE},
+        {"GET", HTTP_GET},       {"HEAD", HTTP_HEAD},         {"POST", HTTP_POST},     {"PUT", HTTP_PUT},
+        {"DELETE", HTTP_DELETE}, {"OPTIONS", HTTP_OPTIONS},   {"PATCH", HTTP_PATCH},   {"CONNECT", HTTP_CONNECT},
+        {"TRACE", HTTP_TRACE},   {"PROPFIND", HTTP_PROPFIND}, {"MKCOL", HTTP_MKCOL},   {"COPY", HTTP_COPY},
+        {"MOVE", HTTP_MOVE},     {"LOCK", HTTP_LOCK},         {"UNLOCK", HTTP_UNLOCK}, {"PURGE", HTTP_PURGE},
     };
     for (const auto &[name, code] : kMethods)
         if (m == name)
             return code;
-    return -1;   // an extension method: forwarded as written, never retried
+    return -1; // an extension method: forwarded as written, never retried
 }
 
 // Collects what StaticFile::sendSome would send, up to a slice, into a string.
@@ -140,7 +146,7 @@ public:
     }
 
 private:
-    std::deque<std::string> m_strings;   // stable addresses
+    std::deque<std::string> m_strings; // stable addresses
     std::vector<nghttp2_nv> m_nva;
 };
 
@@ -192,17 +198,17 @@ public:
     std::string authority, scheme, cookie;
     bool hasMethod = false, hasPath = false, hasAuthority = false;
     size_t headerBytes = 0;
-    bool dispatched = false;      // the exchange has the request
-    bool requestDone = false;     // END_STREAM from the client
+    bool dispatched = false;  // the exchange has the request
+    bool requestDone = false; // END_STREAM from the client
     bool inTrailers = false;
-    std::string trailerLines;     // "Name: value\r\n", for a chunked upstream
+    std::string trailerLines; // "Name: value\r\n", for a chunked upstream
     bool hasContentLength = false;
     uint64_t contentLength = 0, bodyBytes = 0;
-    size_t unconsumed = 0;        // DATA bytes not yet given back to the client's window
+    size_t unconsumed = 0; // DATA bytes not yet given back to the client's window
     bool headRequest = false;
     bool responseSubmitted = false, responseEnded = false, closed = false;
-    std::string body;             // response bytes the data provider has not taken
-    FieldList trailers;           // of the response: a HEADERS frame ends the stream after the body
+    std::string body;   // response bytes the data provider has not taken
+    FieldList trailers; // of the response: a HEADERS frame ends the stream after the body
     bool hasTrailers = false;
     size_t bodyPos = 0;
     bool deferred = false;
@@ -217,9 +223,8 @@ public:
         responseSubmitted = true;
         nghttp2_data_provider provider{};
         provider.read_callback = [](nghttp2_session *, int32_t sid, uint8_t *buf, size_t len, uint32_t *flags,
-                                    nghttp2_data_source *, void *u) {
-            return self(u)->readResponse(sid, buf, len, flags);
-        };
+                                    nghttp2_data_source *,
+                                    void *u) { return self(u)->readResponse(sid, buf, len, flags); };
         auto &nva = fields.nva();
         nghttp2_submit_response(session.m_session, id, nva.data(), nva.size(), withBody ? &provider : nullptr);
     }
@@ -246,7 +251,7 @@ public:
     {
         if (closed)
             return;
-        if (r.status == 101)   // no Upgrade over h2 (RFC 9113 8.6)
+        if (r.status == 101) // no Upgrade over h2 (RFC 9113 8.6)
             return session.resetStream(*this, NGHTTP2_PROTOCOL_ERROR);
         FieldList fields;
         fields.add(":status", std::to_string(r.status));
@@ -341,7 +346,7 @@ public:
             return;
         nghttp2_session_consume(session.m_session, id, unconsumed);
         unconsumed = 0;
-        session.flushOut();   // the WINDOW_UPDATE
+        session.flushOut(); // the WINDOW_UPDATE
     }
     void startTunnel() override { abort(); }
     void tunnelData(std::string_view) override {}
@@ -382,10 +387,10 @@ Http2Session::Http2Session(SessionHost &host, int fd_, size_t listenerIndex, std
 
     nghttp2_option *option;
     nghttp2_option_new(&option);
-    nghttp2_option_set_no_auto_window_update(option, 1);   // the window follows the upstream (consume)
-    nghttp2_option_set_max_outbound_ack(option, 1000);     // PING/SETTINGS ACKs the client does not read
-    nghttp2_option_set_max_settings(option, 32);           // entries in one SETTINGS frame
-    nghttp2_option_set_max_continuations(option, kMaxContinuations * 2);   // our own budget trips first
+    nghttp2_option_set_no_auto_window_update(option, 1);                 // the window follows the upstream (consume)
+    nghttp2_option_set_max_outbound_ack(option, 1000);                   // PING/SETTINGS ACKs the client does not read
+    nghttp2_option_set_max_settings(option, 32);                         // entries in one SETTINGS frame
+    nghttp2_option_set_max_continuations(option, kMaxContinuations * 2); // our own budget trips first
     nghttp2_option_set_stream_reset_rate_limit(option, uint64_t(kResetBurst * 2), uint64_t(kResetsPerSecond * 2));
     nghttp2_option_set_max_deflate_dynamic_table_size(option, 4096);
     nghttp2_session_server_new3(&m_session, callbacks(), this, option, &m_mem);
@@ -491,7 +496,7 @@ void Http2Session::readClient()
         if (r.status == Io::Again)
             break;
         if (r.status != Io::Done)
-            return close();   // EOF or reset: the streams go with the connection
+            return close(); // EOF or reset: the streams go with the connection
         feed(buf, r.bytes);
         if (dead)
             return;
@@ -519,7 +524,7 @@ void Http2Session::flushOut()
 {
     if (dead)
         return;
-    if (m_inNghttp2 || m_flushing) {   // the outer pass sends it
+    if (m_inNghttp2 || m_flushing) { // the outer pass sends it
         m_wantFlush = true;
         return;
     }
@@ -530,8 +535,8 @@ void Http2Session::flushOut()
         return;
     if (m_failed)
         return close();
-    if (m_out.pending() == 0 && (m_closing || m_clientEof ||
-                                 (!nghttp2_session_want_read(m_session) && !nghttp2_session_want_write(m_session))))
+    if (m_out.pending() == 0 &&
+        (m_closing || m_clientEof || (!nghttp2_session_want_read(m_session) && !nghttp2_session_want_write(m_session))))
         return close();
     if (m_draining && m_streams.empty() && m_out.pending() == 0)
         return close();
@@ -620,7 +625,7 @@ void Http2Session::onTimer(int64_t now)
     if (!deadlineMicros || now < deadlineMicros)
         return;
     sweepClosed();
-    if (m_terminated || m_closing) {   // the GOAWAY had its chance to leave
+    if (m_terminated || m_closing) { // the GOAWAY had its chance to leave
         return close();
     }
     terminate(stats::Goaway::Idle, NGHTTP2_NO_ERROR);
@@ -669,7 +674,10 @@ void Http2Session::resetStream(Stream &s, uint32_t errorCode)
     flushOut();
 }
 
-void Http2Session::sweepClosed() { m_closed.clear(); }
+void Http2Session::sweepClosed()
+{
+    m_closed.clear();
+}
 
 void Http2Session::close()
 {
@@ -719,9 +727,9 @@ int Http2Session::onBeginHeaders(const nghttp2_frame &frame)
         return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
     // Beyond the advertised limit (the client may not have our SETTINGS yet,
     // or ignores them): refused, and a refusal costs from the control budget.
-    if (m_streams.size() >= m_maxStreams) {   // counted when the reset is sent (onFrameSend)
+    if (m_streams.size() >= m_maxStreams) { // counted when the reset is sent (onFrameSend)
         nghttp2_submit_rst_stream(m_session, NGHTTP2_FLAG_NONE, frame.hd.stream_id, NGHTTP2_REFUSED_STREAM);
-        return 0;   // no Stream: its fields and frames are ignored until the reset leaves
+        return 0; // no Stream: its fields and frames are ignored until the reset leaves
     }
     auto s = std::make_unique<Stream>(*this, frame.hd.stream_id);
     nghttp2_session_set_stream_user_data(m_session, frame.hd.stream_id, s.get());
@@ -750,7 +758,7 @@ int Http2Session::onHeader(const nghttp2_frame &frame, std::string_view name, st
     // 8.2.2); nghttp2 checks this too, this is the same rule said here.
     if (isHopByHop(name, nullptr) && !(name == "te" && value == "trailers"))
         return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
-    if (frame.headers.cat == NGHTTP2_HCAT_HEADERS) {   // trailers
+    if (frame.headers.cat == NGHTTP2_HCAT_HEADERS) { // trailers
         if (!name.empty() && name[0] != ':' && name != "te") {
             s->trailerLines.append(name).append(": ").append(value).append("\r\n");
         }
@@ -772,8 +780,8 @@ int Http2Session::onHeader(const nghttp2_frame &frame, std::string_view name, st
         return 0;
     }
     if (name == "te")
-        return 0;   // "trailers": hop-by-hop, not forwarded
-    if (name == "cookie") {   // RFC 9113 8.2.3: one field again for HTTP/1.1
+        return 0;           // "trailers": hop-by-hop, not forwarded
+    if (name == "cookie") { // RFC 9113 8.2.3: one field again for HTTP/1.1
         if (!s->cookie.empty())
             s->cookie.append("; ");
         s->cookie.append(value);
@@ -816,7 +824,7 @@ int Http2Session::onFrameRecv(const nghttp2_frame &frame)
             if (end && !s->closed && stream(frame.hd.stream_id))
                 finishRequest(*s);
         } else if (end) {
-            finishRequest(*s);   // trailers end the request
+            finishRequest(*s); // trailers end the request
         }
         return 0;
     }
@@ -856,7 +864,7 @@ void Http2Session::dispatch(Stream &s, bool endStream)
     }
     const int code = methodCode(head.method);
     s.headRequest = code == HTTP_HEAD;
-    if (code == HTTP_CONNECT) {   // as for HTTP/1 (no :path to check)
+    if (code == HTTP_CONNECT) { // as for HTTP/1 (no :path to check)
         refused = true;
         why = "CONNECT is not proxied";
         s.verdict.status = 405;
@@ -864,7 +872,7 @@ void Http2Session::dispatch(Stream &s, bool endStream)
     http::RequestFacts facts;
     facts.head = &head;
     facts.methodCode = code < 0 ? HTTP_GET : code;
-    facts.versionMajor = 1;   // the HTTP/1.1 rules: exactly one Host
+    facts.versionMajor = 1; // the HTTP/1.1 rules: exactly one Host
     facts.versionMinor = 1;
     facts.hasContentLength = s.hasContentLength;
     facts.contentLength = s.contentLength;
@@ -897,7 +905,7 @@ void Http2Session::dispatch(Stream &s, bool endStream)
     start.versionMinor = 0;
     start.keepAlive = true;
     start.hasBody = !endStream;
-    start.chunked = start.hasBody && !s.hasContentLength;   // no length: chunked upstream (trailers pass)
+    start.chunked = start.hasBody && !s.hasContentLength; // no length: chunked upstream (trailers pass)
     start.expectContinue = s.verdict.expectContinue;
     start.scheme = m_scheme;
     s.exchange.begin(view, m_listenerIndex, start);
@@ -967,7 +975,7 @@ int Http2Session::onStreamClose(int32_t streamId, uint32_t)
         nghttp2_session_consume_connection(m_session, s.unconsumed);
     s.unconsumed = 0;
     if (!s.requestDone || !s.responseEnded || s.buffered() || s.file)
-        s.exchange.clientGone();   // a reset or an unfinished response: drop the upstream
+        s.exchange.clientGone(); // a reset or an unfinished response: drop the upstream
     m_listenerRt->h2Streams.fetch_sub(1, std::memory_order_relaxed);
     m_closed.push_back(std::move(it->second));
     m_streams.erase(it);
@@ -1026,10 +1034,10 @@ ssize_t Http2Session::readResponse(int32_t streamId, uint8_t *buf, size_t length
     }
     if (s->buffered() == 0 && s->responseEnded && !s->file) {
         *flags |= NGHTTP2_DATA_FLAG_EOF;
-        if (s->hasTrailers) {   // they end the stream, not this DATA frame
+        if (s->hasTrailers) { // they end the stream, not this DATA frame
             auto &nva = s->trailers.nva();
             if (nghttp2_submit_trailer(m_session, streamId, nva.data(), nva.size()) != 0)
-                return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;   // the stream is reset: never an end without them
+                return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE; // the stream is reset: never an end without them
             *flags |= NGHTTP2_DATA_FLAG_NO_END_STREAM;
         }
         return ssize_t(n);

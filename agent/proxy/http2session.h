@@ -55,11 +55,12 @@ struct FrameBudget {
 class Http2Session : public IoHandle {
 public:
     static constexpr uint32_t kInitialInterest = EPOLLIN | EPOLLRDHUP;
-    static constexpr size_t kStreamBuffer = 256u << 10;    // response bytes one stream holds before pausing its backend
-    static constexpr size_t kRequestHeld = 256u << 10;     // request bytes a backend connection holds before the window stays shut
-    static constexpr size_t kConnectionWindow = 1u << 20;  // the connection's receive window
-    static constexpr size_t kMemoryCap = 8u << 20;         // what nghttp2 may allocate for one connection
-    static constexpr uint32_t kMaxContinuations = 32;      // CONTINUATION frames in one header block
+    static constexpr size_t kStreamBuffer = 256u << 10; // response bytes one stream holds before pausing its backend
+    static constexpr size_t kRequestHeld =
+        256u << 10; // request bytes a backend connection holds before the window stays shut
+    static constexpr size_t kConnectionWindow = 1u << 20; // the connection's receive window
+    static constexpr size_t kMemoryCap = 8u << 20;        // what nghttp2 may allocate for one connection
+    static constexpr uint32_t kMaxContinuations = 32;     // CONTINUATION frames in one header block
     static constexpr double kResetsPerSecond = 100, kResetBurst = 400;
     static constexpr double kControlPerSecond = 50, kControlBurst = 200;
 
@@ -74,7 +75,7 @@ public:
     // took from the transport before, e.g. a sniffed preface) as if just read.
     // The worker registers the session with kInitialInterest first.
     void start(std::string_view alreadyRead = {});
-    void setScheme(std::string_view scheme) { m_scheme = scheme; }   // "https" behind TLS
+    void setScheme(std::string_view scheme) { m_scheme = scheme; } // "https" behind TLS
 
     void onEvent(uint32_t events) override;
     void onTimer(int64_t now) override;
@@ -130,25 +131,25 @@ private:
     bool m_memoryExceeded = false;
     OutBuffer m_out;
     std::unordered_map<int32_t, std::unique_ptr<Stream>> m_streams;
-    std::vector<std::unique_ptr<Stream>> m_closed;   // deleted from the next event on (an exchange may be on the stack)
-    std::vector<int32_t> m_drained;                  // streams whose buffer emptied below half: resume their backends
+    std::vector<std::unique_ptr<Stream>> m_closed; // deleted from the next event on (an exchange may be on the stack)
+    std::vector<int32_t> m_drained;                // streams whose buffer emptied below half: resume their backends
     // Limits of the listener, read once.
     uint32_t m_maxStreams = 128;
     uint32_t m_maxHeaderList = 65536;
     uint64_t m_maxBodyBytes = 0;
     int64_t m_idleMicros = 0;
-    int64_t m_progressMicros = 0;     // a stream opened or closed, or DATA moved
+    int64_t m_progressMicros = 0; // a stream opened or closed, or DATA moved
     FrameBudget m_resets, m_control;
-    stats::Goaway m_goawayReason{};    // of the GOAWAY queued next (setGoawayReason)
+    stats::Goaway m_goawayReason{}; // of the GOAWAY queued next (setGoawayReason)
     bool m_goawayReasonSet = false;
-    uint32_t m_continuations = 0;     // in the header block being read
-    bool m_inNghttp2 = false;         // inside mem_recv / mem_send: no sending, no deleting
+    uint32_t m_continuations = 0; // in the header block being read
+    bool m_inNghttp2 = false;     // inside mem_recv / mem_send: no sending, no deleting
     bool m_wantFlush = false;
-    bool m_flushing = false;          // in flushOut: a nested call leaves it to the outer pass
-    bool m_failed = false;            // the socket or nghttp2 failed: close after the pass
-    bool m_terminated = false;        // a GOAWAY that ends the connection is queued
+    bool m_flushing = false;   // in flushOut: a nested call leaves it to the outer pass
+    bool m_failed = false;     // the socket or nghttp2 failed: close after the pass
+    bool m_terminated = false; // a GOAWAY that ends the connection is queued
     bool m_draining = false;
-    bool m_closing = false;           // close once the output is out
+    bool m_closing = false; // close once the output is out
     bool m_clientEof = false;
     uint32_t m_interest;
 };

@@ -18,8 +18,8 @@ public:
 
     int fd = -1;
     bool dead = false;
-    bool clientConnection = false;   // counted in the worker's load (connection balance)
-    int64_t deadlineMicros = 0;   // 0 = none
+    bool clientConnection = false; // counted in the worker's load (connection balance)
+    int64_t deadlineMicros = 0;    // 0 = none
 };
 
 // Output buffer with a consumed offset: writes go out in order, partial

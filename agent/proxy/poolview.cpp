@@ -23,7 +23,7 @@ bool PoolView::hasUsable(int64_t now) const
 int PoolView::pick(uint64_t keyHash, const std::vector<int> &excluded, int64_t now)
 {
     auto choose = [&](bool backups) {
-        std::vector<balance::Choice> &choices = scratch;   // reused: no allocation per pick
+        std::vector<balance::Choice> &choices = scratch; // reused: no allocation per pick
         choices.assign(backends.size(), balance::Choice{});
         bool any = false;
         for (size_t i = 0; i < backends.size(); ++i) {

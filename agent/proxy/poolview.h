@@ -28,7 +28,7 @@ struct PoolView {
     balance::LeastConnections leastConn;
     balance::ConsistentHashRing ring;
     uint32_t slowStartMs = 0;
-    std::vector<balance::Choice> scratch;   // pick()'s working set; a PoolView is one worker's
+    std::vector<balance::Choice> scratch; // pick()'s working set; a PoolView is one worker's
 
     // Picks a backend for a new request; `excluded` are those already tried.
     // Backups only when no primary is usable. Returns -1 when none.
@@ -43,27 +43,27 @@ struct RouteView {
     PoolView *pool = nullptr;
     std::string staticRoot;
     std::string index;
-    bool exact = false;                       // nginx's "location ="
-    std::string replacePrefix;                // proxy_pass with a URI part
-    const v1::FixedResponse *respond = nullptr;   // answered by the proxy itself
-    const v1::Redirect *redirect = nullptr;       // a redirect built from the request
+    bool exact = false;                         // nginx's "location ="
+    std::string replacePrefix;                  // proxy_pass with a URI part
+    const v1::FixedResponse *respond = nullptr; // answered by the proxy itself
+    const v1::Redirect *redirect = nullptr;     // a redirect built from the request
 };
 
 struct ListenerView {
     const v1::Listener *config = nullptr;
     ListenerRuntime *rt = nullptr;
-    std::vector<RouteView> routes;   // longest prefix first
-    PoolView *pool = nullptr;        // TCP listeners
+    std::vector<RouteView> routes; // longest prefix first
+    PoolView *pool = nullptr;      // TCP listeners
     AccessLogFile *accessLog = nullptr;
-    std::string hsts;                // "Strict-Transport-Security: ...\r\n" on TLS listeners that ask
+    std::string hsts; // "Strict-Transport-Security: ...\r\n" on TLS listeners that ask
 };
 
 struct ClusterView {
     std::shared_ptr<const config::Snapshot> snapshot;
     std::vector<std::unique_ptr<PoolView>> pools;
     std::vector<ListenerView> listeners;
-    bool yieldWhenBusy = false;   // settings.yield_when_busy
-    bool balanceConnections = true;   // settings.balance_connections
+    bool yieldWhenBusy = false;     // settings.yield_when_busy
+    bool balanceConnections = true; // settings.balance_connections
 
     static std::unique_ptr<ClusterView> build(std::shared_ptr<const config::Snapshot> snapshot,
                                               RuntimeRegistry &registry);

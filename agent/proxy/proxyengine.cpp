@@ -56,7 +56,7 @@ struct ProxyEngine::Impl {
     std::unique_ptr<HealthChecker> health;
     Liveness *liveness = nullptr;
     bool started = false;
-    std::atomic<const v1::Cluster *> tlsLoadedFor{nullptr};   // the config the TLS contexts were built from
+    std::atomic<const v1::Cluster *> tlsLoadedFor{nullptr}; // the config the TLS contexts were built from
 
     // Builds every TLS listener's context from the snapshot's config, which
     // reads the certificate files again: on every reload (SIGHUP), even when
@@ -76,12 +76,12 @@ struct ProxyEngine::Impl {
                     return fail("listener " + l.name() + ": " + context.error());
                 fields["result"] = "refused";
                 events.record(v1::CONFIG, "tls",
-                              "listener " + l.name() + ": certificates not replaced, the previous stay: " +
-                                  context.error(),
+                              "listener " + l.name() +
+                                  ": certificates not replaced, the previous stay: " + context.error(),
                               fields, wallMicros(), monoMicros());
                 continue;
             }
-            std::vector<std::string> seen;   // an ECDSA and an RSA certificate share names
+            std::vector<std::string> seen; // an ECDSA and an RSA certificate share names
             std::string names;
             for (const auto &c : context.value()->certificates())
                 for (const auto &n : c.names)
@@ -94,7 +94,8 @@ struct ProxyEngine::Impl {
             fields["names"] = names;
             rt.setTls(context.value());
             events.record(v1::CONFIG, "tls",
-                          "listener " + l.name() + ": " + fields["certificates"] + " certificate(s) loaded for " + names,
+                          "listener " + l.name() + ": " + fields["certificates"] + " certificate(s) loaded for " +
+                              names,
                           fields, wallMicros(), monoMicros());
         }
         return {};
@@ -111,11 +112,12 @@ struct ProxyEngine::Impl {
     }
 };
 
-ProxyEngine::ProxyEngine(config::SnapshotStore &store, events::EventLog &events) : m_impl(new Impl{store, events})
-{
-}
+ProxyEngine::ProxyEngine(config::SnapshotStore &store, events::EventLog &events) : m_impl(new Impl{store, events}) {}
 
-ProxyEngine::~ProxyEngine() { stop(std::chrono::milliseconds(0)); }
+ProxyEngine::~ProxyEngine()
+{
+    stop(std::chrono::milliseconds(0));
+}
 
 Status ProxyEngine::start(Liveness *liveness)
 {
@@ -136,11 +138,11 @@ Status ProxyEngine::start(Liveness *liveness)
             }
         }
     if (snap->cluster->listener_size() == 0)
-        count = 0;   // nothing to serve: no threads
+        count = 0; // nothing to serve: no threads
     if (auto ok = m_impl->loadTls(*snap, true); !ok)
         return ok;
     m_impl->store.addObserver([impl = m_impl.get()](const std::shared_ptr<const config::Snapshot> &next) {
-        if (next->cluster.get() != impl->tlsLoadedFor)   // a reload, not a runtime override
+        if (next->cluster.get() != impl->tlsLoadedFor) // a reload, not a runtime override
             impl->loadTls(*next, false).ok();
     });
     for (uint32_t i = 0; i < count; ++i) {
@@ -314,7 +316,7 @@ bool ProxyEngine::canServe() const
         return false;
     };
     if (m_impl->liveness && !m_impl->liveness->servingLive())
-        return false;   // a listener bound by a stuck worker serves nothing
+        return false; // a listener bound by a stuck worker serves nothing
     for (const auto &l : snap->cluster->listener()) {
         if (!m_impl->registry.listener(l.name(), l.bind()).listening.load())
             return false;

@@ -25,13 +25,13 @@ public:
     virtual const std::string &node() const = 0;
     virtual void add(IoHandle *handle, uint32_t events) = 0;
     virtual void modify(IoHandle *handle, uint32_t events) = 0;
-    virtual void destroy(IoHandle *handle) = 0;   // closes now, deletes after the batch
+    virtual void destroy(IoHandle *handle) = 0; // closes now, deletes after the batch
     // `next` takes over the socket of `old` (a TLS handshake hands its connection
     // to the codec ALPN chose); `old` is deleted after the batch, the fd stays open.
     virtual void replace(IoHandle *old, IoHandle *next, uint32_t events) = 0;
     virtual UpstreamConnection *acquireUpstream(BackendRuntime &backend, std::string &error) = 0;
-    virtual void releaseUpstream(UpstreamConnection *connection) = 0;   // to the idle pool
-    virtual void noteBackendFailure(BackendRuntime &backend) = 0;       // passive health
+    virtual void releaseUpstream(UpstreamConnection *connection) = 0; // to the idle pool
+    virtual void noteBackendFailure(BackendRuntime &backend) = 0;     // passive health
 };
 
 } // namespace hafront::proxy

@@ -88,7 +88,7 @@ StaticFile::Opened StaticFile::open(const std::string &root, const std::string &
     if (fileReal.empty())
         return {nullptr, 404};
     if (fileReal.compare(0, rootReal.size() + 1, rootReal + "/") != 0)
-        return {nullptr, 403};   // a symlink pointing outside the root
+        return {nullptr, 403}; // a symlink pointing outside the root
     const int fd = ::open(fileReal.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return {nullptr, errno == EACCES ? 403 : 404};
@@ -152,7 +152,8 @@ std::string StaticFile::head(bool keepAlive) const
 bool StaticFile::sendSome(Transport &transport)
 {
     while (m_offset < m_end) {
-        const IoResult r = transport.sendFile(m_fd, m_offset, static_cast<size_t>(std::min<off_t>(m_end - m_offset, 1 << 20)));
+        const IoResult r =
+            transport.sendFile(m_fd, m_offset, static_cast<size_t>(std::min<off_t>(m_end - m_offset, 1 << 20)));
         if (r.status == Io::Done)
             continue;
         return r.status == Io::Again;

@@ -16,15 +16,15 @@ class Transport;
 class StaticFile {
 public:
     struct Opened {
-        StaticFile *file = nullptr;   // owned by the caller
-        int status = 0;               // the refusal when file is null
+        StaticFile *file = nullptr; // owned by the caller
+        int status = 0;             // the refusal when file is null
     };
     static Opened open(const std::string &root, const std::string &prefix, const std::string &target,
                        const std::string &index, const http::ParsedHead &head);
     ~StaticFile();
 
     std::string head(bool keepAlive) const;
-    bool sendSome(Transport &transport);   // false on an error
+    bool sendSome(Transport &transport); // false on an error
     bool done() const { return m_offset >= m_end; }
     bool empty() const { return m_offset >= m_end; }
     int status() const { return m_status; }

@@ -48,7 +48,7 @@ struct Pair {
         listener->active.fetch_sub(1, std::memory_order_relaxed);
         Side *c = client, *u = upstream;
         client = upstream = nullptr;
-        worker->destroy(c);   // the handles' shared_ptrs keep the pair alive until deleted
+        worker->destroy(c); // the handles' shared_ptrs keep the pair alive until deleted
         worker->destroy(u);
     }
 
@@ -99,7 +99,7 @@ struct Pair {
 
 void Side::onEvent(uint32_t events)
 {
-    auto p = pair;   // keep alive through close()
+    auto p = pair; // keep alive through close()
     if (p->closed)
         return;
     if (!client && p->connecting && (events & (EPOLLOUT | EPOLLERR | EPOLLHUP))) {
@@ -114,7 +114,7 @@ void Side::onEvent(uint32_t events)
         p->connecting = false;
     }
     if ((client ? p->clientEof : p->upstreamEof) && events & (EPOLLHUP | EPOLLERR))
-        return p->close();   // ended, then reset: HUP and ERR cannot be masked, and nothing more can pass
+        return p->close(); // ended, then reset: HUP and ERR cannot be masked, and nothing more can pass
     if (events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)) {
         char buf[65536];
         for (int i = 0; i < 4; ++i) {
@@ -143,7 +143,7 @@ void Side::onEvent(uint32_t events)
 void Side::onTimer(int64_t now)
 {
     if (deadlineMicros && now >= deadlineMicros)
-        pair->close();   // idle timeout
+        pair->close(); // idle timeout
 }
 
 } // namespace
@@ -197,7 +197,7 @@ void TcpSession::start(Worker &worker, int clientFd, size_t listenerIndex)
         return;
     }
     listener.rt->countReject(503);
-    ::close(clientFd);   // no backend: refuse the connection
+    ::close(clientFd); // no backend: refuse the connection
 }
 
 } // namespace hafront::proxy

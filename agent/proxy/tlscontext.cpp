@@ -88,7 +88,8 @@ int onTicketKey(SSL *ssl, unsigned char name[16], unsigned char iv[EVP_MAX_IV_LE
         if (RAND_bytes(iv, 16) != 1)
             return -1;
         std::memcpy(name, key.name.data(), 16);
-        if (EVP_EncryptInit_ex(cipher, EVP_aes_256_cbc(), nullptr, key.aes.data(), iv) != 1 || !setMacKey(mac, key.hmac))
+        if (EVP_EncryptInit_ex(cipher, EVP_aes_256_cbc(), nullptr, key.aes.data(), iv) != 1 ||
+            !setMacKey(mac, key.hmac))
             return -1;
         return 1;
     }
@@ -116,7 +117,7 @@ SSL_TICKET_RETURN onTicketOpened(SSL *, SSL_SESSION *, const unsigned char *, si
     case SSL_TICKET_NO_DECRYPT:
         ERR_clear_error();
         return SSL_TICKET_RETURN_IGNORE_RENEW;
-    default:   // empty: a full handshake and a new ticket
+    default: // empty: a full handshake and a new ticket
         return SSL_TICKET_RETURN_IGNORE_RENEW;
     }
 }
@@ -133,9 +134,9 @@ SSL_CTX *newContext(const v1::Tls &tls, const TlsServerContext *self, std::strin
     SSL_CTX_set_options(c, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION | SSL_OP_CIPHER_SERVER_PREFERENCE |
                                SSL_OP_IGNORE_UNEXPECTED_EOF | SSL_OP_NO_ANTI_REPLAY);
     SSL_CTX_set_mode(c, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
-    SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_OFF);   // tickets carry the session
+    SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_OFF); // tickets carry the session
     SSL_CTX_set_num_tickets(c, 1);
-    SSL_CTX_set_max_early_data(c, 0);                          // no 0-RTT
+    SSL_CTX_set_max_early_data(c, 0); // no 0-RTT
     if (SSL_CTX_set_cipher_list(c, kTls12Ciphers) != 1 || SSL_CTX_set1_groups_list(c, kGroups) != 1) {
         error = opensslError();
         SSL_CTX_free(c);
@@ -163,7 +164,7 @@ Result<std::shared_ptr<const TlsServerContext>> TlsServerContext::build(const v1
     std::shared_ptr<TlsServerContext> self(new TlsServerContext);
     std::vector<std::string> alpn(tls.alpn().begin(), tls.alpn().end());
     if (alpn.empty())
-        alpn = {"h2", "http/1.1"};   // HTTP/2 when the client offers it
+        alpn = {"h2", "http/1.1"}; // HTTP/2 when the client offers it
     for (const auto &p : alpn) {
         self->m_alpnWire.push_back(char(p.size()));
         self->m_alpnWire += p;
@@ -242,7 +243,7 @@ int TlsServerContext::selectAlpn(const unsigned char **out, unsigned char *outLe
     unsigned char *selected = nullptr;
     if (SSL_select_next_proto(&selected, outLength, reinterpret_cast<const unsigned char *>(m_alpnWire.data()),
                               unsigned(m_alpnWire.size()), in, inLength) != OPENSSL_NPN_NEGOTIATED)
-        return SSL_TLSEXT_ERR_ALERT_FATAL;   // no_application_protocol, as RFC 7301 3.2 asks
+        return SSL_TLSEXT_ERR_ALERT_FATAL; // no_application_protocol, as RFC 7301 3.2 asks
     *out = selected;
     return SSL_TLSEXT_ERR_OK;
 }
@@ -259,19 +260,26 @@ TlsFailure classifyHandshakeFailure(int sslError)
     switch (ERR_GET_REASON(e)) {
     case SSL_R_UNSUPPORTED_PROTOCOL:
     case SSL_R_VERSION_TOO_LOW:
-    case SSL_R_WRONG_VERSION_NUMBER: return TlsFailure::Version;
+    case SSL_R_WRONG_VERSION_NUMBER:
+        return TlsFailure::Version;
     case SSL_R_NO_SHARED_CIPHER:
     case SSL_R_NO_SHARED_GROUPS:
-    case SSL_R_NO_SUITABLE_SIGNATURE_ALGORITHM: return TlsFailure::Cipher;
-    case SSL_R_NO_APPLICATION_PROTOCOL: return TlsFailure::Alpn;
+    case SSL_R_NO_SUITABLE_SIGNATURE_ALGORITHM:
+        return TlsFailure::Cipher;
+    case SSL_R_NO_APPLICATION_PROTOCOL:
+        return TlsFailure::Alpn;
     case SSL_R_HTTP_REQUEST:
-    case SSL_R_HTTPS_PROXY_REQUEST: return TlsFailure::PlainHttp;
+    case SSL_R_HTTPS_PROXY_REQUEST:
+        return TlsFailure::PlainHttp;
     case SSL_R_SSLV3_ALERT_BAD_CERTIFICATE:
     case SSL_R_SSLV3_ALERT_CERTIFICATE_UNKNOWN:
     case SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED:
-    case SSL_R_TLSV1_ALERT_UNKNOWN_CA: return TlsFailure::Certificate;
-    case SSL_R_UNEXPECTED_EOF_WHILE_READING: return TlsFailure::Closed;
-    default: return TlsFailure::Other;
+    case SSL_R_TLSV1_ALERT_UNKNOWN_CA:
+        return TlsFailure::Certificate;
+    case SSL_R_UNEXPECTED_EOF_WHILE_READING:
+        return TlsFailure::Closed;
+    default:
+        return TlsFailure::Other;
     }
 }
 

@@ -31,9 +31,14 @@ namespace hafront::proxy {
 
 // Why a handshake failed, as counted per listener and shown in /metrics.
 enum class TlsFailure { Version, Cipher, Alpn, PlainHttp, Certificate, Timeout, Closed, Other, Count };
-inline constexpr std::array<const char *, size_t(TlsFailure::Count)> kTlsFailureNames = {
-    "protocol_version", "no_shared_cipher", "no_application_protocol", "plain_http",
-    "certificate_rejected", "timeout", "closed", "other"};
+inline constexpr std::array<const char *, size_t(TlsFailure::Count)> kTlsFailureNames = {"protocol_version",
+                                                                                         "no_shared_cipher",
+                                                                                         "no_application_protocol",
+                                                                                         "plain_http",
+                                                                                         "certificate_rejected",
+                                                                                         "timeout",
+                                                                                         "closed",
+                                                                                         "other"};
 
 class TlsServerContext {
 public:
@@ -42,7 +47,7 @@ public:
     TlsServerContext(const TlsServerContext &) = delete;
     TlsServerContext &operator=(const TlsServerContext &) = delete;
 
-    SSL *newSsl(int fd) const;   // server side, on the socket; null when OpenSSL fails
+    SSL *newSsl(int fd) const; // server side, on the socket; null when OpenSSL fails
     // The certificates as loaded, in config order (status, metrics, the console).
     const std::vector<tls::CertificateInfo> &certificates() const { return m_certificates; }
     const std::vector<std::string> &certificateFiles() const { return m_files; }
@@ -50,7 +55,7 @@ public:
     bool sharedTicketKeys() const { return m_sharedTickets; }
 
     // For the OpenSSL callbacks.
-    void selectContext(SSL *ssl) const;   // SNI
+    void selectContext(SSL *ssl) const; // SNI
     int selectAlpn(const unsigned char **out, unsigned char *outLength, const unsigned char *in,
                    unsigned inLength) const;
     tls::TicketKeyRing &tickets() const { return *m_tickets; }
@@ -58,12 +63,12 @@ public:
 private:
     TlsServerContext() = default;
 
-    std::vector<SSL_CTX *> m_contexts;                 // [0]: the default
-    std::vector<std::vector<std::string>> m_names;     // names of each context's certificates
+    std::vector<SSL_CTX *> m_contexts;             // [0]: the default
+    std::vector<std::vector<std::string>> m_names; // names of each context's certificates
     std::vector<tls::CertificateInfo> m_certificates;
     std::vector<std::string> m_files;
     int64_t m_loadedWallMicros = 0;
-    std::string m_alpnWire;                            // server preference order, length-prefixed
+    std::string m_alpnWire; // server preference order, length-prefixed
     std::unique_ptr<tls::TicketKeyRing> m_tickets;
     bool m_sharedTickets = false;
 };

@@ -23,7 +23,10 @@ TlsTransport::TlsTransport(SSL *ssl, std::shared_ptr<const TlsServerContext> con
 {
 }
 
-TlsTransport::~TlsTransport() { SSL_free(m_ssl); }   // the socket stays the worker's to close
+TlsTransport::~TlsTransport()
+{
+    SSL_free(m_ssl);
+} // the socket stays the worker's to close
 
 TlsTransport::Handshake TlsTransport::handshake()
 {
@@ -37,11 +40,14 @@ TlsTransport::Handshake TlsTransport::handshake()
     if (e == SSL_ERROR_WANT_WRITE)
         return Handshake::WantWrite;
     m_failure = classifyHandshakeFailure(e);
-    m_shutdown = true;   // no close_notify after a failed handshake
+    m_shutdown = true; // no close_notify after a failed handshake
     return Handshake::Failed;
 }
 
-bool TlsTransport::resumed() const { return SSL_session_reused(m_ssl) == 1; }
+bool TlsTransport::resumed() const
+{
+    return SSL_session_reused(m_ssl) == 1;
+}
 
 std::string TlsTransport::alpn() const
 {
@@ -61,7 +67,7 @@ IoResult TlsTransport::fail(int sslError)
 {
     const int saved = errno;
     ERR_clear_error();
-    m_shutdown = true;   // after a fatal error OpenSSL must not write again
+    m_shutdown = true; // after a fatal error OpenSSL must not write again
     if (sslError == SSL_ERROR_ZERO_RETURN)
         return {Io::Closed, 0, 0};
     if (sslError == SSL_ERROR_SYSCALL)
@@ -96,7 +102,7 @@ IoResult TlsTransport::write(const char *data, size_t size)
     if (e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ)
         return {Io::Again, 0, 0};
     IoResult r = fail(e);
-    r.status = Io::Failed;   // a write to a closed peer is an error, not an end
+    r.status = Io::Failed; // a write to a closed peer is an error, not an end
     return r;
 }
 
@@ -107,7 +113,7 @@ IoResult TlsTransport::sendFile(int fileFd, off_t &offset, size_t count)
         const ssize_t n = ::pread(fileFd, m_fileChunk.data(), m_fileChunk.size(), offset);
         if (n <= 0) {
             m_fileChunk.clear();
-            return {Io::Failed, 0, n < 0 ? errno : 0};   // 0: the file shrank under us
+            return {Io::Failed, 0, n < 0 ? errno : 0}; // 0: the file shrank under us
         }
         m_fileChunk.resize(size_t(n));
     }
@@ -126,7 +132,7 @@ void TlsTransport::closing()
         return;
     m_shutdown = true;
     ERR_clear_error();
-    SSL_shutdown(m_ssl);   // non-blocking: the alert goes if the socket takes it
+    SSL_shutdown(m_ssl); // non-blocking: the alert goes if the socket takes it
     ERR_clear_error();
 }
 
@@ -165,28 +171,34 @@ void TlsHandshake::onEvent(uint32_t)
         // A reload may have renumbered the listeners since the accept: find ours.
         const auto &ls = m_host.view()->listeners;
         if (m_listenerIndex >= ls.size() || ls[m_listenerIndex].rt != m_listenerRt)
-            m_listenerIndex = size_t(std::find_if(ls.begin(), ls.end(), [&](const ListenerView &l) {
-                                         return l.rt == m_listenerRt;
-                                     }) - ls.begin());
+            m_listenerIndex =
+                size_t(std::find_if(ls.begin(), ls.end(), [&](const ListenerView &l) { return l.rt == m_listenerRt; }) -
+                       ls.begin());
         if (m_listenerIndex >= ls.size())
             return m_host.destroy(this);
         if (m_transport->alpn() == "h2") {
-            auto *session = new Http2Session(m_host, fd, m_listenerIndex, std::move(m_clientIp), std::move(m_transport));
+            auto *session =
+                new Http2Session(m_host, fd, m_listenerIndex, std::move(m_clientIp), std::move(m_transport));
             session->setScheme("https");
             m_host.replace(this, session, Http2Session::kInitialInterest);
-            session->start();   // the server's SETTINGS, then the client's preface
+            session->start(); // the server's SETTINGS, then the client's preface
             if (!session->dead)
                 session->onEvent(EPOLLIN);
             return;
         }
         auto *session = new Http1Session(m_host, fd, m_listenerIndex, std::move(m_clientIp), std::move(m_transport));
         m_host.replace(this, session, Http1Session::kInitialInterest);
-        session->onEvent(EPOLLIN);   // the first request often came with the Finished message
+        session->onEvent(EPOLLIN); // the first request often came with the Finished message
         return;
     }
-    case TlsTransport::Handshake::WantRead: want = EPOLLIN | EPOLLRDHUP; break;
-    case TlsTransport::Handshake::WantWrite: want = EPOLLOUT; break;
-    case TlsTransport::Handshake::Failed: return failed(m_transport->failure());
+    case TlsTransport::Handshake::WantRead:
+        want = EPOLLIN | EPOLLRDHUP;
+        break;
+    case TlsTransport::Handshake::WantWrite:
+        want = EPOLLOUT;
+        break;
+    case TlsTransport::Handshake::Failed:
+        return failed(m_transport->failure());
     }
     if (want != m_interest) {
         m_interest = want;

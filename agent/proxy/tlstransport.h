@@ -33,10 +33,10 @@ public:
 
     enum class Handshake { Done, WantRead, WantWrite, Failed };
     Handshake handshake();
-    TlsFailure failure() const { return m_failure; }   // after Failed
+    TlsFailure failure() const { return m_failure; } // after Failed
     bool resumed() const;
-    std::string alpn() const;        // empty: none negotiated
-    std::string serverName() const;  // SNI, empty when not sent
+    std::string alpn() const;       // empty: none negotiated
+    std::string serverName() const; // SNI, empty when not sent
 
     IoResult read(char *buffer, size_t size) override;
     IoResult write(const char *data, size_t size) override;
@@ -44,7 +44,7 @@ public:
     void shutdownWrite() override;
     void setNoDelay() override;
     bool readNeedsWritable() const override { return m_readWantsWrite; }
-    void closing() override;   // close_notify, best effort
+    void closing() override; // close_notify, best effort
 
 private:
     IoResult fail(int sslError);
@@ -55,7 +55,7 @@ private:
     bool m_readWantsWrite = false;
     bool m_shutdown = false;
     TlsFailure m_failure = TlsFailure::Other;
-    std::string m_fileChunk;   // read from the file, not yet taken by SSL_write
+    std::string m_fileChunk; // read from the file, not yet taken by SSL_write
 };
 
 class TlsHandshake final : public IoHandle {

@@ -24,7 +24,10 @@ IoResult fromCall(ssize_t n)
 
 } // namespace
 
-IoResult SocketTransport::read(char *buffer, size_t size) { return fromCall(::recv(m_fd, buffer, size, 0)); }
+IoResult SocketTransport::read(char *buffer, size_t size)
+{
+    return fromCall(::recv(m_fd, buffer, size, 0));
+}
 
 IoResult SocketTransport::write(const char *data, size_t size)
 {
@@ -33,7 +36,7 @@ IoResult SocketTransport::write(const char *data, size_t size)
         return {Io::Again, 0, 0};
     IoResult r = fromCall(n);
     if (r.status == Io::Closed)
-        r.status = Io::Failed;   // a write to a closed peer is an error, not an end
+        r.status = Io::Failed; // a write to a closed peer is an error, not an end
     return r;
 }
 
@@ -41,14 +44,17 @@ IoResult SocketTransport::sendFile(int fileFd, off_t &offset, size_t count)
 {
     const ssize_t n = ::sendfile(m_fd, fileFd, &offset, count);
     if (n == 0)
-        return {Io::Failed, 0, 0};   // the file shrank under us
+        return {Io::Failed, 0, 0}; // the file shrank under us
     IoResult r = fromCall(n);
     if (r.status == Io::Closed)
         r.status = Io::Failed;
     return r;
 }
 
-void SocketTransport::shutdownWrite() { ::shutdown(m_fd, SHUT_WR); }
+void SocketTransport::shutdownWrite()
+{
+    ::shutdown(m_fd, SHUT_WR);
+}
 
 void SocketTransport::setNoDelay()
 {

@@ -12,15 +12,15 @@ enum class Io { Done, Again, Closed, Failed };
 
 struct IoResult {
     Io status = Io::Done;
-    size_t bytes = 0;   // Done: how many were moved (> 0)
-    int error = 0;      // Failed: errno
+    size_t bytes = 0; // Done: how many were moved (> 0)
+    int error = 0;    // Failed: errno
 };
 
 class Transport {
 public:
     virtual ~Transport() = default;
-    virtual IoResult read(char *buffer, size_t size) = 0;          // Closed: the peer ended
-    virtual IoResult write(const char *data, size_t size) = 0;     // may move fewer bytes
+    virtual IoResult read(char *buffer, size_t size) = 0;      // Closed: the peer ended
+    virtual IoResult write(const char *data, size_t size) = 0; // may move fewer bytes
     // Up to `count` bytes of an open file from `offset`, which advances.
     virtual IoResult sendFile(int fileFd, off_t &offset, size_t count) = 0;
     virtual void shutdownWrite() = 0;

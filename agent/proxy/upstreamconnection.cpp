@@ -17,7 +17,10 @@ constexpr size_t kMaxResponseHeadBytes = 64u << 10;
 
 namespace {
 
-UpstreamConnection *up(llhttp_t *p) { return static_cast<UpstreamConnection *>(p->data); }
+UpstreamConnection *up(llhttp_t *p)
+{
+    return static_cast<UpstreamConnection *>(p->data);
+}
 
 llhttp_settings_t responseSettings()
 {
@@ -171,7 +174,7 @@ void UpstreamConnection::readable()
         if (r.status == Io::Done) {
             m_backend.bytesIn.fetch_add(static_cast<uint64_t>(n), std::memory_order_relaxed);
             if (!m_session)
-                return close();   // an idle connection must not talk: drop it
+                return close(); // an idle connection must not talk: drop it
             if (m_readTimeout)
                 deadlineMicros = m_host.now() + m_readTimeout;
             if (m_tunnel) {
@@ -190,7 +193,7 @@ void UpstreamConnection::readable()
             }
             if (err != HPE_OK && err != HPE_PAUSED) {
                 if (m_session)
-                    m_session->flushFromUpstream();   // what was good goes out before the cut
+                    m_session->flushFromUpstream(); // what was good goes out before the cut
                 if (dead)
                     return;
                 return fail(badResponse(err), stats::BackendError::Protocol);
@@ -234,7 +237,8 @@ void UpstreamConnection::readable()
                 close();
             return;
         }
-        return fail(r.status == Io::Closed ? "connection closed by backend" : std::string("recv: ") + std::strerror(r.error),
+        return fail(r.status == Io::Closed ? "connection closed by backend"
+                                           : std::string("recv: ") + std::strerror(r.error),
                     m_connecting ? stats::BackendError::Connect : stats::BackendError::Reset);
     }
     updateInterest();
@@ -337,7 +341,7 @@ int UpstreamConnection::onHeadersComplete()
     if (interim)
         m_head.clear();
     if (status == 101)
-        return 2;   // upgrade: no body, the tunnel takes over
+        return 2; // upgrade: no body, the tunnel takes over
     return noBody ? 1 : 0;
 }
 
@@ -357,7 +361,7 @@ int UpstreamConnection::onMessageComplete()
 {
     const int status = m_parser.status_code;
     if (status >= 100 && status < 200)
-        return 0;   // interim response (the final one follows), or 101: llhttp pauses for the tunnel
+        return 0; // interim response (the final one follows), or 101: llhttp pauses for the tunnel
     if (m_session && !m_trailers.headers.empty())
         m_session->upstreamTrailers(m_head, m_trailers.headers);
     m_complete = true;

@@ -19,13 +19,14 @@ class SessionHost;
 class UpstreamConnection : public IoHandle {
 public:
     // `transport` replaces the socket (tests, fuzzing); not owned.
-    UpstreamConnection(SessionHost &host, BackendRuntime &backend, int fd, bool connecting, Transport *transport = nullptr);
+    UpstreamConnection(SessionHost &host, BackendRuntime &backend, int fd, bool connecting,
+                       Transport *transport = nullptr);
     ~UpstreamConnection() override;
 
     void attach(Exchange *exchange, bool headRequest, int64_t connectDeadline, int64_t readTimeoutMicros);
     void send(std::string_view bytes);
-    void requestComplete();          // the whole request is queued
-    void detach();                   // session gone: drop
+    void requestComplete(); // the whole request is queued
+    void detach();          // session gone: drop
     void onEvent(uint32_t events) override;
     void onTimer(int64_t now) override;
     void close();
@@ -36,7 +37,7 @@ public:
     bool reused() const { return m_reused; }
     bool connecting() const { return m_connecting; }
     bool backedUp() const { return m_out.pending() > (1u << 20); }
-    size_t pendingOut() const { return m_out.pending(); }   // request bytes not yet sent
+    size_t pendingOut() const { return m_out.pending(); } // request bytes not yet sent
     void pauseReading(bool paused);
 
     int onStatus(const char *at, size_t len);
@@ -50,9 +51,9 @@ public:
 private:
     void readable();
     void writable();
-    void fail(const std::string &why, stats::BackendError kind);   // counted once, by the exchange
+    void fail(const std::string &why, stats::BackendError kind); // counted once, by the exchange
     void updateInterest();
-    http::ParsedHead &fieldsBeingRead();   // the head, or the trailers after the last chunk
+    http::ParsedHead &fieldsBeingRead(); // the head, or the trailers after the last chunk
     std::string badResponse(llhttp_errno_t err) const;
 
     SessionHost &m_host;
@@ -62,7 +63,7 @@ private:
     Exchange *m_session = nullptr;
     llhttp_t m_parser;
     http::ParsedHead m_head;
-    http::ParsedHead m_trailers;   // its headers only: the trailer section of a chunked body
+    http::ParsedHead m_trailers; // its headers only: the trailer section of a chunked body
     OutBuffer m_out;
     bool m_connecting;
     bool m_reused = false;

@@ -48,7 +48,7 @@ Worker::Worker(int index, config::SnapshotStore &store, RuntimeRegistry &registr
     m_wake = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     epoll_event ev{};
     ev.events = EPOLLIN;
-    ev.data.ptr = nullptr;   // the wake fd
+    ev.data.ptr = nullptr; // the wake fd
     ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_wake, &ev);
     refreshNow();
     refreshView();
@@ -65,7 +65,7 @@ Worker::~Worker()
         }
     for (auto *h : m_graveyard)
         delete h;
-    for (const Accepted &a : m_mailbox)   // handed over after this worker stopped
+    for (const Accepted &a : m_mailbox) // handed over after this worker stopped
         ::close(a.fd);
     for (auto &l : m_listeners)
         if (l->fd >= 0)
@@ -191,7 +191,7 @@ void Worker::replace(IoHandle *old, IoHandle *next, uint32_t events)
     ev.data.ptr = next;
     ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, next->fd, &ev);
     m_handles.push_back(next);
-    old->dead = true;   // a pending event of this batch for it is skipped
+    old->dead = true; // a pending event of this batch for it is skipped
     m_graveyard.push_back(old);
     m_clients.fetch_add(int(next->clientConnection) - int(old->clientConnection), std::memory_order_relaxed);
 }
@@ -237,7 +237,7 @@ void Worker::releaseUpstream(UpstreamConnection *c)
     const size_t keep = pool ? config::keepaliveOf(*pool) : 64;
     if (idle.size() >= keep)
         return c->close();
-    c->deadlineMicros = m_now + 60'000'000;   // idle upstream connections expire
+    c->deadlineMicros = m_now + 60'000'000; // idle upstream connections expire
     idle.push_back(c);
     c->backend().idle.fetch_add(1, std::memory_order_relaxed);
 }
@@ -271,13 +271,13 @@ void Worker::acceptFrom(Listener &l)
 void Worker::startSession(const Accepted &a)
 {
     if (a.tcp) {
-        setNoDelay(a.fd);   // an HTTP session sets it at its second send (Http1Session::flushClient)
+        setNoDelay(a.fd); // an HTTP session sets it at its second send (Http1Session::flushClient)
         TcpSession::start(*this, a.fd, a.listener);
     } else if (m_view->listeners[a.listener].config->has_tls()) {
         ListenerRuntime &rt = *m_view->listeners[a.listener].rt;
         const auto context = rt.tls();
         SSL *ssl = context ? context->newSsl(a.fd) : nullptr;
-        if (!ssl) {   // no certificate loaded (refused at start) or OpenSSL out of memory
+        if (!ssl) { // no certificate loaded (refused at start) or OpenSSL out of memory
             rt.tlsFailures[size_t(TlsFailure::Other)].fetch_add(1, std::memory_order_relaxed);
             ::close(a.fd);
             return;
@@ -287,8 +287,8 @@ void Worker::startSession(const Accepted &a)
                                    std::make_unique<TlsTransport>(ssl, context),
                                    int64_t(config::headerTimeoutMs(cfg)) * 1000);
         add(h, TlsHandshake::kInitialInterest);
-        h->onEvent(EPOLLIN);   // the ClientHello is often here already
-    } else if (config::http2Enabled(*m_view->listeners[a.listener].config)) {   // h2c, prior knowledge
+        h->onEvent(EPOLLIN);                                                  // the ClientHello is often here already
+    } else if (config::http2Enabled(*m_view->listeners[a.listener].config)) { // h2c, prior knowledge
         auto *s = new Http2Session(*this, a.fd, a.listener, config::formatAddress(a.peer));
         add(s, Http2Session::kInitialInterest);
         s->start();
@@ -297,7 +297,7 @@ void Worker::startSession(const Accepted &a)
     } else {
         auto *s = new Http1Session(*this, a.fd, a.listener, config::formatAddress(a.peer));
         add(s, Http1Session::kInitialInterest);
-        s->onEvent(EPOLLIN);   // the request is often here already: read it now
+        s->onEvent(EPOLLIN); // the request is often here already: read it now
     }
 }
 
@@ -333,12 +333,13 @@ void Worker::takeHandovers()
         // The sender's view may be of another config generation: find the listener by its runtime.
         const auto &ls = m_view->listeners;
         if (a.listener >= ls.size() || ls[a.listener].rt != a.listenerRt)
-            a.listener = size_t(std::find_if(ls.begin(), ls.end(), [&](const ListenerView &l) { return l.rt == a.listenerRt; }) -
-                                ls.begin());
+            a.listener =
+                size_t(std::find_if(ls.begin(), ls.end(), [&](const ListenerView &l) { return l.rt == a.listenerRt; }) -
+                       ls.begin());
         if (a.listener < ls.size())
             startSession(a);
         else
-            ::close(a.fd);   // the listener is gone from this worker's config
+            ::close(a.fd); // the listener is gone from this worker's config
         m_incoming.fetch_sub(1, std::memory_order_relaxed);
     }
     m_mailboxTaken.clear();
@@ -406,12 +407,13 @@ void Worker::run()
                 m_handles.erase(std::remove_if(m_handles.begin(), m_handles.end(), [](IoHandle *h) { return h->dead; }),
                                 m_handles.end());
                 for (auto &[backend, list] : m_idle) {
-                    auto *b = backend;   // clang 14: a lambda cannot capture a structured binding
-                    list.erase(std::remove_if(list.begin(), list.end(), [b](UpstreamConnection *c) {
-                                   if (c->dead)
-                                       b->idle.fetch_sub(1, std::memory_order_relaxed);
-                                   return c->dead;
-                               }),
+                    auto *b = backend; // clang 14: a lambda cannot capture a structured binding
+                    list.erase(std::remove_if(list.begin(), list.end(),
+                                              [b](UpstreamConnection *c) {
+                                                  if (c->dead)
+                                                      b->idle.fetch_sub(1, std::memory_order_relaxed);
+                                                  return c->dead;
+                                              }),
                                list.end());
                 }
                 for (auto *h : m_graveyard)
@@ -436,7 +438,7 @@ void Worker::run()
                 if (auto *s = dynamic_cast<Http1Session *>(h); s && s->busy()) {
                     busy = true;
                 } else if (auto *s2 = dynamic_cast<Http2Session *>(h)) {
-                    s2->drain();   // GOAWAY once; the open streams finish
+                    s2->drain(); // GOAWAY once; the open streams finish
                     busy = busy || (!s2->dead && s2->busy());
                 }
             }

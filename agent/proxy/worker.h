@@ -39,7 +39,7 @@ public:
     // SessionHost, for handles running on this worker's thread.
     void add(IoHandle *handle, uint32_t events) override;
     void modify(IoHandle *handle, uint32_t events) override;
-    void destroy(IoHandle *handle) override;   // closes the fd now, deletes after the batch
+    void destroy(IoHandle *handle) override; // closes the fd now, deletes after the batch
     void replace(IoHandle *old, IoHandle *next, uint32_t events) override;
     UpstreamConnection *acquireUpstream(BackendRuntime &backend, std::string &error) override;
     void releaseUpstream(UpstreamConnection *connection) override;
@@ -59,12 +59,12 @@ private:
     struct Accepted {
         int fd;
         size_t listener;
-        const ListenerRuntime *listenerRt;   // to check the index on the taking side
+        const ListenerRuntime *listenerRt; // to check the index on the taking side
         bool tcp;
         config::Address peer;
     };
     void startSession(const Accepted &a);
-    void handOver(const Accepted &a);   // called by a sibling's thread
+    void handOver(const Accepted &a); // called by a sibling's thread
     void takeHandovers();
     void run();
     void refreshView();
@@ -83,7 +83,7 @@ private:
     uint64_t m_viewGeneration = ~0ull;
     std::shared_ptr<ClusterView> m_view;
     std::vector<std::unique_ptr<Listener>> m_listeners;
-    std::vector<IoHandle *> m_handles;      // live sessions and upstreams, for the timer sweep
+    std::vector<IoHandle *> m_handles; // live sessions and upstreams, for the timer sweep
     std::vector<IoHandle *> m_graveyard;
     std::map<BackendRuntime *, std::vector<UpstreamConnection *>> m_idle;
     int64_t m_now = 0;

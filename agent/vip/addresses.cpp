@@ -15,7 +15,10 @@
 namespace hafront::vip {
 namespace {
 
-std::string errnoText(const std::string &what) { return what + ": " + std::strerror(errno); }
+std::string errnoText(const std::string &what)
+{
+    return what + ": " + std::strerror(errno);
+}
 
 class Netlink {
 public:
@@ -111,9 +114,14 @@ int collectAddress(const nlmsghdr *nlh, void *data)
                 a.ip = ntohl(mnl_attr_get_u32(attr));
             }
             break;
-        case IFA_LABEL: a.label = mnl_attr_get_str(attr); break;
-        case IFA_PROTO: a.protocol = mnl_attr_get_u8(attr); break;
-        default: break;
+        case IFA_LABEL:
+            a.label = mnl_attr_get_str(attr);
+            break;
+        case IFA_PROTO:
+            a.protocol = mnl_attr_get_u8(attr);
+            break;
+        default:
+            break;
         }
     }
     out->push_back(std::move(a));
@@ -151,7 +159,7 @@ Status addAddress(int ifindex, const config::Address &ip, uint8_t prefixLength, 
         return fail(errnoText("netlink socket"));
     alignas(nlmsghdr) char buffer[1024];
     nlmsghdr *nlh = addressRequest(buffer, RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, ifindex, ip, prefixLength);
-    if (!label.empty() && !ip.v6)   // IPv6 addresses have no label: IFA_PROTO marks them
+    if (!label.empty() && !ip.v6) // IPv6 addresses have no label: IFA_PROTO marks them
         mnl_attr_put_strz(nlh, IFA_LABEL, label.c_str());
     mnl_attr_put_u8(nlh, IFA_PROTO, kProtocolMarker);
     if (auto ok = nl.exchange(nlh, nullptr, nullptr); !ok)

@@ -14,11 +14,11 @@
 
 namespace hafront::vip {
 
-inline constexpr uint8_t kProtocolMarker = 0x68;   // 'h': our IFA_PROTO value
+inline constexpr uint8_t kProtocolMarker = 0x68; // 'h': our IFA_PROTO value
 
 struct InstalledAddress {
     int ifindex = 0;
-    config::Address ip;              // IPv4 (host byte order) or IPv6
+    config::Address ip; // IPv4 (host byte order) or IPv6
     uint8_t prefixLength = 32;
     uint8_t protocol = 0;
     std::string label;
@@ -28,7 +28,7 @@ Result<int> interfaceIndex(const std::string &name);
 Status addAddress(int ifindex, const config::Address &ip, uint8_t prefixLength, const std::string &label);
 // Removing an address that is not there is not an error.
 Status removeAddress(int ifindex, const config::Address &ip, uint8_t prefixLength);
-Result<std::vector<InstalledAddress>> listAddresses();   // both families
+Result<std::vector<InstalledAddress>> listAddresses(); // both families
 // The label we put on a VIP of `interface` ("eth0:hf"), empty when too long.
 std::string markerLabel(const std::string &interface);
 bool isOurs(const InstalledAddress &address, const std::string &interface);

@@ -15,7 +15,10 @@
 namespace hafront::vip {
 namespace {
 
-std::string errnoText(const std::string &what) { return what + ": " + std::strerror(errno); }
+std::string errnoText(const std::string &what)
+{
+    return what + ": " + std::strerror(errno);
+}
 
 struct __attribute__((packed)) ArpPacket {
     uint16_t htype, ptype;
@@ -38,7 +41,10 @@ Result<std::unique_ptr<GarpSocket>> GarpSocket::open()
     return std::unique_ptr<GarpSocket>(new GarpSocket(fd));
 }
 
-GarpSocket::~GarpSocket() { ::close(m_fd); }
+GarpSocket::~GarpSocket()
+{
+    ::close(m_fd);
+}
 
 Status GarpSocket::send(int ifindex, uint32_t ip)
 {

@@ -16,7 +16,7 @@ extern char **environ;
 namespace hafront::vip {
 namespace {
 
-constexpr int64_t kPollMicros = 500'000;   // interface, process, file, self
+constexpr int64_t kPollMicros = 500'000; // interface, process, file, self
 
 std::string readFirstLine(const std::string &path)
 {
@@ -26,7 +26,10 @@ std::string readFirstLine(const std::string &path)
     return line;
 }
 
-bool processAlive(pid_t pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM); }
+bool processAlive(pid_t pid)
+{
+    return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM);
+}
 
 } // namespace
 
@@ -142,7 +145,9 @@ bool SelfTracker::poll(int64_t now)
         return false;
     m_next = now + kPollMicros;
     const bool ok = m_canServe ? m_canServe() : true;
-    return setOk(ok, ok ? "proxy serving" : "proxy cannot serve: a listener down, a pool without a usable backend, or a proxy thread stalled");
+    return setOk(
+        ok, ok ? "proxy serving"
+               : "proxy cannot serve: a listener down, a pool without a usable backend, or a proxy thread stalled");
 }
 
 // ---- interface ----

@@ -32,7 +32,10 @@ public:
     void fill(v1::TrackerStatus &out) const;
 
 protected:
-    Tracker(std::string name, std::string kind, int weight) : m_name(std::move(name)), m_kind(std::move(kind)), m_weight(weight) {}
+    Tracker(std::string name, std::string kind, int weight)
+        : m_name(std::move(name)), m_kind(std::move(kind)), m_weight(weight)
+    {
+    }
     // Sets the verdict; returns true on change.
     bool setOk(bool ok, std::string result);
 

@@ -39,16 +39,22 @@
 namespace hafront::vip {
 namespace {
 
-std::string errnoText(const std::string &what) { return what + ": " + std::strerror(errno); }
+std::string errnoText(const std::string &what)
+{
+    return what + ": " + std::strerror(errno);
+}
 
 v1::VrrpState protoState(vrrp::State s, bool fault)
 {
     if (fault && s != vrrp::State::Master)
         return v1::FAULT;
     switch (s) {
-    case vrrp::State::Master: return v1::MASTER;
-    case vrrp::State::Backup: return v1::BACKUP;
-    default: return v1::INITIALIZE;
+    case vrrp::State::Master:
+        return v1::MASTER;
+    case vrrp::State::Backup:
+        return v1::BACKUP;
+    default:
+        return v1::INITIALIZE;
     }
 }
 
@@ -97,11 +103,11 @@ Result<config::Address> sourceAddress(const v1::Node &node, const v1::Vip &vip, 
 
 struct Router {
     v1::Vip config;
-    std::string definition;              // see vrrp::routerDefinition: rebuild when it changes
+    std::string definition; // see vrrp::routerDefinition: rebuild when it changes
     vrrp::VirtualRouter router;
     std::unique_ptr<VrrpSocket> socket;
     int ifindex = 0;
-    config::Address selfIp;              // the adverts' source (vip/vrrpsocket.h)
+    config::Address selfIp; // the adverts' source (vip/vrrpsocket.h)
     config::Address vipIp;
     uint8_t prefixLength = 32;
     uint32_t configuredPriority = 0;
@@ -123,9 +129,9 @@ struct VipManager::Impl {
 
     std::shared_ptr<const config::Snapshot> snapshot;
     std::vector<std::unique_ptr<Router>> routers;
-    std::unique_ptr<GarpSocket> garp;   // opened at start, never per event: see garpsocket.h
-    std::unique_ptr<NaSocket> na;       // the same for IPv6 VIPs
-    Heartbeat *heartbeat = nullptr;     // beaten once per turn of run()
+    std::unique_ptr<GarpSocket> garp; // opened at start, never per event: see garpsocket.h
+    std::unique_ptr<NaSocket> na;     // the same for IPv6 VIPs
+    Heartbeat *heartbeat = nullptr;   // beaten once per turn of run()
     std::thread thread;
     int wakeFd = -1;
 
@@ -134,7 +140,7 @@ struct VipManager::Impl {
     bool stopRequested = false;
     bool stopGraceful = true;
     bool snapshotChanged = false;
-    std::deque<std::pair<std::string, int64_t>> crashRequests;   // vip, duration µs
+    std::deque<std::pair<std::string, int64_t>> crashRequests; // vip, duration µs
 
     // Output for fillStatus.
     mutable std::mutex statusMutex;
@@ -148,11 +154,12 @@ struct VipManager::Impl {
     void wake()
     {
         const uint64_t one = 1;
-        if (wakeFd >= 0)
-            [[maybe_unused]] auto n = ::write(wakeFd, &one, sizeof one);
+        if (wakeFd >= 0) [[maybe_unused]]
+            auto n = ::write(wakeFd, &one, sizeof one);
     }
 
-    void record(v1::EventKind kind, const Router &r, const std::string &message, std::map<std::string, std::string> fields)
+    void record(v1::EventKind kind, const Router &r, const std::string &message,
+                std::map<std::string, std::string> fields)
     {
         fields["vip"] = r.config.name();
         events.record(kind, "vip " + r.config.name(), message, std::move(fields), wallMicros(), monoMicros());
@@ -193,8 +200,8 @@ Result<std::unique_ptr<Router>> VipManager::Impl::makeRouter(const v1::Vip &vip)
     rc.addressOwner = snap.priority(vip) == 255;
     rc.successorOf = vrrp::handoverSenders(*snap.cluster, vip, snap.node);
     // IPv6 multicast: the senders are link-local addresses the config does not name.
-    rc.successorOfEveryone = prefix->v6 && vip.unicast_peer().empty() &&
-                             vrrp::successorOfEveryone(*snap.cluster, vip, snap.node);
+    rc.successorOfEveryone =
+        prefix->v6 && vip.unicast_peer().empty() && vrrp::successorOfEveryone(*snap.cluster, vip, snap.node);
     auto r = std::make_unique<Router>(std::move(rc));
     r->config = vip;
     r->selfIp = *self;
@@ -240,7 +247,7 @@ void VipManager::Impl::buildRouters()
     const int64_t now = monoMicros();
     for (const auto &vip : snapshot->cluster->vip()) {
         if (snapshot->priority(vip) == 0)
-            continue;   // this node does not serve the VIP
+            continue; // this node does not serve the VIP
         auto existing = std::find_if(routers.begin(), routers.end(),
                                      [&](const auto &r) { return r && r->config.name() == vip.name(); });
         if (existing != routers.end()) {
@@ -481,9 +488,13 @@ void VipManager::Impl::run()
                     v1::TrackerStatus ts;
                     t->fill(ts);
                     record(v1::TRACKER, *r,
-                           "tracker " + t->name() + (t->ok() ? " ok" : t->fault() ? " failed: fault" : " failed") +
+                           "tracker " + t->name() +
+                               (t->ok()      ? " ok"
+                                : t->fault() ? " failed: fault"
+                                             : " failed") +
                                ", priority delta " + std::to_string(t->delta()) + " (" + ts.last_result() + ")",
-                           {{"tracker", t->name()}, {"ok", t->ok() ? "true" : "false"},
+                           {{"tracker", t->name()},
+                            {"ok", t->ok() ? "true" : "false"},
                             {"delta", std::to_string(t->delta())}});
                 }
             if (trackerChanged)
@@ -546,7 +557,7 @@ Status VipManager::start(Liveness *liveness)
     for (const auto &vip : d.snapshot->cluster->vip())
         anyVip = anyVip || d.snapshot->priority(vip) > 0;
     if (!anyVip)
-        return {};   // this node serves no VIP: no sockets, no thread
+        return {}; // this node serves no VIP: no sockets, no thread
     if (auto ok = cleanup(*d.snapshot->cluster, d.snapshot->node); !ok)
         return ok;
     d.wakeFd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -616,7 +627,8 @@ Status VipManager::simulateCrash(const std::string &vip, std::chrono::millisecon
     Impl &d = *m_impl;
     {
         std::lock_guard lock(d.statusMutex);
-        const bool served = std::any_of(d.status.begin(), d.status.end(), [&](const auto &s) { return s.name() == vip; });
+        const bool served =
+            std::any_of(d.status.begin(), d.status.end(), [&](const auto &s) { return s.name() == vip; });
         if (!served)
             return fail("VIP '" + vip + "' is not served by this node");
     }
@@ -648,8 +660,8 @@ Status VipManager::cleanup(const v1::Cluster &cluster, const std::string &node)
             problems += (problems.empty() ? "" : "; ") + ok.error();
             continue;
         }
-        log::info("vip", "removed " + config::formatAddress(a.ip) + "/" + std::to_string(a.prefixLength) + " (" + which +
-                             ") left on " + name + " by an earlier run");
+        log::info("vip", "removed " + config::formatAddress(a.ip) + "/" + std::to_string(a.prefixLength) + " (" +
+                             which + ") left on " + name + " by an earlier run");
     }
     if (!problems.empty())
         return fail("cleanup: " + problems);

@@ -10,9 +10,9 @@
 namespace hafront::balance {
 
 struct Choice {
-    uint32_t weight = 1;     // effective weight now; 0 = no new traffic
-    uint32_t active = 0;     // connections in flight (least-conn)
-    bool usable = true;      // healthy, ready, below max connections, not excluded
+    uint32_t weight = 1; // effective weight now; 0 = no new traffic
+    uint32_t active = 0; // connections in flight (least-conn)
+    bool usable = true;  // healthy, ready, below max connections, not excluded
 };
 
 inline constexpr int kNone = -1;
@@ -54,6 +54,6 @@ private:
     std::vector<Point> m_points;
 };
 
-uint64_t hashKey(const std::string &key);   // 64-bit FNV-1a then a mixer
+uint64_t hashKey(const std::string &key); // 64-bit FNV-1a then a mixer
 
 } // namespace hafront::balance

@@ -11,18 +11,18 @@
 namespace hafront::balance {
 
 struct FailedAttempt {
-    bool neverConnected = false;    // connect refused or timed out
-    bool staleKeepAlive = false;    // a reused idle connection closed before any response
-    bool timedOut = false;          // connected, but no response in time
-    bool responseStarted = false;   // the client already has part of a response
+    bool neverConnected = false;  // connect refused or timed out
+    bool staleKeepAlive = false;  // a reused idle connection closed before any response
+    bool timedOut = false;        // connected, but no response in time
+    bool responseStarted = false; // the client already has part of a response
     bool idempotent = false;
-    bool replayable = true;         // the whole request is still held (bodies over 64 KiB are not)
+    bool replayable = true; // the whole request is still held (bodies over 64 KiB are not)
 };
 
 enum class Retry {
-    No,           // answer 502/504 (or cut, once a response started)
-    Yes,          // the next backend, counted against the pool's retries
-    Again,        // a stale idle connection is not the backend's fault: not counted
+    No,    // answer 502/504 (or cut, once a response started)
+    Yes,   // the next backend, counted against the pool's retries
+    Again, // a stale idle connection is not the backend's fault: not counted
 };
 
 Retry retryAfter(const FailedAttempt &attempt, uint32_t triesSoFar, uint32_t maxTries);

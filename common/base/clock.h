@@ -11,8 +11,8 @@ using MonoTime = MonoClock::time_point;
 
 inline int64_t wallMicros()
 {
-    return std::chrono::duration_cast<std::chrono::microseconds>(
-               std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 inline int64_t monoMicros()

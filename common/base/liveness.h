@@ -17,8 +17,8 @@ namespace hafront {
 class Heartbeat {
 public:
     enum class Role {
-        Serving,   // proxy workers, health checks: a stall fails self-tracking (the VIP moves)
-        Control,   // VRRP: a stall stops the watchdog pings (systemd restarts the agent)
+        Serving, // proxy workers, health checks: a stall fails self-tracking (the VIP moves)
+        Control, // VRRP: a stall stops the watchdog pings (systemd restarts the agent)
     };
     static constexpr int64_t kLongGapMicros = 100'000;
 
@@ -54,8 +54,8 @@ public:
     struct Change {
         std::string thread;
         Heartbeat::Role role;
-        bool stalled;            // false: it made progress again
-        int64_t silentMicros;    // since its last beat, when checked
+        bool stalled;         // false: it made progress again
+        int64_t silentMicros; // since its last beat, when checked
     };
     struct ThreadState {
         std::string name;
@@ -77,7 +77,7 @@ public:
 
 private:
     mutable std::mutex m_mutex;
-    std::deque<Heartbeat> m_beats;   // deque: references stay valid as threads are added
+    std::deque<Heartbeat> m_beats; // deque: references stay valid as threads are added
     std::vector<bool> m_stalled;
 };
 

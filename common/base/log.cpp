@@ -14,10 +14,14 @@ std::atomic<int> g_format{static_cast<int>(Format::Text)};
 const char *levelName(Level level)
 {
     switch (level) {
-    case Level::Debug: return "debug";
-    case Level::Info: return "info";
-    case Level::Warning: return "warning";
-    case Level::Error: return "error";
+    case Level::Debug:
+        return "debug";
+    case Level::Info:
+        return "info";
+    case Level::Warning:
+        return "warning";
+    case Level::Error:
+        return "error";
     }
     return "?";
 }
@@ -73,8 +77,14 @@ bool enabled(Level level)
 }
 } // namespace
 
-void setMinimumLevel(Level level) { g_minimum.store(static_cast<int>(level), std::memory_order_relaxed); }
-void setFormat(Format format) { g_format.store(static_cast<int>(format), std::memory_order_relaxed); }
+void setMinimumLevel(Level level)
+{
+    g_minimum.store(static_cast<int>(level), std::memory_order_relaxed);
+}
+void setFormat(Format format)
+{
+    g_format.store(static_cast<int>(format), std::memory_order_relaxed);
+}
 
 bool parseFormat(std::string_view name, Format *format)
 {
@@ -130,8 +140,8 @@ std::string formatLine(Format format, std::string_view stamp, Level level, std::
 {
     std::string line;
     if (format == Format::Json) {
-        line = "{\"ts\":" + jsonString(stamp) + ",\"level\":\"" + levelName(level) + "\",\"category\":" +
-               jsonString(category);
+        line = "{\"ts\":" + jsonString(stamp) + ",\"level\":\"" + levelName(level) +
+               "\",\"category\":" + jsonString(category);
         for (const auto &[key, value] : fields)
             line += "," + jsonString(key) + ":" + jsonString(value);
         return line + "}\n";

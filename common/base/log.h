@@ -26,10 +26,22 @@ void write(Level level, std::string_view category, std::string_view message);
 // An event: text `STAMP LEVEL CATEGORY key=value ...`, JSON with every field.
 void event(Level level, std::string_view category, const Fields &fields);
 
-inline void debug(std::string_view c, std::string_view m) { write(Level::Debug, c, m); }
-inline void info(std::string_view c, std::string_view m) { write(Level::Info, c, m); }
-inline void warning(std::string_view c, std::string_view m) { write(Level::Warning, c, m); }
-inline void error(std::string_view c, std::string_view m) { write(Level::Error, c, m); }
+inline void debug(std::string_view c, std::string_view m)
+{
+    write(Level::Debug, c, m);
+}
+inline void info(std::string_view c, std::string_view m)
+{
+    write(Level::Info, c, m);
+}
+inline void warning(std::string_view c, std::string_view m)
+{
+    write(Level::Warning, c, m);
+}
+inline void error(std::string_view c, std::string_view m)
+{
+    write(Level::Error, c, m);
+}
 
 // Quotes a value for a key=value field when it holds spaces, quotes, '=' or
 // control characters, or is empty.

@@ -12,8 +12,7 @@ struct Error {
     std::string message;
 };
 
-template <class T>
-class [[nodiscard]] Result {
+template <class T> class [[nodiscard]] Result {
 public:
     Result(T value) : m_v(std::move(value)) {}
     Result(Error error) : m_v(std::move(error)) {}
@@ -31,8 +30,7 @@ private:
     std::variant<T, Error> m_v;
 };
 
-template <>
-class [[nodiscard]] Result<void> {
+template <> class [[nodiscard]] Result<void> {
 public:
     Result() = default;
     Result(Error error) : m_error(std::move(error.message)), m_failed(true) {}
@@ -48,6 +46,9 @@ private:
 
 using Status = Result<void>;
 
-inline Error fail(std::string message) { return Error{std::move(message)}; }
+inline Error fail(std::string message)
+{
+    return Error{std::move(message)};
+}
 
 } // namespace hafront

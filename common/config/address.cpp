@@ -17,7 +17,10 @@ std::optional<uint32_t> parseNumber(std::string_view text, uint32_t max)
     return value;
 }
 
-std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
+std::string quoted(std::string_view text)
+{
+    return "'" + std::string(text) + "'";
+}
 
 // inet_pton wants a NUL-terminated string and refuses nothing we would accept.
 std::optional<IPv6> pton6(std::string_view text)
@@ -41,7 +44,7 @@ std::optional<uint32_t> parseIPv4(std::string_view text)
         if ((part < 3 && dot == std::string_view::npos) || piece.size() > 3)
             return std::nullopt;
         if (piece.size() > 1 && piece[0] == '0')
-            return std::nullopt;   // no octal-looking forms
+            return std::nullopt; // no octal-looking forms
         const auto octet = parseNumber(piece, 255);
         if (!octet)
             return std::nullopt;
@@ -159,13 +162,13 @@ std::optional<Address> hostAddress(std::string_view text)
         return e->address();
     if (auto p = parsePrefix(text))
         return p->address();
-    return std::nullopt;   // parsePrefix takes bare addresses too
+    return std::nullopt; // parsePrefix takes bare addresses too
 }
 
 std::string formatIPv4(uint32_t ip)
 {
-    return std::to_string(ip >> 24) + "." + std::to_string((ip >> 16) & 255) + "." +
-           std::to_string((ip >> 8) & 255) + "." + std::to_string(ip & 255);
+    return std::to_string(ip >> 24) + "." + std::to_string((ip >> 16) & 255) + "." + std::to_string((ip >> 8) & 255) +
+           "." + std::to_string(ip & 255);
 }
 
 std::string formatIPv6(const IPv6 &ip)
@@ -175,13 +178,19 @@ std::string formatIPv6(const IPv6 &ip)
     return text;
 }
 
-std::string formatAddress(const Address &a) { return a.v6 ? formatIPv6(a.ip6) : formatIPv4(a.ip); }
+std::string formatAddress(const Address &a)
+{
+    return a.v6 ? formatIPv6(a.ip6) : formatIPv4(a.ip);
+}
 
 std::string formatEndpoint(const Endpoint &e)
 {
     return (e.v6 ? "[" + formatIPv6(e.ip6) + "]" : formatIPv4(e.ip)) + ":" + std::to_string(e.port);
 }
 
-bool isLinkLocal(const IPv6 &ip) { return ip[0] == 0xfe && (ip[1] & 0xc0) == 0x80; }
+bool isLinkLocal(const IPv6 &ip)
+{
+    return ip[0] == 0xfe && (ip[1] & 0xc0) == 0x80;
+}
 
 } // namespace hafront::config

@@ -19,7 +19,10 @@ std::string at(const std::string &base, const char *field)
 {
     return base + (base.empty() ? "" : ".") + field;
 }
-std::string q(const std::string &s) { return "'" + s + "'"; }
+std::string q(const std::string &s)
+{
+    return "'" + s + "'";
+}
 
 // RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF.
 bool isUtf8(const std::string &s)
@@ -88,20 +91,26 @@ public:
         if (m_cluster.node_size() == 0)
             error("", "the cluster has no node");
         if (const uint32_t stall = m_cluster.settings().stall_timeout_ms(); stall && stall < config::kMinStallTimeoutMs)
-            error(at(at("", "settings"), "stall_timeout_ms"),
-                  "stall_timeout_ms " + std::to_string(stall) + " is below " + std::to_string(config::kMinStallTimeoutMs) +
-                      " (the VRRP thread sleeps up to a second when idle)");
+            error(at(at("", "settings"), "stall_timeout_ms"), "stall_timeout_ms " + std::to_string(stall) +
+                                                                  " is below " +
+                                                                  std::to_string(config::kMinStallTimeoutMs) +
+                                                                  " (the VRRP thread sleeps up to a second when idle)");
         checkUtf8(m_cluster, "", m_findings);
         return std::move(m_findings);
     }
 
 private:
-    void error(std::string path, std::string message) { m_findings.push_back({std::move(path), std::move(message), false}); }
-    void warn(std::string path, std::string message) { m_findings.push_back({std::move(path), std::move(message), true}); }
+    void error(std::string path, std::string message)
+    {
+        m_findings.push_back({std::move(path), std::move(message), false});
+    }
+    void warn(std::string path, std::string message)
+    {
+        m_findings.push_back({std::move(path), std::move(message), true});
+    }
 
     // Names are required and unique within their scope.
-    void checkName(const std::string &name, const std::string &path, const char *kind,
-                   std::set<std::string> &seen)
+    void checkName(const std::string &name, const std::string &path, const char *kind, std::set<std::string> &seen)
     {
         if (name.empty())
             error(path, std::string(kind) + " has no name");
@@ -140,7 +149,8 @@ private:
                 error(at(path, "address6"), "address6 " + q(n.address6()) + " is link-local; give a global address");
         }
         if (!n.metrics_listen().empty() && !parseEndpoint(n.metrics_listen()))
-            error(at(path, "metrics_listen"), "cannot parse address " + q(n.metrics_listen()) + " (expected A.B.C.D:PORT)");
+            error(at(path, "metrics_listen"),
+                  "cannot parse address " + q(n.metrics_listen()) + " (expected A.B.C.D:PORT)");
         if (n.has_ssh() && n.ssh().port() > 65535)
             error(at(at(path, "ssh"), "port"), "port " + std::to_string(n.ssh().port()) + " is outside 1-65535");
         if (!n.control_socket().empty() && n.control_socket()[0] != '/')
@@ -159,7 +169,8 @@ private:
                 error(at(at(path, "http"), "path"), "health check path must start with '/'");
             const auto s = h.http().expect_status();
             if (s != 0 && (s < 100 || s > 599))
-                error(at(at(path, "http"), "expect_status"), "expect_status " + std::to_string(s) + " is not an HTTP status");
+                error(at(at(path, "http"), "expect_status"),
+                      "expect_status " + std::to_string(s) + " is not an HTTP status");
         }
         if (timeoutMs(h) > intervalMs(h))
             warn(at(path, "timeout_ms"), "health timeout is longer than its interval");
@@ -211,17 +222,18 @@ private:
         } else {
             prefix = *p;
             if (p->v6 && isLinkLocal(p->ip6))
-                error(at(path, "address"), "VIP address " + q(v.address()) +
-                                               " is link-local (fe80::/10); IPv6 VRRP sends from the link-local address, "
-                                               "the VIP must be global or unique local");
+                error(at(path, "address"),
+                      "VIP address " + q(v.address()) +
+                          " is link-local (fe80::/10); IPv6 VRRP sends from the link-local address, "
+                          "the VIP must be global or unique local");
         }
         // An IPv4 and an IPv6 VIP are separate virtual routers (RFC 5798): they may share a vrid.
         const std::string vridKey =
             v.interface() + "/" + std::to_string(v.vrid()) + (prefix && prefix->v6 ? "/IPv6" : "/IPv4");
         if (!v.interface().empty() && !m_vrids.emplace(vridKey, v.name()).second)
-            error(at(path, "vrid"), "vrid " + std::to_string(v.vrid()) + " is used twice on interface " + q(v.interface()) +
-                                        " for " + (prefix && prefix->v6 ? "IPv6" : "IPv4") + " (also by VIP " +
-                                        q(m_vrids[vridKey]) + ")");
+            error(at(path, "vrid"), "vrid " + std::to_string(v.vrid()) + " is used twice on interface " +
+                                        q(v.interface()) + " for " + (prefix && prefix->v6 ? "IPv6" : "IPv4") +
+                                        " (also by VIP " + q(m_vrids[vridKey]) + ")");
         const uint32_t interval = v.advert_interval_ms();
         if (interval != 0 && (interval % 10 != 0 || interval < 10 || interval > 40950))
             error(at(path, "advert_interval_ms"),
@@ -236,9 +248,9 @@ private:
                 error(at(ppath, "node"), "unknown node " + q(pr.node()));
             else if (!prioNodes.insert(pr.node()).second)
                 error(at(ppath, "node"), "node " + q(pr.node()) + " has two priorities for VIP " + q(v.name()));
-            const bool owner = node && prefix &&
-                               (prefix->v6 ? parseIPv6(node->address6()) == prefix->ip6
-                                           : parseIPv4(node->address()) == prefix->ip);
+            const bool owner =
+                node && prefix &&
+                (prefix->v6 ? parseIPv6(node->address6()) == prefix->ip6 : parseIPv4(node->address()) == prefix->ip);
             if (pr.value() < 1 || pr.value() > 255 || (pr.value() == 255 && !owner))
                 error(at(ppath, "value"),
                       "priority " + std::to_string(pr.value()) + " is outside 1-254 (255 only for the address owner)");
@@ -256,18 +268,19 @@ private:
                 error(at(path, "unicast_peer", i), peer.error());
             else if (prefix && peer->v6 != prefix->v6)
                 error(at(path, "unicast_peer", i), "unicast_peer " + q(v.unicast_peer(i)) + " is " +
-                                                       (peer->v6 ? "IPv6" : "IPv4") + " but VIP " + q(v.name()) + " is " +
-                                                       (prefix->v6 ? "IPv6" : "IPv4"));
+                                                       (peer->v6 ? "IPv6" : "IPv4") + " but VIP " + q(v.name()) +
+                                                       " is " + (prefix->v6 ? "IPv6" : "IPv4"));
             else if (peer->v6 && isLinkLocal(peer->ip6))
-                error(at(path, "unicast_peer", i), "unicast_peer " + q(v.unicast_peer(i)) +
-                                                       " is link-local; give the peer's address6");
+                error(at(path, "unicast_peer", i),
+                      "unicast_peer " + q(v.unicast_peer(i)) + " is link-local; give the peer's address6");
         }
         if (prefix && prefix->v6 && v.unicast_peer_size() > 0)
             for (int i = 0; i < v.priority_size(); ++i)
                 if (const v1::Node *node = findNode(v.priority(i).node()); node && node->address6().empty())
                     error(at(at(path, "priority", i), "node"), "node " + q(node->name()) +
                                                                    " has no address6, needed as the source of IPv6 "
-                                                                   "unicast VRRP for VIP " + q(v.name()));
+                                                                   "unicast VRRP for VIP " +
+                                                                   q(v.name()));
         std::set<std::string> trackerNames;
         for (int i = 0; i < v.track_script_size(); ++i) {
             const auto &t = v.track_script(i);

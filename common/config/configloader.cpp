@@ -160,7 +160,7 @@ LoadResult loadClusterText(const std::string &text, const std::string &fileName,
                 route.set_static_root(resolve(baseDir, route.static_root()));
         if (!listener.has_tls())
             continue;
-        for (auto &c : *listener.mutable_tls()->mutable_certificate()) {   // TLS files too, like static roots
+        for (auto &c : *listener.mutable_tls()->mutable_certificate()) { // TLS files too, like static roots
             c.set_cert_file(resolve(baseDir, c.cert_file()));
             c.set_key_file(resolve(baseDir, c.key_file()));
         }

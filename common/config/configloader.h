@@ -16,11 +16,11 @@ struct Diagnostic {
     std::string message;
     bool warning = false;
 
-    std::string format() const;   // "FILE:LINE:COL: message" (warnings say so)
+    std::string format() const; // "FILE:LINE:COL: message" (warnings say so)
 };
 
 struct LoadResult {
-    v1::Cluster cluster;   // static roots made absolute against the file's folder
+    v1::Cluster cluster; // static roots made absolute against the file's folder
     std::vector<Diagnostic> errors;
     std::vector<Diagnostic> warnings;
 

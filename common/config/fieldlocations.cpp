@@ -31,7 +31,7 @@ private:
     Position here() const { return {m_line, m_col}; }
     void problem(const std::string &message)
     {
-        if (m_problems.empty())   // later problems are consequences of the first
+        if (m_problems.empty()) // later problems are consequences of the first
             m_problems.push_back({here(), message});
         m_i = m_s.size();
     }
@@ -81,13 +81,27 @@ private:
             const char e = peek();
             advance();
             switch (e) {
-            case 'b': out += '\b'; break;
-            case 'f': out += '\f'; break;
-            case 'n': out += '\n'; break;
-            case 'r': out += '\r'; break;
-            case 't': out += '\t'; break;
-            case 'u': appendUtf8(out, codePoint()); break;
-            default: out += e; break;   // '"', '\\', '/'; anything else protobuf refuses later
+            case 'b':
+                out += '\b';
+                break;
+            case 'f':
+                out += '\f';
+                break;
+            case 'n':
+                out += '\n';
+                break;
+            case 'r':
+                out += '\r';
+                break;
+            case 't':
+                out += '\t';
+                break;
+            case 'u':
+                appendUtf8(out, codePoint());
+                break;
+            default:
+                out += e;
+                break; // '"', '\\', '/'; anything else protobuf refuses later
             }
         }
         if (peek() != '"')
@@ -166,15 +180,15 @@ private:
             return;
         }
         const size_t start = m_i;
-        while (m_i < m_s.size() && (std::isalnum(static_cast<unsigned char>(peek())) || peek() == '-' ||
-                                    peek() == '+' || peek() == '.'))
+        while (m_i < m_s.size() &&
+               (std::isalnum(static_cast<unsigned char>(peek())) || peek() == '-' || peek() == '+' || peek() == '.'))
             advance();
         if (start == m_i)
             problem("expected a value");
     }
     void object(const gp::Descriptor *message, const std::string &path, int depth)
     {
-        advance();   // '{'
+        advance(); // '{'
         skipSpace();
         if (peek() == '}') {
             advance();

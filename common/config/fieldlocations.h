@@ -13,8 +13,8 @@
 namespace hafront::config {
 
 struct Position {
-    int line = 1;     // 1-based
-    int column = 1;   // 1-based
+    int line = 1;   // 1-based
+    int column = 1; // 1-based
 };
 
 using LocationMap = std::map<std::string, Position>;

@@ -7,7 +7,10 @@
 namespace hafront::config {
 namespace {
 
-std::string q(const std::string &s) { return "'" + s + "'"; }
+std::string q(const std::string &s)
+{
+    return "'" + s + "'";
+}
 
 const v1::Pool *findPool(const v1::Cluster &c, const std::string &name)
 {
@@ -91,7 +94,10 @@ const v1::Node *Snapshot::self() const
     return nullptr;
 }
 
-const v1::Pool *Snapshot::pool(const std::string &name) const { return findPool(*cluster, name); }
+const v1::Pool *Snapshot::pool(const std::string &name) const
+{
+    return findPool(*cluster, name);
+}
 
 const v1::Backend *Snapshot::backend(const std::string &poolName, const std::string &name) const
 {
@@ -102,7 +108,10 @@ const v1::Backend *Snapshot::backend(const std::string &poolName, const std::str
     return nullptr;
 }
 
-const v1::Vip *Snapshot::vip(const std::string &name) const { return findVip(*cluster, name); }
+const v1::Vip *Snapshot::vip(const std::string &name) const
+{
+    return findVip(*cluster, name);
+}
 
 uint32_t Snapshot::weight(const std::string &poolName, const v1::Backend &b) const
 {
@@ -163,8 +172,8 @@ Status setBackendState(const v1::Cluster &c, v1::RuntimeState &state, const std:
     return {};
 }
 
-Status setVipMaintenance(const v1::Cluster &c, const std::string &node, v1::RuntimeState &state,
-                         const std::string &vip, bool on)
+Status setVipMaintenance(const v1::Cluster &c, const std::string &node, v1::RuntimeState &state, const std::string &vip,
+                         bool on)
 {
     if (auto ok = checkVip(c, node, vip); !ok)
         return ok;
@@ -177,8 +186,7 @@ Status setVipMaintenance(const v1::Cluster &c, const std::string &node, v1::Runt
     return {};
 }
 
-Status setVipForceMaster(const v1::Cluster &c, const std::string &node, v1::RuntimeState &state,
-                         const std::string &vip)
+Status setVipForceMaster(const v1::Cluster &c, const std::string &node, v1::RuntimeState &state, const std::string &vip)
 {
     if (auto ok = checkVip(c, node, vip); !ok)
         return ok;
@@ -218,9 +226,12 @@ int pruneOverrides(const v1::Cluster &c, v1::RuntimeState &state)
 const char *stateName(v1::BackendState state)
 {
     switch (state) {
-    case v1::DRAIN: return "drain";
-    case v1::MAINT: return "maint";
-    default: return "ready";
+    case v1::DRAIN:
+        return "drain";
+    case v1::MAINT:
+        return "maint";
+    default:
+        return "ready";
     }
 }
 

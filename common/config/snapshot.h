@@ -15,7 +15,7 @@ namespace hafront::config {
 
 struct Snapshot {
     std::shared_ptr<const v1::Cluster> cluster;
-    std::string node;                 // this node's name
+    std::string node; // this node's name
     v1::RuntimeState overrides;
     uint64_t generation = 0;
 
@@ -42,13 +42,12 @@ Status setVipMaintenance(const v1::Cluster &cluster, const std::string &node, v1
                          const std::string &vip, bool on);
 Status setVipForceMaster(const v1::Cluster &cluster, const std::string &node, v1::RuntimeState &state,
                          const std::string &vip);
-Status releaseVip(const v1::Cluster &cluster, const std::string &node, v1::RuntimeState &state,
-                  const std::string &vip);
+Status releaseVip(const v1::Cluster &cluster, const std::string &node, v1::RuntimeState &state, const std::string &vip);
 
 // Drops overrides that name pools, backends or VIPs the cluster no longer has
 // (after a config reload); returns how many were dropped.
 int pruneOverrides(const v1::Cluster &cluster, v1::RuntimeState &state);
 
-const char *stateName(v1::BackendState state);   // "ready" | "drain" | "maint"
+const char *stateName(v1::BackendState state); // "ready" | "drain" | "maint"
 
 } // namespace hafront::config

@@ -2,16 +2,18 @@
 
 namespace hafront::config {
 
-SnapshotStore::SnapshotStore(std::shared_ptr<const Snapshot> initial)
-    : m_current(std::move(initial))
+SnapshotStore::SnapshotStore(std::shared_ptr<const Snapshot> initial) : m_current(std::move(initial))
 {
     m_generation.store(m_current->generation, std::memory_order_release);
 }
 
-std::shared_ptr<const Snapshot> SnapshotStore::current() const { return std::atomic_load(&m_current); }
+std::shared_ptr<const Snapshot> SnapshotStore::current() const
+{
+    return std::atomic_load(&m_current);
+}
 
-Result<std::shared_ptr<const Snapshot>> SnapshotStore::updateOverrides(
-    const std::function<Status(const v1::Cluster &, v1::RuntimeState &)> &edit)
+Result<std::shared_ptr<const Snapshot>>
+SnapshotStore::updateOverrides(const std::function<Status(const v1::Cluster &, v1::RuntimeState &)> &edit)
 {
     std::lock_guard lock(m_writeMutex);
     const auto now = std::atomic_load(&m_current);

@@ -22,8 +22,8 @@ public:
 
     // Applies `edit` to a copy of the current overrides; on success swaps in the
     // new snapshot and tells the observers. Writers are serialized.
-    Result<std::shared_ptr<const Snapshot>> updateOverrides(
-        const std::function<Status(const v1::Cluster &, v1::RuntimeState &)> &edit);
+    Result<std::shared_ptr<const Snapshot>>
+    updateOverrides(const std::function<Status(const v1::Cluster &, v1::RuntimeState &)> &edit);
     // A reloaded config: overrides that no longer fit are pruned.
     std::shared_ptr<const Snapshot> replaceCluster(std::shared_ptr<const v1::Cluster> cluster);
 
@@ -34,7 +34,7 @@ private:
     void publish(std::shared_ptr<const Snapshot> next);
 
     mutable std::mutex m_writeMutex;
-    std::shared_ptr<const Snapshot> m_current;   // accessed with std::atomic_load/store
+    std::shared_ptr<const Snapshot> m_current; // accessed with std::atomic_load/store
     std::atomic<uint64_t> m_generation{0};
     std::vector<std::function<void(const std::shared_ptr<const Snapshot> &)>> m_observers;
 };

@@ -13,7 +13,10 @@ std::string at(const std::string &base, const char *field, int index = -1)
     return index < 0 ? p : p + "[" + std::to_string(index) + "]";
 }
 
-std::string q(const std::string &s) { return "'" + s + "'"; }
+std::string q(const std::string &s)
+{
+    return "'" + s + "'";
+}
 
 } // namespace
 
@@ -71,7 +74,8 @@ void checkRedirect(const v1::Redirect &r, const std::string &path, std::vector<F
 {
     const uint32_t s = r.status();
     if (s && s != 301 && s != 302 && s != 303 && s != 307 && s != 308)
-        out.push_back({at(path, "status"), "redirect status " + std::to_string(s) + " is not 301, 302, 303, 307 or 308", false});
+        out.push_back(
+            {at(path, "status"), "redirect status " + std::to_string(s) + " is not 301, 302, 303, 307 or 308", false});
     if (!r.scheme().empty() && r.scheme() != "http" && r.scheme() != "https")
         out.push_back({at(path, "scheme"), "redirect scheme " + q(r.scheme()) + " is not http or https", false});
     if (r.port() > 65535)

@@ -30,7 +30,7 @@ log::Fields logFields(const v1::Event &event)
 EventLog::EventLog(std::string node, size_t capacity) : m_node(std::move(node)), m_capacity(capacity) {}
 
 v1::Event EventLog::record(v1::EventKind kind, std::string subject, std::string message,
-                         std::map<std::string, std::string> fields, int64_t wallMicros, int64_t monoMicros)
+                           std::map<std::string, std::string> fields, int64_t wallMicros, int64_t monoMicros)
 {
     v1::Event event;
     event.set_kind(kind);
@@ -102,17 +102,28 @@ void EventLog::removeListener(int id)
 const char *kindName(v1::EventKind kind)
 {
     switch (kind) {
-    case v1::VIP_STATE: return "vip_state";
-    case v1::VIP_ADDRESS: return "vip_address";
-    case v1::VIP_OVERRIDE: return "vip_override";
-    case v1::SPLIT_BRAIN: return "split_brain";
-    case v1::TRACKER: return "tracker";
-    case v1::BACKEND_HEALTH: return "backend_health";
-    case v1::BACKEND_CHANGE: return "backend_change";
-    case v1::CONFIG: return "config";
-    case v1::AGENT: return "agent";
-    case v1::COMMAND: return "command";
-    default: return "event";
+    case v1::VIP_STATE:
+        return "vip_state";
+    case v1::VIP_ADDRESS:
+        return "vip_address";
+    case v1::VIP_OVERRIDE:
+        return "vip_override";
+    case v1::SPLIT_BRAIN:
+        return "split_brain";
+    case v1::TRACKER:
+        return "tracker";
+    case v1::BACKEND_HEALTH:
+        return "backend_health";
+    case v1::BACKEND_CHANGE:
+        return "backend_change";
+    case v1::CONFIG:
+        return "config";
+    case v1::AGENT:
+        return "agent";
+    case v1::COMMAND:
+        return "command";
+    default:
+        return "event";
     }
 }
 

@@ -24,13 +24,13 @@ public:
     // Stamps seq and node, stores, logs a key=value line, tells listeners
     // (on the caller's thread). Returns the stored event.
     v1::Event record(v1::EventKind kind, std::string subject, std::string message,
-                   std::map<std::string, std::string> fields, int64_t wallMicros, int64_t monoMicros);
+                     std::map<std::string, std::string> fields, int64_t wallMicros, int64_t monoMicros);
 
     std::vector<v1::Event> last(size_t n) const;
-    std::vector<v1::Event> since(uint64_t seq) const;   // events with seq > `seq` still in the ring
+    std::vector<v1::Event> since(uint64_t seq) const; // events with seq > `seq` still in the ring
     uint64_t lastSeq() const;
 
-    int addListener(Listener listener);   // returns an id for removeListener
+    int addListener(Listener listener); // returns an id for removeListener
     void removeListener(int id);
 
 private:
@@ -44,6 +44,6 @@ private:
     std::map<int, Listener> m_listeners;
 };
 
-const char *kindName(v1::EventKind kind);   // "vip_state", "backend_health", ...
+const char *kindName(v1::EventKind kind); // "vip_state", "backend_health", ...
 
 } // namespace hafront::events

@@ -32,7 +32,9 @@ private:
 class PassiveWindow {
 public:
     PassiveWindow(uint32_t maxFails, std::chrono::milliseconds window, std::chrono::milliseconds downFor)
-        : m_maxFails(maxFails), m_window(window), m_downFor(downFor) {}
+        : m_maxFails(maxFails), m_window(window), m_downFor(downFor)
+    {
+    }
 
     // Returns true when this failure marks the backend down.
     bool recordFailure(Clock::time_point now);

@@ -7,7 +7,6 @@
 namespace hafront::http {
 namespace {
 
-
 int hexValue(char c)
 {
     if (c >= '0' && c <= '9')
@@ -56,7 +55,7 @@ bool validExtensions(std::string_view s)
         if (i < s.size() && s[i] == '"') {
             for (++i;; ++i) {
                 if (i >= s.size())
-                    return false;   // unterminated quoted-string
+                    return false; // unterminated quoted-string
                 if (s[i] == '\\') {
                     if (++i >= s.size())
                         return false;
@@ -78,7 +77,10 @@ bool validExtensions(std::string_view s)
 
 } // namespace
 
-void ChunkedDecoder::reset() { *this = ChunkedDecoder(); }
+void ChunkedDecoder::reset()
+{
+    *this = ChunkedDecoder();
+}
 
 ChunkedDecoder::Status ChunkedDecoder::failWith(std::string why)
 {
@@ -141,7 +143,8 @@ bool ChunkedDecoder::acceptTrailerLine()
     return true;
 }
 
-ChunkedDecoder::Status ChunkedDecoder::feed(std::string_view in, size_t &consumed, std::vector<std::string_view> &pieces)
+ChunkedDecoder::Status ChunkedDecoder::feed(std::string_view in, size_t &consumed,
+                                            std::vector<std::string_view> &pieces)
 {
     size_t i = 0;
     auto finish = [&](Status s) {

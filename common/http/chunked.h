@@ -18,8 +18,8 @@ namespace hafront::http {
 class ChunkedDecoder {
 public:
     enum class Status { NeedMore, Done, Error };
-    static constexpr size_t kMaxLineBytes = 4096;       // a size line with its extensions
-    static constexpr size_t kMaxTrailerBytes = 16384;   // the whole trailer section
+    static constexpr size_t kMaxLineBytes = 4096;     // a size line with its extensions
+    static constexpr size_t kMaxTrailerBytes = 16384; // the whole trailer section
 
     // Consumes what it can of `in`: body bytes are appended to `pieces` as
     // views into `in`; `consumed` says how far it got (bytes after Done
@@ -38,9 +38,9 @@ private:
     bool acceptTrailerLine();
 
     State m_state = State::SizeLine;
-    std::string m_line;          // the size or trailer line being read, without CRLF
+    std::string m_line; // the size or trailer line being read, without CRLF
     bool m_sawCr = false;
-    uint64_t m_remaining = 0;    // of the current chunk's data
+    uint64_t m_remaining = 0; // of the current chunk's data
     uint64_t m_bodyBytes = 0;
     size_t m_trailerBytes = 0;
     HeaderList m_trailers;

@@ -21,7 +21,7 @@ public:
     {
         if (m_used == m_fields.size()) {
             if (m_fields.empty())
-                m_fields.reserve(16);   // one allocation for a usual head, not one per doubling
+                m_fields.reserve(16); // one allocation for a usual head, not one per doubling
             m_fields.emplace_back();
         }
         Field &f = m_fields[m_used++];
@@ -44,7 +44,7 @@ private:
 struct ParsedHead {
     std::string method, url, reason;
     HeaderList headers;
-    bool inValue = false;   // the parser is inside a field value (llhttp splits names and values)
+    bool inValue = false; // the parser is inside a field value (llhttp splits names and values)
     size_t bytes = 0;
     void clear()
     {

@@ -14,9 +14,9 @@ namespace hafront::http {
 struct HeadScan {
     enum class Status { Incomplete, Complete, Bad };
     Status status = Status::Incomplete;
-    size_t end = 0;              // Complete: the head's length, blank line included
-    size_t resume = 0;           // Incomplete: pass it as `from` when more bytes arrived
-    const char *reason = "";     // Bad
+    size_t end = 0;          // Complete: the head's length, blank line included
+    size_t resume = 0;       // Incomplete: pass it as `from` when more bytes arrived
+    const char *reason = ""; // Bad
 };
 
 // `buffered` starts at the head's first byte; `from` is the last scan's `resume` (0 at first).

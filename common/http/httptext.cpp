@@ -9,7 +9,10 @@ namespace hafront::http {
 
 namespace {
 // ASCII only, whatever the process locale: HTTP names and tokens are ASCII.
-constexpr char asciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
+constexpr char asciiLower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
+}
 
 bool equalsIgnoreCase(std::string_view a, std::string_view b)
 {
@@ -118,16 +121,39 @@ bool isForwardableTrailer(std::string_view name, const std::string *connection)
     // Runs only for trailer fields (rare): a plain scan.
     static constexpr std::string_view kNotInTrailers[] = {
         // framing, routing
-        "content-length", "host", "trailer",
+        "content-length",
+        "host",
+        "trailer",
         // request controls and conditionals
-        "cache-control", "expect", "max-forwards", "pragma", "range", "if-match", "if-none-match", "if-modified-since",
-        "if-unmodified-since", "if-range",
+        "cache-control",
+        "expect",
+        "max-forwards",
+        "pragma",
+        "range",
+        "if-match",
+        "if-none-match",
+        "if-modified-since",
+        "if-unmodified-since",
+        "if-range",
         // authentication
-        "authorization", "proxy-authorization", "www-authenticate", "proxy-authenticate", "cookie", "set-cookie",
+        "authorization",
+        "proxy-authorization",
+        "www-authenticate",
+        "proxy-authenticate",
+        "cookie",
+        "set-cookie",
         // response controls
-        "age", "date", "expires", "location", "retry-after", "vary", "warning",
+        "age",
+        "date",
+        "expires",
+        "location",
+        "retry-after",
+        "vary",
+        "warning",
         // content format
-        "content-encoding", "content-type", "content-range",
+        "content-encoding",
+        "content-type",
+        "content-range",
     };
     if (name.empty() || name.front() == ':' || isHopByHop(name, connection))
         return false;
@@ -140,31 +166,56 @@ bool isForwardableTrailer(std::string_view name, const std::string *connection)
 const char *reasonOf(int status)
 {
     switch (status) {
-    case 100: return "Continue";
-    case 101: return "Switching Protocols";
-    case 200: return "OK";
-    case 204: return "No Content";
-    case 206: return "Partial Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 303: return "See Other";
-    case 304: return "Not Modified";
-    case 307: return "Temporary Redirect";
-    case 308: return "Permanent Redirect";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 410: return "Gone";
-    case 413: return "Content Too Large";
-    case 416: return "Range Not Satisfiable";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "Status";
+    case 100:
+        return "Continue";
+    case 101:
+        return "Switching Protocols";
+    case 200:
+        return "OK";
+    case 204:
+        return "No Content";
+    case 206:
+        return "Partial Content";
+    case 301:
+        return "Moved Permanently";
+    case 302:
+        return "Found";
+    case 303:
+        return "See Other";
+    case 304:
+        return "Not Modified";
+    case 307:
+        return "Temporary Redirect";
+    case 308:
+        return "Permanent Redirect";
+    case 400:
+        return "Bad Request";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 410:
+        return "Gone";
+    case 413:
+        return "Content Too Large";
+    case 416:
+        return "Range Not Satisfiable";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    default:
+        return "Status";
     }
 }
 
@@ -177,8 +228,7 @@ std::string chunkHeader(size_t size)
 
 bool isIdempotent(int m)
 {
-    return m == HTTP_GET || m == HTTP_HEAD || m == HTTP_PUT || m == HTTP_DELETE || m == HTTP_OPTIONS ||
-           m == HTTP_TRACE;
+    return m == HTTP_GET || m == HTTP_HEAD || m == HTTP_PUT || m == HTTP_DELETE || m == HTTP_OPTIONS || m == HTTP_TRACE;
 }
 
 // Both scans jump from one CR or LF to the next (memchr) instead of testing
@@ -190,12 +240,10 @@ bool hasBareLineEnding(std::string_view head)
     if (limit == 0)
         return false;
     const char *const begin = head.data();
-    for (const char *p = begin; (p = static_cast<const char *>(std::memchr(p, '\n', limit - size_t(p - begin))));
-         ++p)
+    for (const char *p = begin; (p = static_cast<const char *>(std::memchr(p, '\n', limit - size_t(p - begin)))); ++p)
         if (p == begin || p[-1] != '\r')
             return true;
-    for (const char *p = begin; (p = static_cast<const char *>(std::memchr(p, '\r', limit - size_t(p - begin))));
-         ++p)
+    for (const char *p = begin; (p = static_cast<const char *>(std::memchr(p, '\r', limit - size_t(p - begin)))); ++p)
         if (size_t(p - begin) + 1 < head.size() && p[1] != '\n')
             return true;
     return false;
@@ -208,9 +256,8 @@ bool hasObsFold(std::string_view head)
     if (limit < 2)
         return false;
     const char *const begin = head.data();
-    const size_t last = limit - 1;   // the LF of an obs-fold is before the last byte
-    for (const char *p = begin; (p = static_cast<const char *>(std::memchr(p, '\n', last - size_t(p - begin))));
-         ++p)
+    const size_t last = limit - 1; // the LF of an obs-fold is before the last byte
+    for (const char *p = begin; (p = static_cast<const char *>(std::memchr(p, '\n', last - size_t(p - begin)))); ++p)
         if (p[1] == ' ' || p[1] == '\t')
             return true;
     return false;
@@ -262,7 +309,7 @@ StaticPath normaliseStaticPath(std::string_view target, std::string_view prefix)
             return {400, {}};
         const char c = static_cast<char>(hi * 16 + lo);
         if (c == '/' || c == '\\' || c == '\0')
-            return {403, {}};   // encoded separators and NUL never reach the filesystem
+            return {403, {}}; // encoded separators and NUL never reach the filesystem
         decoded += c;
         i += 2;
     }
@@ -291,19 +338,32 @@ StaticPath normaliseStaticPath(std::string_view target, std::string_view prefix)
 std::string_view mimeTypeOf(std::string_view path)
 {
     static const std::pair<const char *, const char *> table[] = {
-        {".html", "text/html; charset=utf-8"}, {".htm", "text/html; charset=utf-8"},
-        {".css", "text/css; charset=utf-8"},   {".js", "text/javascript; charset=utf-8"},
-        {".mjs", "text/javascript; charset=utf-8"}, {".json", "application/json"},
-        {".txt", "text/plain; charset=utf-8"}, {".xml", "application/xml"},
-        {".svg", "image/svg+xml"},             {".png", "image/png"},
-        {".jpg", "image/jpeg"},                {".jpeg", "image/jpeg"},
-        {".gif", "image/gif"},                 {".webp", "image/webp"},
-        {".ico", "image/vnd.microsoft.icon"},  {".woff", "font/woff"},
-        {".woff2", "font/woff2"},              {".ttf", "font/ttf"},
-        {".pdf", "application/pdf"},           {".wasm", "application/wasm"},
-        {".mp4", "video/mp4"},                 {".webm", "video/webm"},
-        {".mp3", "audio/mpeg"},                {".zip", "application/zip"},
-        {".gz", "application/gzip"},           {".map", "application/json"},
+        {".html", "text/html; charset=utf-8"},
+        {".htm", "text/html; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".mjs", "text/javascript; charset=utf-8"},
+        {".json", "application/json"},
+        {".txt", "text/plain; charset=utf-8"},
+        {".xml", "application/xml"},
+        {".svg", "image/svg+xml"},
+        {".png", "image/png"},
+        {".jpg", "image/jpeg"},
+        {".jpeg", "image/jpeg"},
+        {".gif", "image/gif"},
+        {".webp", "image/webp"},
+        {".ico", "image/vnd.microsoft.icon"},
+        {".woff", "font/woff"},
+        {".woff2", "font/woff2"},
+        {".ttf", "font/ttf"},
+        {".pdf", "application/pdf"},
+        {".wasm", "application/wasm"},
+        {".mp4", "video/mp4"},
+        {".webm", "video/webm"},
+        {".mp3", "audio/mpeg"},
+        {".zip", "application/zip"},
+        {".gz", "application/gzip"},
+        {".map", "application/json"},
     };
     const auto dot = path.rfind('.');
     if (dot != std::string_view::npos && path.find('/', dot) == std::string_view::npos) {
@@ -323,10 +383,14 @@ std::string expandResponseText(std::string_view text, std::string_view scheme, s
     const std::string_view args = q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
     const std::pair<std::string_view, std::string> vars[] = {
         // Longest names first so "$http_host" is not read as "$host" and "$is_args" not as "$args".
-        {"$query_string", std::string(args)}, {"$request_uri", std::string(target)},
-        {"$http_host", std::string(hostHeader)}, {"$is_args", q == std::string_view::npos ? "" : "?"},
-        {"$scheme", std::string(scheme)}, {"$host", lowerCopy(hostWithoutPort(hostHeader))},
-        {"$args", std::string(args)}, {"$uri", std::string(path)},
+        {"$query_string", std::string(args)},
+        {"$request_uri", std::string(target)},
+        {"$http_host", std::string(hostHeader)},
+        {"$is_args", q == std::string_view::npos ? "" : "?"},
+        {"$scheme", std::string(scheme)},
+        {"$host", lowerCopy(hostWithoutPort(hostHeader))},
+        {"$args", std::string(args)},
+        {"$uri", std::string(path)},
     };
     std::string out;
     for (size_t i = 0; i < text.size();) {
@@ -334,7 +398,8 @@ std::string expandResponseText(std::string_view text, std::string_view scheme, s
         if (text[i] == '$')
             for (const auto &[name, value] : vars) {
                 const size_t end = i + name.size();
-                const bool whole = end >= text.size() || !(std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_');
+                const bool whole =
+                    end >= text.size() || !(std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_');
                 if (text.substr(i, name.size()) == name && whole) {
                     out += value;
                     i = end;

@@ -15,7 +15,7 @@
 
 namespace hafront::http {
 
-bool equalsLower(std::string_view name, std::string_view lower);   // ASCII case-insensitive
+bool equalsLower(std::string_view name, std::string_view lower); // ASCII case-insensitive
 std::string lowerCopy(std::string_view s);
 std::string_view hostWithoutPort(std::string_view host);
 // "http://h:1/p?q" -> {"h:1", "/p?q"}; nullopt when not absolute-form.
@@ -43,14 +43,13 @@ std::string expandResponseText(std::string_view text, std::string_view scheme, s
                                std::string_view target);
 
 // The consistent-hash key of a request: "client_ip", "header:NAME", "cookie:NAME".
-template <class Head>
-std::string hashKeyOf(const std::string &spec, const Head &head, const std::string &clientIp);
+template <class Head> std::string hashKeyOf(const std::string &spec, const Head &head, const std::string &clientIp);
 
 // Maps a request target under `prefix` to a path relative to the static root.
 // Refuses (403) "..", encoded slashes or dots that climb, NUL, and bad escapes.
 struct StaticPath {
-    int status = 0;            // 0 = ok
-    std::string relative;      // decoded, no leading slash
+    int status = 0;       // 0 = ok
+    std::string relative; // decoded, no leading slash
 };
 StaticPath normaliseStaticPath(std::string_view target, std::string_view prefix);
 
@@ -59,8 +58,7 @@ std::string_view mimeTypeOf(std::string_view path);
 // ---- template body ----
 std::string cookieValue(std::string_view cookieHeader, std::string_view name);
 
-template <class Head>
-std::string hashKeyOf(const std::string &spec, const Head &head, const std::string &clientIp)
+template <class Head> std::string hashKeyOf(const std::string &spec, const Head &head, const std::string &clientIp)
 {
     if (spec.rfind("header:", 0) == 0) {
         const auto *v = head.find(lowerCopy(spec.substr(7)));

@@ -4,7 +4,10 @@
 
 namespace hafront::http {
 
-int redirectStatus(const v1::Redirect &redirect) { return redirect.status() ? int(redirect.status()) : 301; }
+int redirectStatus(const v1::Redirect &redirect)
+{
+    return redirect.status() ? int(redirect.status()) : 301;
+}
 
 std::string redirectLocation(const v1::Redirect &redirect, std::string_view host, std::string_view target)
 {

@@ -14,6 +14,6 @@ namespace hafront::http {
 // `host`: the request's Host (checked by requestcheck), maybe with a port;
 // `target`: its origin-form target.
 std::string redirectLocation(const v1::Redirect &redirect, std::string_view host, std::string_view target);
-int redirectStatus(const v1::Redirect &redirect);   // 301 when unset
+int redirectStatus(const v1::Redirect &redirect); // 301 when unset
 
 } // namespace hafront::http

@@ -24,9 +24,15 @@ constexpr auto kRegNameChars = [] {
     return t;
 }();
 
-bool isUnreservedOrSubDelim(char c) { return kRegNameChars[static_cast<unsigned char>(c)]; }
+bool isUnreservedOrSubDelim(char c)
+{
+    return kRegNameChars[static_cast<unsigned char>(c)];
+}
 
-bool isHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool isHex(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
 
 RequestVerdict refuse(int status, std::string_view reason)
 {
@@ -38,7 +44,10 @@ RequestVerdict refuse(int status, std::string_view reason)
 
 } // namespace
 
-bool hasUnderscore(std::string_view name) { return name.find('_') != std::string_view::npos; }
+bool hasUnderscore(std::string_view name)
+{
+    return name.find('_') != std::string_view::npos;
+}
 
 bool isValidHost(std::string_view host)
 {
@@ -74,7 +83,7 @@ bool isValidHost(std::string_view host)
             }
         }
     }
-    if (!port.empty()) {   // ":" digits (an empty port is allowed by RFC 3986)
+    if (!port.empty()) { // ":" digits (an empty port is allowed by RFC 3986)
         if (port.size() > 6)
             return false;
         for (char c : port.substr(1))
@@ -100,7 +109,7 @@ RequestVerdict checkRequestHead(const RequestFacts &f, const RequestLimits &limi
             return refuse(400, "header field with an empty name");
         for (char ch : value)
             if (ch == '\r' || ch == '\n' || ch == '\0')
-                return refuse(400, "control character in a header value");   // obs-fold or a smuggled line
+                return refuse(400, "control character in a header value"); // obs-fold or a smuggled line
         if (name.size() == 4 && equalsLower(name, "host")) {
             ++hosts;
             v.host = value;

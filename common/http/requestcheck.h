@@ -14,10 +14,10 @@
 namespace hafront::http {
 
 struct RequestFacts {
-    const ParsedHead *head = nullptr;   // method, url, header fields as sent
-    int methodCode = 0;                 // llhttp_method_t
+    const ParsedHead *head = nullptr; // method, url, header fields as sent
+    int methodCode = 0;               // llhttp_method_t
     int versionMajor = 1, versionMinor = 1;
-    bool chunked = false;               // Transfer-Encoding ends in chunked
+    bool chunked = false; // Transfer-Encoding ends in chunked
     bool hasContentLength = false;
     uint64_t contentLength = 0;
 };
@@ -27,13 +27,13 @@ struct RequestLimits {
 };
 
 struct RequestVerdict {
-    int status = 0;                     // 0: forward; otherwise answer this and close
-    std::string_view reason;            // for the response body and the log
-    std::string_view host;              // the Host field
-    std::string_view target;            // the origin-form target, a view into the head's url
-    std::string rewritten;              // instead, when an absolute-form target needed a "/"
-    bool underscores = false;           // a field name has one: see hasUnderscore()
-    bool expectContinue = false;        // Expect: 100-continue
+    int status = 0;              // 0: forward; otherwise answer this and close
+    std::string_view reason;     // for the response body and the log
+    std::string_view host;       // the Host field
+    std::string_view target;     // the origin-form target, a view into the head's url
+    std::string rewritten;       // instead, when an absolute-form target needed a "/"
+    bool underscores = false;    // a field name has one: see hasUnderscore()
+    bool expectContinue = false; // Expect: 100-continue
 
     bool ok() const { return status == 0; }
     std::string_view forwardTarget() const { return rewritten.empty() ? target : std::string_view(rewritten); }

@@ -8,10 +8,10 @@
 namespace hafront::stats {
 
 enum class BackendError : size_t {
-    Connect,   // no connection: refused, unreachable, no free connection slot
-    Timeout,   // connect or response deadline passed
-    Reset,     // a connection that was up ended or failed before the response did
-    Protocol,  // the response could not be parsed (a bad status line, head or body framing)
+    Connect,  // no connection: refused, unreachable, no free connection slot
+    Timeout,  // connect or response deadline passed
+    Reset,    // a connection that was up ended or failed before the response did
+    Protocol, // the response could not be parsed (a bad status line, head or body framing)
 };
 inline constexpr std::array<const char *, 4> kBackendErrorNames = {"connect", "timeout", "reset", "protocol"};
 inline constexpr size_t kBackendErrorKinds = kBackendErrorNames.size();

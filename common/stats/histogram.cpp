@@ -8,8 +8,8 @@ int LatencyHistogram::bucketOf(uint64_t micros)
 {
     if (micros < kSubBuckets)
         return static_cast<int>(micros);
-    const int octave = 63 - std::countl_zero(micros);          // >= 3
-    const int shift = octave - 3;                               // 8 sub-buckets = 3 bits
+    const int octave = 63 - std::countl_zero(micros); // >= 3
+    const int shift = octave - 3;                     // 8 sub-buckets = 3 bits
     const int sub = static_cast<int>((micros >> shift) & (kSubBuckets - 1));
     const int bucket = (octave - 2) * kSubBuckets + sub;
     return bucket < kBuckets ? bucket : kBuckets - 1;
@@ -64,6 +64,9 @@ double LatencyHistogram::quantileOf(const std::vector<uint64_t> &counts, double 
     return double(upperBoundMicros(kBuckets - 1));
 }
 
-double LatencyHistogram::quantileMicros(double q) const { return quantileOf(snapshot(), q); }
+double LatencyHistogram::quantileMicros(double q) const
+{
+    return quantileOf(snapshot(), q);
+}
 
 } // namespace hafront::stats

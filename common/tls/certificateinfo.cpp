@@ -18,8 +18,7 @@
 namespace hafront::tls {
 namespace {
 
-template <class T, void (*Free)(T *)>
-struct Deleter {
+template <class T, void (*Free)(T *)> struct Deleter {
     void operator()(T *p) const { Free(p); }
 };
 using Bio = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
@@ -73,9 +72,12 @@ std::string keyType(EVP_PKEY *key)
         EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &len);
         return std::string("ECDSA ") + (std::strcmp(group, "prime256v1") == 0 ? "P-256" : group);
     }
-    case EVP_PKEY_RSA: return "RSA " + std::to_string(EVP_PKEY_get_bits(key));
-    case EVP_PKEY_ED25519: return "Ed25519";
-    default: return "other";
+    case EVP_PKEY_RSA:
+        return "RSA " + std::to_string(EVP_PKEY_get_bits(key));
+    case EVP_PKEY_ED25519:
+        return "Ed25519";
+    default:
+        return "other";
     }
 }
 
@@ -97,7 +99,7 @@ Result<CertificateInfo> loadCertificate(const std::string &certFile, const std::
     CertificateInfo info;
     while (X509Ptr extra{PEM_read_bio_X509(certBio.get(), nullptr, nullptr, nullptr)})
         ++info.chainLength;
-    ERR_clear_error();   // the end of the chain reads as an error
+    ERR_clear_error(); // the end of the chain reads as an error
     Bio keyBio(BIO_new_mem_buf(keyText->data(), int(keyText->size())));
     KeyPtr key(PEM_read_bio_PrivateKey(keyBio.get(), nullptr, nullptr, nullptr));
     if (!key)
@@ -111,7 +113,8 @@ Result<CertificateInfo> loadCertificate(const std::string &certFile, const std::
     info.notBefore = unixTime(X509_get0_notBefore(cert.get()));
     info.notAfter = unixTime(X509_get0_notAfter(cert.get()));
     info.keyType = keyType(key.get());
-    if (auto *sans = static_cast<GENERAL_NAMES *>(X509_get_ext_d2i(cert.get(), NID_subject_alt_name, nullptr, nullptr))) {
+    if (auto *sans =
+            static_cast<GENERAL_NAMES *>(X509_get_ext_d2i(cert.get(), NID_subject_alt_name, nullptr, nullptr))) {
         for (int i = 0; i < sk_GENERAL_NAME_num(sans); ++i) {
             const GENERAL_NAME *n = sk_GENERAL_NAME_value(sans, i);
             if (n->type == GEN_DNS) {
@@ -121,7 +124,7 @@ Result<CertificateInfo> loadCertificate(const std::string &certFile, const std::
         }
         GENERAL_NAMES_free(sans);
     }
-    if (info.names.empty()) {   // no SAN: the subject CN, as older clients accept
+    if (info.names.empty()) { // no SAN: the subject CN, as older clients accept
         char cn[256] = {};
         if (X509_NAME_get_text_by_NID(X509_get_subject_name(cert.get()), NID_commonName, cn, sizeof cn) > 0)
             info.names.emplace_back(cn);

@@ -13,12 +13,12 @@
 namespace hafront::tls {
 
 struct CertificateInfo {
-    std::vector<std::string> names;   // SAN DNS names, else the subject CN
+    std::vector<std::string> names; // SAN DNS names, else the subject CN
     std::string subject, issuer;
-    int64_t notBefore = 0, notAfter = 0;   // Unix seconds
-    std::string sha256;                    // fingerprint, "AB:CD:..."
-    std::string keyType;                   // "ECDSA P-256", "RSA 2048", ...
-    int chainLength = 0;                   // certificates after the leaf in the file
+    int64_t notBefore = 0, notAfter = 0; // Unix seconds
+    std::string sha256;                  // fingerprint, "AB:CD:..."
+    std::string keyType;                 // "ECDSA P-256", "RSA 2048", ...
+    int chainLength = 0;                 // certificates after the leaf in the file
 };
 
 Result<CertificateInfo> loadCertificate(const std::string &certFile, const std::string &keyFile);

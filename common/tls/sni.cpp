@@ -3,7 +3,10 @@
 namespace hafront::tls {
 namespace {
 
-char lower(char c) { return c >= 'A' && c <= 'Z' ? char(c + 32) : c; }
+char lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? char(c + 32) : c;
+}
 
 bool sameName(std::string_view a, std::string_view b)
 {

@@ -32,13 +32,12 @@ TicketKey deriveTicketKey(std::string_view secret, int64_t period)
         OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0),
         OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, const_cast<char *>(secret.data()), secret.size()),
         OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, salt, sizeof salt - 1),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, info, sizeof info - 1),
-        OSSL_PARAM_construct_end()};
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, info, sizeof info - 1), OSSL_PARAM_construct_end()};
     const bool ok = ctx && EVP_KDF_derive(ctx, out, sizeof out, params) == 1;
     EVP_KDF_CTX_free(ctx);
     EVP_KDF_free(kdf);
     if (!ok)
-        throw std::runtime_error("HKDF-SHA256 is not available in this OpenSSL");   // a broken install, at start
+        throw std::runtime_error("HKDF-SHA256 is not available in this OpenSSL"); // a broken install, at start
     std::memcpy(key.name.data(), out, 16);
     std::memcpy(key.aes.data(), out + 16, 32);
     std::memcpy(key.hmac.data(), out + 48, 32);

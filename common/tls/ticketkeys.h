@@ -16,9 +16,9 @@ namespace hafront::tls {
 
 struct TicketKey {
     int64_t period = 0;
-    std::array<uint8_t, 16> name{};   // sent in the ticket: tells the period's key apart
-    std::array<uint8_t, 32> aes{};    // AES-256-CBC
-    std::array<uint8_t, 32> hmac{};   // HMAC-SHA256
+    std::array<uint8_t, 16> name{}; // sent in the ticket: tells the period's key apart
+    std::array<uint8_t, 32> aes{};  // AES-256-CBC
+    std::array<uint8_t, 32> hmac{}; // HMAC-SHA256
 };
 
 int64_t ticketPeriod(int64_t unixSeconds, uint32_t rotationSeconds);
@@ -34,7 +34,7 @@ public:
     bool decryptionKey(const uint8_t *name, int64_t unixSeconds, TicketKey &key, bool &renew);
 
 private:
-    void refresh(int64_t unixSeconds);   // under m_mutex
+    void refresh(int64_t unixSeconds); // under m_mutex
 
     std::string m_secret;
     uint32_t m_rotation;

@@ -25,11 +25,11 @@ uint32_t pseudoHeaderSum(uint32_t src, uint32_t dst, size_t length)
 std::vector<uint8_t> encode(const Advert &a, uint32_t src, uint32_t dst)
 {
     std::vector<uint8_t> out(8 + 4 * a.addresses.size());
-    out[0] = 0x31;   // version 3, type 1 (ADVERTISEMENT)
+    out[0] = 0x31; // version 3, type 1 (ADVERTISEMENT)
     out[1] = a.vrid;
     out[2] = a.priority;
     out[3] = static_cast<uint8_t>(a.addresses.size());
-    out[4] = static_cast<uint8_t>((a.maxAdvertIntervalCs >> 8) & 0x0f);   // 4 reserved bits zero
+    out[4] = static_cast<uint8_t>((a.maxAdvertIntervalCs >> 8) & 0x0f); // 4 reserved bits zero
     out[5] = static_cast<uint8_t>(a.maxAdvertIntervalCs & 0xff);
     for (size_t i = 0; i < a.addresses.size(); ++i) {
         const uint32_t ip = a.addresses[i];
@@ -54,7 +54,7 @@ Drop decode(const uint8_t *p, size_t size, Received &out)
     if (p[9] != kProtocol)
         return Drop::NotVrrp;
     if (p[8] != 255)
-        return Drop::BadTtl;   // RFC 5798 7.1: must be 255, so it came from the link
+        return Drop::BadTtl; // RFC 5798 7.1: must be 255, so it came from the link
     out.srcIp = uint32_t(p[12]) << 24 | uint32_t(p[13]) << 16 | uint32_t(p[14]) << 8 | p[15];
     out.dstIp = uint32_t(p[16]) << 24 | uint32_t(p[17]) << 16 | uint32_t(p[18]) << 8 | p[19];
     const size_t total = std::min<size_t>(size, size_t(p[2]) << 8 | p[3]);
@@ -87,16 +87,26 @@ Drop decode(const uint8_t *p, size_t size, Received &out)
 const char *dropName(Drop reason)
 {
     switch (reason) {
-    case Drop::None: return "none";
-    case Drop::TooShort: return "too_short";
-    case Drop::NotVrrp: return "not_vrrp";
-    case Drop::BadTtl: return "bad_ttl";
-    case Drop::BadVersion: return "bad_version";
-    case Drop::BadType: return "bad_type";
-    case Drop::BadChecksum: return "bad_checksum";
-    case Drop::BadAddressCount: return "bad_address_count";
-    case Drop::BadInterval: return "bad_interval";
-    default: return "other";
+    case Drop::None:
+        return "none";
+    case Drop::TooShort:
+        return "too_short";
+    case Drop::NotVrrp:
+        return "not_vrrp";
+    case Drop::BadTtl:
+        return "bad_ttl";
+    case Drop::BadVersion:
+        return "bad_version";
+    case Drop::BadType:
+        return "bad_type";
+    case Drop::BadChecksum:
+        return "bad_checksum";
+    case Drop::BadAddressCount:
+        return "bad_address_count";
+    case Drop::BadInterval:
+        return "bad_interval";
+    default:
+        return "other";
     }
 }
 

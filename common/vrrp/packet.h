@@ -11,13 +11,13 @@
 namespace hafront::vrrp {
 
 inline constexpr uint8_t kProtocol = 112;
-inline constexpr uint32_t kMulticastGroup = 0xE0000012;   // 224.0.0.18
+inline constexpr uint32_t kMulticastGroup = 0xE0000012; // 224.0.0.18
 
 struct Advert {
     uint8_t vrid = 0;
     uint8_t priority = 0;
-    uint16_t maxAdvertIntervalCs = 100;   // centiseconds, 12 bits
-    std::vector<uint32_t> addresses;      // host byte order
+    uint16_t maxAdvertIntervalCs = 100; // centiseconds, 12 bits
+    std::vector<uint32_t> addresses;    // host byte order
 };
 
 // The VRRP part (no IP header), checksummed for src -> dst.
@@ -26,8 +26,8 @@ std::vector<uint8_t> encode(const Advert &advert, uint32_t srcIp, uint32_t dstIp
 enum class Drop {
     None,
     TooShort,
-    NotVrrp,         // IP protocol is not 112
-    BadTtl,          // TTL must be 255
+    NotVrrp, // IP protocol is not 112
+    BadTtl,  // TTL must be 255
     BadVersion,
     BadType,
     BadChecksum,

@@ -9,9 +9,12 @@ namespace hafront::vrrp {
 const char *stateName(State s)
 {
     switch (s) {
-    case State::Master: return "MASTER";
-    case State::Backup: return "BACKUP";
-    default: return "INITIALIZE";
+    case State::Master:
+        return "MASTER";
+    case State::Backup:
+        return "BACKUP";
+    default:
+        return "INITIALIZE";
     }
 }
 
@@ -28,9 +31,12 @@ int64_t StateMachine::masterDownMicros(uint8_t priority, uint16_t masterAdverCs)
 int64_t StateMachine::nextDeadline() const
 {
     switch (m_state) {
-    case State::Master: return m_adverTimer;
-    case State::Backup: return m_masterDownTimer;
-    default: return 0;
+    case State::Master:
+        return m_adverTimer;
+    case State::Backup:
+        return m_masterDownTimer;
+    default:
+        return 0;
     }
 }
 
@@ -84,7 +90,8 @@ void StateMachine::advertReceived(const config::Address &src, uint8_t priority, 
         if (priority == 0) {
             // The master is leaving. A designated successor takes over at once;
             // others wait Skew_Time so the best backup wins (RFC 5798 6.4.2).
-            if (!m_maintenance && (m_config.successorOf.count(src) || (m_config.successorOfEveryone && src == m_masterIp)))
+            if (!m_maintenance &&
+                (m_config.successorOf.count(src) || (m_config.successorOfEveryone && src == m_masterIp)))
                 return becomeMaster(now, "received priority 0 from " + config::formatAddress(src) +
                                              ": planned handover to this node");
             m_masterDownTimer = now + skewMicros(m_priority, m_masterAdverCs);
@@ -101,7 +108,7 @@ void StateMachine::advertReceived(const config::Address &src, uint8_t priority, 
     }
     // Master.
     if (priority == 0) {
-        sendAdvert(m_priority);   // answer at once so backups do not take over
+        sendAdvert(m_priority); // answer at once so backups do not take over
         m_adverTimer = now + int64_t(m_config.advertIntervalCs) * 10000;
         return;
     }
@@ -139,7 +146,7 @@ void StateMachine::setPriority(uint8_t priority, int64_t now)
         return;
     m_priority = priority;
     if (m_state == State::Master)
-        sendAdvert(m_priority);   // peers learn the new priority now; a better backup preempts
+        sendAdvert(m_priority); // peers learn the new priority now; a better backup preempts
     else if (m_state == State::Backup && m_masterDownTimer)
         m_masterDownTimer = std::min(m_masterDownTimer, now + masterDownMicros(m_priority, m_masterAdverCs));
 }

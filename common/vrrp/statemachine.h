@@ -18,11 +18,11 @@ const char *stateName(State s);
 
 struct RouterConfig {
     uint8_t vrid = 0;
-    config::Address primaryIp;         // this node's address (ties, checksum): IPv4, or IPv6 link-local
+    config::Address primaryIp; // this node's address (ties, checksum): IPv4, or IPv6 link-local
     uint16_t advertIntervalCs = 100;
     bool preempt = true;
     int64_t preemptDelayMicros = 0;
-    bool addressOwner = false;         // priority 255
+    bool addressOwner = false; // priority 255
     // Senders whose priority-0 advert makes this node take over at once,
     // without Skew_Time: the planned handover to a designated successor.
     std::set<config::Address> successorOf;
@@ -34,10 +34,10 @@ struct RouterConfig {
 
 struct Action {
     enum class Kind { SendAdvert, AddAddress, RemoveAddress, SendGarp, Transition, SplitBrain } kind;
-    uint8_t priority = 0;              // SendAdvert
-    State from = State::Initialize, to = State::Initialize;   // Transition
-    std::string reason;                // Transition, SplitBrain
-    config::Address otherIp;           // SplitBrain
+    uint8_t priority = 0;                                   // SendAdvert
+    State from = State::Initialize, to = State::Initialize; // Transition
+    std::string reason;                                     // Transition, SplitBrain
+    config::Address otherIp;                                // SplitBrain
 };
 
 class StateMachine {
@@ -64,7 +64,7 @@ public:
     const config::Address &masterIp() const { return m_masterIp; }
     uint16_t masterAdvertIntervalCs() const { return m_masterAdverCs; }
     bool maintenance() const { return m_maintenance; }
-    int64_t nextDeadline() const;      // 0 = none
+    int64_t nextDeadline() const; // 0 = none
     std::vector<Action> takeActions() { return std::exchange(m_actions, {}); }
     const RouterConfig &config() const { return m_config; }
     void setSuccessorOf(std::set<config::Address> senders, bool everyone = false)
@@ -89,8 +89,8 @@ private:
     uint16_t m_masterAdverCs = 100;
     config::Address m_masterIp;
     bool m_maintenance = false;
-    int64_t m_adverTimer = 0;          // Master: next advert
-    int64_t m_masterDownTimer = 0;     // Backup: master presumed down
+    int64_t m_adverTimer = 0;      // Master: next advert
+    int64_t m_masterDownTimer = 0; // Backup: master presumed down
     int64_t m_startedAt = 0;
     std::vector<Action> m_actions;
 };

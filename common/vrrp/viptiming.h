@@ -15,7 +15,7 @@ namespace hafront::vrrp {
 
 struct NodeTiming {
     std::string node;
-    config::Address address;      // the node's address of the VIP's family (address or address6); unspecified if none
+    config::Address address; // the node's address of the VIP's family (address or address6); unspecified if none
     uint8_t priority = 0;
     int64_t skewMicros = 0;       // a backup at this priority waits this long after a priority-0 advert
     int64_t masterDownMicros = 0; // and this long after the master's last advert
@@ -26,7 +26,7 @@ struct VipTiming {
     std::string vip;
     uint32_t vrid = 0;
     int64_t advertMicros = 0;
-    std::vector<NodeTiming> nodes;   // in the order of the VIP's priority entries
+    std::vector<NodeTiming> nodes; // in the order of the VIP's priority entries
 
     const NodeTiming *find(const std::string &node) const;
 };

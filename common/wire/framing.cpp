@@ -41,8 +41,7 @@ FrameDecoder::Next FrameDecoder::next(std::string &payload, std::string &error)
     const size_t length = (size_t(p[0]) << 24) | (size_t(p[1]) << 16) | (size_t(p[2]) << 8) | size_t(p[3]);
     if (length > kMaxFrameBytes) {
         m_failed = true;
-        error = "frame of " + std::to_string(length) + " bytes is over the limit of " +
-                std::to_string(kMaxFrameBytes);
+        error = "frame of " + std::to_string(length) + " bytes is over the limit of " + std::to_string(kMaxFrameBytes);
         return Next::Error;
     }
     if (buffered() < 4 + length)

@@ -85,7 +85,8 @@ std::string parse(const std::vector<std::string> &args, Options &o)
         else if (a == "--report-json")
             o.reportJson = v;
         else
-            return "cannot read " + a + " " + v + (a == "--keepalived" || a == "--node" ? " (expected NODE=VALUE)" : "");
+            return "cannot read " + a + " " + v +
+                   (a == "--keepalived" || a == "--node" ? " (expected NODE=VALUE)" : "");
     }
     if (o.request.nginxFile.empty() && o.request.keepalivedFiles.empty())
         return "nothing to import: give --nginx FILE and/or --keepalived NODE=FILE";

@@ -24,20 +24,19 @@ using namespace hafront;
 
 namespace {
 
-const char *kUsage =
-    "usage: hafrontctl [--socket PATH | --ssh [USER@]HOST[:PORT] | --cluster FILE [--node NAME]]\n"
-    "                  [--accept-new-host-key] [--json] [--timeout MS] [--verbose] COMMAND\n"
-    "  (with --ssh, --socket PATH is the agent's socket on that host)\n"
-    "  status [--json] [--watch [--count N]]   events [--follow [--count N]] [--last N]\n"
-    "  set-weight POOL BACKEND N               set-state POOL BACKEND ready|drain|maint\n"
-    "  vip maintenance VIP on|off              vip force-master VIP      vip release VIP\n"
-    "  drill VIP [--mode graceful|crash] [--probe URL] [--rate N] [--duration S]\n"
-    "            [--no-failback] [--json] [--html FILE]\n"
-    "  check-config FILE                       vip-timers FILE [--json]\n"
-    "  dial-stdio\n"
-    "  import [--nginx FILE] [--keepalived NODE=FILE]... [--node NODE=ADDRESS]... [-o OUT]\n"
-    "         [--report-json FILE]             (hafrontctl import --help for more)\n"
-    "exit codes: 0 done, 1 refused, 2 usage, 3 unreachable\n";
+const char *kUsage = "usage: hafrontctl [--socket PATH | --ssh [USER@]HOST[:PORT] | --cluster FILE [--node NAME]]\n"
+                     "                  [--accept-new-host-key] [--json] [--timeout MS] [--verbose] COMMAND\n"
+                     "  (with --ssh, --socket PATH is the agent's socket on that host)\n"
+                     "  status [--json] [--watch [--count N]]   events [--follow [--count N]] [--last N]\n"
+                     "  set-weight POOL BACKEND N               set-state POOL BACKEND ready|drain|maint\n"
+                     "  vip maintenance VIP on|off              vip force-master VIP      vip release VIP\n"
+                     "  drill VIP [--mode graceful|crash] [--probe URL] [--rate N] [--duration S]\n"
+                     "            [--no-failback] [--json] [--html FILE]\n"
+                     "  check-config FILE                       vip-timers FILE [--json]\n"
+                     "  dial-stdio\n"
+                     "  import [--nginx FILE] [--keepalived NODE=FILE]... [--node NODE=ADDRESS]... [-o OUT]\n"
+                     "         [--report-json FILE]             (hafrontctl import --help for more)\n"
+                     "exit codes: 0 done, 1 refused, 2 usage, 3 unreachable\n";
 
 int usage(const std::string &why)
 {
@@ -87,7 +86,8 @@ int dialStdio(const QString &socketPath)
     QObject::connect(&socket, &QLocalSocket::readyRead, [&] {
         const QByteArray bytes = socket.readAll();
         for (qsizetype done = 0; done < bytes.size();) {
-            const ssize_t n = ::write(STDOUT_FILENO, bytes.constData() + done, static_cast<size_t>(bytes.size() - done));
+            const ssize_t n =
+                ::write(STDOUT_FILENO, bytes.constData() + done, static_cast<size_t>(bytes.size() - done));
             if (n <= 0)
                 return QCoreApplication::quit();
             done += n;
@@ -123,19 +123,25 @@ int main(int argc, char **argv)
             targeting.acceptNewHostKey = true;
         else if (a == "--verbose")
             targeting.verbose = true;
-        else if ((a == "--socket" || a == "--ssh" || a == "--cluster" || a == "--node" || a == "--timeout") && value(v)) {
-            if (a == "--socket") targeting.socketPath = v;
-            if (a == "--ssh") targeting.ssh = v;
-            if (a == "--cluster") targeting.clusterFile = v;
-            if (a == "--node") targeting.node = v;
-            if (a == "--timeout") targeting.timeoutMs = std::atoi(v.c_str());
+        else if ((a == "--socket" || a == "--ssh" || a == "--cluster" || a == "--node" || a == "--timeout") &&
+                 value(v)) {
+            if (a == "--socket")
+                targeting.socketPath = v;
+            if (a == "--ssh")
+                targeting.ssh = v;
+            if (a == "--cluster")
+                targeting.clusterFile = v;
+            if (a == "--node")
+                targeting.node = v;
+            if (a == "--timeout")
+                targeting.timeoutMs = std::atoi(v.c_str());
         } else
             return usage("unknown or incomplete option " + a);
     }
     std::vector<std::string> cmd(args.begin() + static_cast<long>(i), args.end());
     if (cmd.empty())
         return usage("no command");
-    if (cmd[0] == "import")   // its own options (--node NODE=ADDRESS is not the global --node)
+    if (cmd[0] == "import") // its own options (--node NODE=ADDRESS is not the global --node)
         return ctl::runImportCli({cmd.begin() + 1, cmd.end()});
     // Options after the command word apply too (hafrontctl status --json).
     std::vector<std::string> rest;
@@ -152,8 +158,8 @@ int main(int argc, char **argv)
     if (verb == "vip-timers")
         return cmd.size() == 2 ? ctl::printVipTimers(cmd[1], json) : usage("vip-timers takes one FILE");
     if (verb == "dial-stdio")
-        return dialStdio(QString::fromStdString(targeting.socketPath.empty() ? std::string(config::kDefaultControlSocket)
-                                                                             : targeting.socketPath));
+        return dialStdio(QString::fromStdString(
+            targeting.socketPath.empty() ? std::string(config::kDefaultControlSocket) : targeting.socketPath));
     if (verb == "drill") {
 #ifdef HAFRONT_HAVE_DRILL
         QStringList drillArgs;

@@ -108,13 +108,13 @@ Status NodeFanout::resolve()
             return fail(target.error());
         o.ssh = target.value();
         o.node = QString::fromStdString(target->host);
-        o.remoteSocketPath = QString::fromStdString(m_t.socketPath.empty() ? config::kDefaultControlSocket
-                                                                           : m_t.socketPath);
+        o.remoteSocketPath =
+            QString::fromStdString(m_t.socketPath.empty() ? config::kDefaultControlSocket : m_t.socketPath);
     } else {
         // Qt reads a relative socket name as one under the temp folder; the operator means this folder.
-        o.socketPath = QFileInfo(QString::fromStdString(m_t.socketPath.empty() ? config::kDefaultControlSocket
-                                                                                : m_t.socketPath))
-                           .absoluteFilePath();
+        o.socketPath =
+            QFileInfo(QString::fromStdString(m_t.socketPath.empty() ? config::kDefaultControlSocket : m_t.socketPath))
+                .absoluteFilePath();
         o.node = o.socketPath;
     }
     m_targets.push_back(o);
@@ -126,7 +126,7 @@ std::vector<std::unique_ptr<link::AgentLink>> NodeFanout::connect(bool subscribe
     std::vector<std::unique_ptr<link::AgentLink>> links;
     for (auto o : m_targets) {
         o.subscribe = subscribe;
-        o.reconnect = subscribe;   // watchers ride out agent restarts; one-shot commands do not
+        o.reconnect = subscribe; // watchers ride out agent restarts; one-shot commands do not
         o.acceptNewHostKey = m_t.acceptNewHostKey;
         links.push_back(std::make_unique<link::AgentLink>(o));
         links.back()->start();
@@ -285,8 +285,8 @@ int NodeFanout::runEvents(const std::vector<std::string> &args, bool asJson)
     std::vector<link::AgentLink *> raw;
     for (auto &l : links)
         raw.push_back(l.get());
-    std::map<std::string, uint64_t> printedUpTo;   // node -> highest seq printed
-    std::vector<v1::Event> early;                   // streamed while the history was on its way
+    std::map<std::string, uint64_t> printedUpTo; // node -> highest seq printed
+    std::vector<v1::Event> early;                // streamed while the history was on its way
     bool live = false;
     int seen = 0;
     auto emitOnce = [&](const v1::Event &e) {
@@ -344,9 +344,12 @@ int NodeFanout::runChange(const std::vector<std::string> &a, bool asJson)
         c->set_weight(static_cast<uint32_t>(w));
     } else if (a[0] == "set-state" && a.size() == 4) {
         v1::BackendState s;
-        if (a[3] == "ready") s = v1::READY;
-        else if (a[3] == "drain") s = v1::DRAIN;
-        else if (a[3] == "maint") s = v1::MAINT;
+        if (a[3] == "ready")
+            s = v1::READY;
+        else if (a[3] == "drain")
+            s = v1::DRAIN;
+        else if (a[3] == "maint")
+            s = v1::MAINT;
         else {
             std::cerr << "hafrontctl: state must be ready, drain or maint, not '" << a[3] << "'\n";
             return 2;
@@ -399,7 +402,7 @@ int NodeFanout::runChange(const std::vector<std::string> &a, bool asJson)
         std::cout << "{\"summary\": " << jsonString(summaryOf(outcomes)) << ", \"nodes\": [";
         for (size_t i = 0; i < outcomes.size(); ++i) {
             const auto &o = outcomes[i];
-            const char *kind = o.kind == NodeOutcome::Kind::Done ? "done"
+            const char *kind = o.kind == NodeOutcome::Kind::Done      ? "done"
                                : o.kind == NodeOutcome::Kind::Refused ? "refused"
                                                                       : "unreachable";
             std::cout << (i ? ", " : "") << "{\"node\": " << jsonString(o.node) << ", \"result\": \"" << kind

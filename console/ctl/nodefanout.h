@@ -17,9 +17,9 @@ struct Targeting {
     std::string socketPath;
     std::string ssh;
     std::string clusterFile;
-    std::string node;        // with --cluster: only this node
+    std::string node; // with --cluster: only this node
     bool acceptNewHostKey = false;
-    bool verbose = false;    // say how each node was reached
+    bool verbose = false; // say how each node was reached
     int timeoutMs = 5000;
 };
 
@@ -29,8 +29,8 @@ struct NodeOutcome {
     enum class Kind { Done, Refused, Unreachable } kind = Kind::Done;
     std::string text;
 };
-int exitCodeOf(const std::vector<NodeOutcome> &outcomes);   // 0 done, 1 refused, 3 unreachable
-std::string summaryOf(const std::vector<NodeOutcome> &outcomes);   // "applied on 2/3 nodes"
+int exitCodeOf(const std::vector<NodeOutcome> &outcomes);        // 0 done, 1 refused, 3 unreachable
+std::string summaryOf(const std::vector<NodeOutcome> &outcomes); // "applied on 2/3 nodes"
 
 class NodeFanout {
 public:

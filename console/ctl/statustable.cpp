@@ -40,24 +40,34 @@ std::string fixed(double v, int digits)
     return buf;
 }
 
-std::string ms(double v) { return v <= 0 ? "-" : (v < 10 ? fixed(v, 2) : fixed(v, 0)) + "ms"; }
+std::string ms(double v)
+{
+    return v <= 0 ? "-" : (v < 10 ? fixed(v, 2) : fixed(v, 0)) + "ms";
+}
 
 const char *vrrpName(v1::VrrpState s)
 {
     switch (s) {
-    case v1::MASTER: return "MASTER";
-    case v1::BACKUP: return "BACKUP";
-    case v1::FAULT: return "FAULT";
-    default: return "INIT";
+    case v1::MASTER:
+        return "MASTER";
+    case v1::BACKUP:
+        return "BACKUP";
+    case v1::FAULT:
+        return "FAULT";
+    default:
+        return "INIT";
     }
 }
 
 const char *healthName(v1::Health h)
 {
     switch (h) {
-    case v1::UP: return "up";
-    case v1::DOWN: return "DOWN";
-    default: return "?";
+    case v1::UP:
+        return "up";
+    case v1::DOWN:
+        return "DOWN";
+    default:
+        return "?";
     }
 }
 
@@ -103,8 +113,8 @@ std::string formatStatus(const v1::NodeStatus &st)
         out += "\n" + table(rows);
     }
     if (st.pools_size() > 0) {
-        std::vector<Row> rows{{"POOL/BACKEND", "ADDRESS", "HEALTH", "STATE", "WEIGHT", "REQ/S", "ACTIVE", "P50",
-                               "P99", "5XX", "LAST CHECK"}};
+        std::vector<Row> rows{{"POOL/BACKEND", "ADDRESS", "HEALTH", "STATE", "WEIGHT", "REQ/S", "ACTIVE", "P50", "P99",
+                               "5XX", "LAST CHECK"}};
         for (const auto &p : st.pools())
             for (const auto &b : p.backends()) {
                 std::string weight = std::to_string(b.weight());
@@ -151,7 +161,8 @@ std::string formatStatus(const v1::NodeStatus &st)
                 names += (names.empty() ? "" : ",") + n;
             std::string notAfter = formatDate(c.not_after());
             const int64_t days = (c.not_after() - now) / 86400;
-            notAfter += c.not_after() < now ? " (EXPIRED)" : " (" + std::to_string(days) + "d" + (days < 14 ? ", RENEW" : "") + ")";
+            notAfter += c.not_after() < now ? " (EXPIRED)"
+                                            : " (" + std::to_string(days) + "d" + (days < 14 ? ", RENEW" : "") + ")";
             certs.push_back({l.name(), names, c.key_type(), c.issuer(), notAfter, c.sha256().substr(0, 23) + "..."});
         }
         const auto &t = l.tls();
@@ -165,7 +176,7 @@ std::string formatStatus(const v1::NodeStatus &st)
     }
     if (certs.size() > 1)
         out += "\n" + table(certs) + tlsLines;
-    for (const auto &t : st.threads())   // quiet while all is well
+    for (const auto &t : st.threads()) // quiet while all is well
         if (t.stalled())
             out += "\nSTALLED thread " + t.name() + ": no progress for " + formatDuration(t.since_progress_ms()) +
                    " (the node gives its VIPs up; under systemd the watchdog restarts it)\n";

@@ -9,6 +9,6 @@ namespace hafront::ctl {
 
 std::string formatStatus(const v1::NodeStatus &status);
 std::string formatEvent(const v1::Event &event);
-std::string formatDuration(uint64_t ms);   // "3d4h", "12m3s", "850ms"
+std::string formatDuration(uint64_t ms); // "3d4h", "12m3s", "850ms"
 
 } // namespace hafront::ctl

@@ -13,7 +13,10 @@
 namespace hafront::ctl {
 namespace {
 
-double ms(int64_t micros) { return double(micros) / 1000.0; }
+double ms(int64_t micros)
+{
+    return double(micros) / 1000.0;
+}
 
 QJsonObject toJson(const vrrp::VipTiming &t)
 {

@@ -22,7 +22,7 @@ struct DrillRecord {
     int probesTotal = 0;
     int probesFailed = 0;
     bool completed = false;
-    QString summary() const;   // "2026-11-25 06:10  www  graceful  12.0 ms (predicted 5.0)"
+    QString summary() const; // "2026-11-25 06:10  www  graceful  12.0 ms (predicted 5.0)"
 };
 
 class DrillHistory {

@@ -209,8 +209,8 @@ bool DrillRunner::startProbing(QString *why)
     m_report.zeroMonoUs = m_plan->zeroUs();
     if (auto s = m_prober->start(); !s)
         return *why = QString::fromStdString(s.error()), false;
-    m_report.predictedMs = predictedMs(m_options.mode, m_report.advertMs, m_plan->prechecks().successorPriority,
-                                       m_options.rateHz);
+    m_report.predictedMs =
+        predictedMs(m_options.mode, m_report.advertMs, m_plan->prechecks().successorPriority, m_options.rateHz);
     return true;
 }
 

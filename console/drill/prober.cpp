@@ -22,8 +22,8 @@ bool allowedAddress(const config::Address &a, const std::vector<config::Address>
     if (!a.v6 && ((a.ip >> 24) == 127 || (a.ip & 0xffffff00u) == 0xc0000200u)) // 127/8, 192.0.2.0/24
         return true;
     constexpr config::IPv6 loopback6{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-    if (a.v6 && (a.ip6 == loopback6 || (a.ip6[0] == 0x20 && a.ip6[1] == 0x01 && a.ip6[2] == 0x0d &&
-                                         a.ip6[3] == 0xb8))) // ::1, 2001:db8::/32
+    if (a.v6 && (a.ip6 == loopback6 ||
+                 (a.ip6[0] == 0x20 && a.ip6[1] == 0x01 && a.ip6[2] == 0x0d && a.ip6[3] == 0xb8))) // ::1, 2001:db8::/32
         return true;
     return std::find(extra.begin(), extra.end(), a) != extra.end();
 }

@@ -17,8 +17,8 @@
 namespace hafront::drill {
 
 struct ProbeTarget {
-    bool http = true; // false: TCP connect only
-    config::Address address;  // IPv4 or IPv6
+    bool http = true;        // false: TCP connect only
+    config::Address address; // IPv4 or IPv6
     uint16_t port = 80;
     std::string hostHeader; // "A.B.C.D[:port]" or "[v6][:port]"
     std::string path = "/";
@@ -34,8 +34,8 @@ public:
     struct Options {
         ProbeTarget target;
         double rateHz = 200;
-        int timeoutMs = 500;           // a slower answer is a failure
-        int maxDurationMs = 120000;    // hard bound, even if nobody calls stop()
+        int timeoutMs = 500;        // a slower answer is a failure
+        int maxDurationMs = 120000; // hard bound, even if nobody calls stop()
         // Addresses allowed besides loopback (127.0.0.0/8, ::1) and the lab
         // networks (192.0.2.0/24, 2001:db8::/32).
         std::vector<config::Address> allowed;

@@ -72,10 +72,11 @@ std::string commentedConfig(const ImportResult &result, const ImportRequest &req
         out += "#   keepalived (" + oneLine(k.node) + "): " + oneLine(k.address) + "\n";
     out += "# " + std::to_string(counts[int(Kind::Mapped)]) + " directives mapped, " +
            std::to_string(counts[int(Kind::Approximated)]) + " approximated, " +
-           std::to_string(counts[int(Kind::Unsupported)]) + " unsupported: the report lists every one, and each\n"
+           std::to_string(counts[int(Kind::Unsupported)]) +
+           " unsupported: the report lists every one, and each\n"
            "# element below quotes the lines of the blocks it came from. Check it with: hafrontctl check-config FILE\n";
     const auto &c = result.cluster;
-    v1::Cluster nameOnly;   // printed by protobuf, so any name is escaped right
+    v1::Cluster nameOnly; // printed by protobuf, so any name is escaped right
     nameOnly.set_name(c.name());
     std::string name;
     google::protobuf::TextFormat::PrintToString(nameOnly, &name);

@@ -58,9 +58,11 @@ void explainAddresses(ImportResult &result)
 {
     for (const auto &n : result.cluster.node())
         if (n.address().empty())
-            result.problems.push_back("node '" + n.name() + "' has no address: its keepalived file names no "
+            result.problems.push_back("node '" + n.name() +
+                                      "' has no address: its keepalived file names no "
                                       "unicast_src_ip and interface addresses cannot be read from a config file; "
-                                      "give --node " + n.name() + "=A.B.C.D");
+                                      "give --node " +
+                                      n.name() + "=A.B.C.D");
     if (result.cluster.node_size() == 0)
         result.problems.push_back("no node: give --keepalived NODE=FILE or --node NODE=ADDRESS");
 }
@@ -73,7 +75,7 @@ ImportResult runImport(const ImportRequest &request, const SourceReader &reader)
     Report report;
     result.cluster.set_name(request.clusterName);
     std::vector<NodeModel> models;
-    std::vector<KeepalivedTree> trees;   // the models point into these
+    std::vector<KeepalivedTree> trees; // the models point into these
     trees.reserve(request.keepalivedFiles.size());
     for (const auto &k : request.keepalivedFiles) {
         trees.push_back(parseKeepalived(k.address, reader, report));
@@ -89,14 +91,13 @@ ImportResult runImport(const ImportRequest &request, const SourceReader &reader)
         accountForAll(t.directives, report, "not carried: the importer has no rule for it in this place");
     if (!request.nginxFile.empty()) {
         const NginxTree tree = parseNginx(request.nginxFile, reader, report);
-        if (tree.ok)
-        {
+        if (tree.ok) {
             NginxOptions options{request.nginxPrefix, dirName(request.nginxFile),
                                  [&](const std::string &path) { return bool(reader.read(path)); }};
             mapNginx(tree.directives, options, result.cluster, report, result.spans);
-        }
-        else
-            result.problems.push_back(request.nginxFile + ": not imported: nginx would refuse it (see the error lines)");
+        } else
+            result.problems.push_back(request.nginxFile +
+                                      ": not imported: nginx would refuse it (see the error lines)");
     }
     result.report = std::move(report.entries());
     explainAddresses(result);

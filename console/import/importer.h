@@ -26,9 +26,9 @@ struct ImportRequest {
 struct ImportResult {
     v1::Cluster cluster;
     std::vector<ReportEntry> report;
-    std::map<std::string, std::vector<Span>> spans;   // "listener:NAME" -> where it came from
-    std::string configText;                           // protobuf text, commented
-    std::vector<std::string> problems;                // why the config is not valid; empty = valid
+    std::map<std::string, std::vector<Span>> spans; // "listener:NAME" -> where it came from
+    std::string configText;                         // protobuf text, commented
+    std::vector<std::string> problems;              // why the config is not valid; empty = valid
 
     bool ok() const { return problems.empty(); }
 };

@@ -1,7 +1,7 @@
 // keepalived.conf (keepalived/vrrp/vrrp_parser.c keywords) read per node.
 #include "import/keepalivedmodel.h"
 
-#include "import/nginxplan.h"   // hasPlaceholder, placeholderNote
+#include "import/nginxplan.h" // hasPlaceholder, placeholderNote
 #include "import/units.h"
 
 #include "config/address.h"
@@ -22,7 +22,8 @@ struct Verdict {
 const std::map<std::string, Verdict> &globalTable()
 {
     static const std::map<std::string, Verdict> t = {
-        {"router_id", {Kind::Approximated, "hafront names nodes by --keepalived NODE=FILE; the router_id is not carried"}},
+        {"router_id",
+         {Kind::Approximated, "hafront names nodes by --keepalived NODE=FILE; the router_id is not carried"}},
         {"notification_email", {Kind::Unsupported, kNoMail}},
         {"notification_email_from", {Kind::Unsupported, kNoMail}},
         {"smtp_server", {Kind::Unsupported, kNoMail}},
@@ -31,8 +32,9 @@ const std::map<std::string, Verdict> &globalTable()
         {"enable_script_security", {Kind::Approximated, "hafront runs track scripts as its own user with /bin/sh -c"}},
         {"script_user", {Kind::Approximated, "hafront runs track scripts as its own user with /bin/sh -c"}},
         {"vrrp_skip_check_adv_addr", {Kind::Approximated, "hafront checks adverts as RFC 5798 says"}},
-        {"vrrp_strict", {Kind::Approximated, "hafront follows RFC 5798 (no authentication, one address family per "
-                                             "router); it adds no iptables rules"}},
+        {"vrrp_strict",
+         {Kind::Approximated, "hafront follows RFC 5798 (no authentication, one address family per "
+                              "router); it adds no iptables rules"}},
         {"vrrp_iptables", {Kind::Unsupported, "hafront adds no iptables rules"}},
         {"vrrp_garp_interval", {Kind::Approximated, kOwnGarp}},
         {"vrrp_gna_interval", {Kind::Approximated, kOwnGarp}},
@@ -76,14 +78,16 @@ const std::map<std::string, Verdict> &instanceTable()
         {"garp_lower_prio_repeat", {Kind::Approximated, kOwnGarp}},
         {"use_vmac", {Kind::Unsupported, "hafront adds the VIP to the interface itself; no VRRP MAC interface"}},
         {"vmac_xmit_base", {Kind::Unsupported, "hafront has no VRRP MAC interface"}},
-        {"dont_track_primary", {Kind::Approximated, "hafront does not track the VIP's interface unless asked "
-                                                    "(track_interface)"}},
+        {"dont_track_primary",
+         {Kind::Approximated, "hafront does not track the VIP's interface unless asked "
+                              "(track_interface)"}},
         {"skip_check_adv_addr", {Kind::Approximated, "hafront checks adverts as RFC 5798 says"}},
         {"strict_mode", {Kind::Approximated, "hafront follows RFC 5798"}},
         {"virtual_routes", {Kind::Unsupported, "hafront adds no routes with a VIP"}},
         {"virtual_rules", {Kind::Unsupported, "hafront adds no policy rules with a VIP"}},
-        {"virtual_ipaddress_excluded", {Kind::Unsupported, "hafront's VIP is one address; excluded addresses are not "
-                                                           "carried"}},
+        {"virtual_ipaddress_excluded",
+         {Kind::Unsupported, "hafront's VIP is one address; excluded addresses are not "
+                             "carried"}},
         {"lvs_sync_daemon_interface", {Kind::Unsupported, "LVS is not in hafront"}},
         {"native_ipv6", {Kind::Unsupported, "IPv6 VIPs are not in this build"}},
         {"debug", {Kind::Approximated, "hafront logs every VRRP transition with its reason"}},
@@ -95,7 +99,10 @@ const std::map<std::string, Verdict> &instanceTable()
     return t;
 }
 
-int toWeight(const std::string &s) { return int(parseInteger(s).value_or(0)); }
+int toWeight(const std::string &s)
+{
+    return int(parseInteger(s).value_or(0));
+}
 
 class NodeReader {
 public:
@@ -110,8 +117,9 @@ public:
         const bool negated = d.condition[0] == '^';
         const std::string id = negated ? d.condition.substr(1) : d.condition;
         const bool on = (id == m_node) != negated;
-        m_r.approximated(d, std::string(on ? "applied" : "skipped") + " for node " + m_node + ": keepalived applies '@" +
-                                d.condition + "' by its config id (-i, default the host name), taken here as the "
+        m_r.approximated(d, std::string(on ? "applied" : "skipped") + " for node " + m_node +
+                                ": keepalived applies '@" + d.condition +
+                                "' by its config id (-i, default the host name), taken here as the "
                                 "node name");
         return on;
     }
@@ -138,7 +146,8 @@ void NodeReader::table(const std::map<std::string, Verdict> &t, const Directive 
 {
     if (const auto it = t.find(d.name); it != t.end())
         return m_r.add({d.file, d.line, d.name, it->second.kind, it->second.why, {}});
-    m_r.unsupported(d, std::string("not a ") + where + " keyword hafront knows" + placeholderNote(d.name + " " + d.argText()));
+    m_r.unsupported(d, std::string("not a ") + where + " keyword hafront knows" +
+                           placeholderNote(d.name + " " + d.argText()));
 }
 
 void NodeReader::global(const Directive &d)
@@ -258,7 +267,7 @@ void NodeReader::addresses(Instance &in, const Directive &block)
         if (address.find(':') != std::string::npos)
             return m_r.unsupported(c, "IPv6 VIPs are not in this build"), void();
         if (address.find('/') == std::string::npos)
-            address += "/32";   // keepalived: an address without a prefix is a /32
+            address += "/32"; // keepalived: an address without a prefix is a /32
         if (!config::parsePrefix(address)) {
             m_r.unsupported(c, "cannot read the address '" + c.name + "'" + placeholderNote(c.name));
             continue;
@@ -283,8 +292,8 @@ void NodeReader::addresses(Instance &in, const Directive &block)
             continue;
         }
         in.addresses.push_back(address);
-        const std::string note = c.name.find('/') == std::string::npos ? "VIP " + address + " (no prefix: /32)"
-                                                                        : "VIP " + address;
+        const std::string note =
+            c.name.find('/') == std::string::npos ? "VIP " + address + " (no prefix: /32)" : "VIP " + address;
         if (!extras.empty())
             m_r.approximated(c, note + "; hafront adds the address without " + extras);
         else
@@ -303,7 +312,8 @@ void NodeReader::refs(std::vector<TrackRef> &out, const Directive &block, const 
             if (c.args[i] == "weight" && parseInteger(c.args[i + 1]))
                 ref.weight = toWeight(c.args[i + 1]);
         if (c.args.size() > (ref.weight ? 2u : 0u)) {
-            m_r.unsupported(c, std::string("cannot read this ") + what + " entry ('" + c.name + " " + c.argText() + "')");
+            m_r.unsupported(c,
+                            std::string("cannot read this ") + what + " entry ('" + c.name + " " + c.argText() + "')");
             continue;
         }
         out.push_back(ref);
@@ -339,7 +349,7 @@ void NodeReader::instanceKeyword(Instance &in, const Directive &c)
             return bad();
         in.advertMs = uint32_t(*ms), m_r.mapped(c, "advert_interval_ms " + std::to_string(*ms));
     } else if (n == "nopreempt") {
-        in.nopreempt = true;   // judged once the state is known (readInstance)
+        in.nopreempt = true; // judged once the state is known (readInstance)
     } else if (n == "preempt") {
         m_r.mapped(c, "preempt (the default)");
     } else if (n == "preempt_delay") {
@@ -354,8 +364,12 @@ void NodeReader::instanceKeyword(Instance &in, const Directive &c)
     } else if (n == "accept" || n == "no_accept") {
         in.accept = n == "accept", m_r.mapped(c);
     } else if (n == "version") {
-        m_r.add({c.file, c.line, n, a == "3" ? Kind::Mapped : Kind::Approximated,
-                 a == "3" ? "VRRPv3" : "hafront speaks VRRPv3 only: keepalived nodes on version 2 do not see it", {}});
+        m_r.add({c.file,
+                 c.line,
+                 n,
+                 a == "3" ? Kind::Mapped : Kind::Approximated,
+                 a == "3" ? "VRRPv3" : "hafront speaks VRRPv3 only: keepalived nodes on version 2 do not see it",
+                 {}});
     } else if (n == "authentication") {
         // Never carried, never quoted: the password stays in the old file.
         m_r.unsupported(c, "VRRPv3 has no authentication (RFC 5798) and keepalived ignores it under vrrp_version 3; "
@@ -370,7 +384,7 @@ void NodeReader::instance(const Directive &d)
     Instance in;
     in.name = d.args.empty() ? "" : d.args[0];
     in.block = &d;
-    for (const auto &c : d.children)   // the interface first: addresses are checked against it
+    for (const auto &c : d.children) // the interface first: addresses are checked against it
         if (c.name == "interface" && applies(c))
             instanceKeyword(in, c);
     for (const auto &c : d.children) {
@@ -408,10 +422,11 @@ void NodeReader::instance(const Directive &d)
         else
             m_r.mapped(at, "preempt: false");
     }
-    std::string missing = in.name.empty() ? "name" : in.interfaceName.empty() ? "interface"
-                                                     : in.vrid == 0           ? "virtual_router_id"
-                                                     : in.addresses.empty()   ? "virtual_ipaddress hafront can carry"
-                                                                              : "";
+    std::string missing = in.name.empty()            ? "name"
+                          : in.interfaceName.empty() ? "interface"
+                          : in.vrid == 0             ? "virtual_router_id"
+                          : in.addresses.empty()     ? "virtual_ipaddress hafront can carry"
+                                                     : "";
     if (!missing.empty())
         return m_r.unsupported(d, "this instance has no " + missing + ": not carried");
     m_r.mapped(d, "VIP '" + in.name + "'");
@@ -482,7 +497,7 @@ NodeModel readNode(const std::string &node, const std::string &file, const std::
     m.node = node;
     m.file = file;
     NodeReader reader(node, report, m);
-    for (const auto &d : directives)   // global_defs first: vrrp_version decides the instances' notes
+    for (const auto &d : directives) // global_defs first: vrrp_version decides the instances' notes
         if (d.name == "global_defs")
             reader.top(d);
     for (const auto &d : directives)

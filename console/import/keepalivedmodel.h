@@ -15,7 +15,7 @@ namespace hafront::import {
 
 struct TrackRef {
     std::string name;
-    std::optional<int> weight;   // the instance's override
+    std::optional<int> weight; // the instance's override
     const Directive *at = nullptr;
 };
 
@@ -24,19 +24,19 @@ struct Instance {
     const Directive *block = nullptr;
     std::string interfaceName;
     uint32_t vrid = 0;
-    uint32_t priority = 100;            // keepalived's default
-    uint32_t advertMs = 1000;           // advert_int 1
+    uint32_t priority = 100;  // keepalived's default
+    uint32_t advertMs = 1000; // advert_int 1
     bool master = false;
     bool nopreempt = false;
     uint32_t preemptDelayMs = 0;
     std::optional<bool> accept;
-    std::vector<std::string> addresses;  // "A.B.C.D/LEN"; the first is the VIP
+    std::vector<std::string> addresses; // "A.B.C.D/LEN"; the first is the VIP
     std::string unicastSrc;
     std::vector<std::string> peers;
     std::vector<TrackRef> scripts, interfaces, processes, files;
-    std::map<std::string, const Directive *> at;   // keyword -> where it was written
+    std::map<std::string, const Directive *> at; // keyword -> where it was written
 
-    bool preempts() const { return !(nopreempt && !master); }   // keepalived ignores nopreempt on MASTER
+    bool preempts() const { return !(nopreempt && !master); } // keepalived ignores nopreempt on MASTER
 };
 
 struct Script {
@@ -70,7 +70,7 @@ struct NodeModel {
     std::map<std::string, Script> scripts;
     std::map<std::string, TrackedProcess> processes;
     std::map<std::string, TrackedFile> files;
-    int vrrpVersion = 2;   // keepalived's default
+    int vrrpVersion = 2; // keepalived's default
     const Directive *versionAt = nullptr;
     std::vector<std::pair<std::string, std::vector<std::string>>> syncGroups;
 };

@@ -9,15 +9,21 @@ namespace {
 constexpr int kMaxDepth = 32;
 constexpr int kMaxIncludeDepth = 8;
 constexpr size_t kMaxFiles = 256;
-constexpr size_t kMaxExpansion = 1 << 20;   // a definition expanding into itself stops here
+constexpr size_t kMaxExpansion = 1 << 20; // a definition expanding into itself stops here
 
-bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
-bool isNameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool isSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+bool isNameChar(char c)
+{
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
 
 struct Line {
     int number = 0;
     std::string condition;
-    std::vector<std::string> tokens;   // '{' and '}' are tokens of their own
+    std::vector<std::string> tokens; // '{' and '}' are tokens of their own
 };
 
 // '#' and '!' start a comment at the start of a word (keepalived: "! Configuration File").
@@ -44,7 +50,7 @@ std::vector<std::string> tokenize(const std::string &text)
         cur.clear();
         quoted = false;
     };
-    int variableBraces = 0;   // ${NAME} left unsubstituted: its braces are part of the word
+    int variableBraces = 0; // ${NAME} left unsubstituted: its braces are part of the word
     for (char c : text) {
         if (!inQuote && c == '{' && !cur.empty() && cur.back() == '$') {
             ++variableBraces;
@@ -88,7 +94,7 @@ private:
     const SourceReader &m_reader;
     Report &m_report;
     std::vector<Directive> m_root;
-    std::vector<Directive *> m_stack;   // open blocks; pointers stay valid while a block is open
+    std::vector<Directive *> m_stack; // open blocks; pointers stay valid while a block is open
     std::map<std::string, std::string> m_definitions;
     size_t m_files = 0;
 };
@@ -143,7 +149,7 @@ bool Parser::parseFile(const std::string &path, int includeDepth)
         body = body.substr(first);
         Line line{number, {}, {}};
         if (body.size() > 1 && body[0] == '$' && body.find('=') != std::string::npos &&
-            isNameChar(body[1])) {   // $NAME=value
+            isNameChar(body[1])) { // $NAME=value
             const auto eq = body.find('=');
             std::string value = body.substr(eq + 1);
             while (!value.empty() && isSpace(value.back()))
@@ -152,8 +158,9 @@ bool Parser::parseFile(const std::string &path, int includeDepth)
             continue;
         }
         if (body.find("{{") != std::string::npos || body.find("{%") != std::string::npos) {
-            m_report.error(path, number, "template markup (\"" + body.substr(body.find('{'), 2) +
-                                             "\"): this file is a template; render it before importing");
+            m_report.error(path, number,
+                           "template markup (\"" + body.substr(body.find('{'), 2) +
+                               "\"): this file is a template; render it before importing");
             return false;
         }
         if (!body.empty() && body[0] == '@') {
@@ -173,7 +180,7 @@ bool Parser::handleLine(const std::string &file, const Line &line, int includeDe
     std::vector<std::string> pending;
     for (const auto &t : line.tokens) {
         if (t == "{") {
-            if (pending.empty()) {   // "{" on its own line opens the directive above
+            if (pending.empty()) { // "{" on its own line opens the directive above
                 if (current().empty() || current().back().isBlock) {
                     m_report.error(file, line.number, "\"{\" opens no block");
                     return false;
@@ -181,8 +188,8 @@ bool Parser::handleLine(const std::string &file, const Line &line, int includeDe
             } else {
                 // The directive this brace opens; never an include, which adds
                 // no directive of its own to open.
-                current().push_back(Directive{pending[0], {pending.begin() + 1, pending.end()}, file, line.number,
-                                              false, {}, line.condition});
+                current().push_back(Directive{
+                    pending[0], {pending.begin() + 1, pending.end()}, file, line.number, false, {}, line.condition});
             }
             pending.clear();
             if (m_stack.size() + 1 >= size_t(kMaxDepth)) {
@@ -208,8 +215,7 @@ bool Parser::handleLine(const std::string &file, const Line &line, int includeDe
     return pending.empty() || addDirective(file, line, std::move(pending), includeDepth);
 }
 
-bool Parser::addDirective(const std::string &file, const Line &line, std::vector<std::string> tokens,
-                          int includeDepth)
+bool Parser::addDirective(const std::string &file, const Line &line, std::vector<std::string> tokens, int includeDepth)
 {
     Directive d{tokens[0], {tokens.begin() + 1, tokens.end()}, file, line.number, false, {}, line.condition};
     if (d.name == "include" && d.condition.empty())
@@ -225,8 +231,9 @@ bool Parser::include(const Directive &d, int includeDepth)
         return false;
     }
     if (includeDepth + 1 > kMaxIncludeDepth) {
-        m_report.error(d.file, d.line, "includes nested deeper than " + std::to_string(kMaxIncludeDepth) +
-                                           " (does a file include itself?)");
+        m_report.error(d.file, d.line,
+                       "includes nested deeper than " + std::to_string(kMaxIncludeDepth) +
+                           " (does a file include itself?)");
         return false;
     }
     const std::string path = joinPath(dirName(d.file), d.args[0]);
@@ -247,7 +254,8 @@ KeepalivedTree parseKeepalived(const std::string &path, const SourceReader &read
     tree.ok = parser.parseFile(path, 0);
     if (tree.ok && parser.openBlocks() > 0) {
         report.error(parser.firstOpen()->file, parser.firstOpen()->line,
-                     "unexpected end of file: the block \"" + parser.firstOpen()->name + "\" opened here is never closed");
+                     "unexpected end of file: the block \"" + parser.firstOpen()->name +
+                         "\" opened here is never closed");
         tree.ok = false;
     }
     auto directives = parser.take();

@@ -56,10 +56,12 @@ const std::map<std::string, Verdict> &table()
         {"default_type", {Kind::Approximated, kMime}},
         {"charset", {Kind::Unsupported, "hafront does not add or convert charsets"}},
         {"server_tokens", {Kind::Unsupported, "hafront has no server_tokens setting"}},
-        {"log_format", {Kind::Approximated, "hafront writes access logs as combined or JSON; this format is not carried"}},
+        {"log_format",
+         {Kind::Approximated, "hafront writes access logs as combined or JSON; this format is not carried"}},
         {"log_not_found", {Kind::Approximated, "hafront does not log missing files to an error log"}},
-        {"error_page", {Kind::Unsupported, "custom error pages are not in hafront: it answers errors with its own "
-                                           "short text"}},
+        {"error_page",
+         {Kind::Unsupported, "custom error pages are not in hafront: it answers errors with its own "
+                             "short text"}},
         {"add_header", {Kind::Unsupported, "hafront adds no configured response headers"}},
         {"more_set_headers", {Kind::Unsupported, "hafront adds no configured response headers (headers-more module)"}},
         {"expires", {Kind::Unsupported, "hafront sets no Expires/Cache-Control (it sends ETag and Last-Modified)"}},
@@ -70,8 +72,9 @@ const std::map<std::string, Verdict> &table()
         {"proxy_redirect", {Kind::Unsupported, "hafront does not rewrite Location headers from backends"}},
         {"proxy_intercept_errors", {Kind::Unsupported, "hafront passes backend errors through"}},
         {"proxy_buffering", {Kind::Approximated, "hafront streams responses with its own buffers"}},
-        {"proxy_request_buffering", {Kind::Approximated, "hafront reads bodies up to 64 KiB before forwarding, "
-                                                         "larger ones stream"}},
+        {"proxy_request_buffering",
+         {Kind::Approximated, "hafront reads bodies up to 64 KiB before forwarding, "
+                              "larger ones stream"}},
         {"proxy_buffer_size", {Kind::Approximated, "hafront refuses a response head over 64 KiB with 502"}},
         {"proxy_buffers", {Kind::Approximated, kTuning}},
         {"proxy_busy_buffers_size", {Kind::Approximated, kTuning}},
@@ -132,7 +135,10 @@ const std::map<std::string, Verdict> &table()
     return t;
 }
 
-bool startsWith(const std::string &s, const char *p) { return s.rfind(p, 0) == 0; }
+bool startsWith(const std::string &s, const char *p)
+{
+    return s.rfind(p, 0) == 0;
+}
 
 } // namespace
 
@@ -183,7 +189,8 @@ bool hasPlaceholder(const std::string &t)
             return true;
     const auto isWord = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
     for (size_t i = 0; i < t.size(); ++i) {
-        if (t[i] == '<' && i + 1 < t.size() && (std::isalpha(static_cast<unsigned char>(t[i + 1])) || t[i + 1] == '_')) {
+        if (t[i] == '<' && i + 1 < t.size() &&
+            (std::isalpha(static_cast<unsigned char>(t[i + 1])) || t[i + 1] == '_')) {
             size_t j = i + 1;
             while (j < t.size() && (isWord(t[j]) || t[j] == ' ' || t[j] == '-'))
                 ++j;

@@ -45,8 +45,8 @@ Verdict judge(const std::string &name, const std::string &value, bool tls, std::
         return Verdict::Same;
     if (name == "upgrade" && value == "$http_upgrade")
         return Verdict::Same;
-    if (name == "connection" && (value.empty() || value == "upgrade" || value == "$connection_upgrade" ||
-                                 value == "keep-alive"))
+    if (name == "connection" &&
+        (value.empty() || value == "upgrade" || value == "$connection_upgrade" || value == "keep-alive"))
         return Verdict::Same;
     if (value.empty()) {
         why = name + " from the client is passed on, where nginx removes it";
@@ -74,7 +74,7 @@ void judgeHeaders(NginxContext &ctx, const Scope &scope, const Directive &proxyP
         std::string why;
         const Verdict v = judge(name, h->args[1], tls, why);
         if (v != Verdict::Same && why.compare(0, name.size(), name) == 0)
-            why.replace(0, name.size(), h->args[0]);   // the header as the file writes it
+            why.replace(0, name.size(), h->args[0]); // the header as the file writes it
         if (v != Verdict::Same)
             differences.push_back(why);
         if (!ctx.judged.insert(h).second)

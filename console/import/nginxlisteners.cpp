@@ -13,9 +13,9 @@
 namespace hafront::import {
 namespace {
 
-constexpr uint64_t kNginxBodyLimit = 1 << 20;       // client_max_body_size 1m
-constexpr uint64_t kNginxHeaderLimit = 4 * 8192;    // large_client_header_buffers 4 8k
-constexpr uint64_t kNginxKeepaliveMs = 75000;       // keepalive_timeout 75s
+constexpr uint64_t kNginxBodyLimit = 1 << 20;    // client_max_body_size 1m
+constexpr uint64_t kNginxHeaderLimit = 4 * 8192; // large_client_header_buffers 4 8k
+constexpr uint64_t kNginxKeepaliveMs = 75000;    // keepalive_timeout 75s
 
 struct Member {
     const ServerPlan *server;
@@ -104,14 +104,14 @@ void namedServerRoutes(NginxContext &ctx, v1::Listener &l, const ServerPlan &nam
         }
     }
     for (const auto &prefix : lost)
-        ctx.report.approximated(*named.server, "requests for this server's names under " + prefix +
-                                                   " reach the default server's route there; nginx answers 404 "
-                                                   "from this server, which has no location for them",
+        ctx.report.approximated(*named.server,
+                                "requests for this server's names under " + prefix +
+                                    " reach the default server's route there; nginx answers 404 "
+                                    "from this server, which has no location for them",
                                 "listener:" + l.name());
 }
 
-template <class Parse>
-uint64_t valueOf(const Directive *d, uint64_t fallback, Parse parse)
+template <class Parse> uint64_t valueOf(const Directive *d, uint64_t fallback, Parse parse)
 {
     const auto v = d && !d->args.empty() ? parse(d->args[0]) : std::nullopt;
     return v ? *v : fallback;
@@ -137,11 +137,13 @@ void listenerSettings(NginxContext &ctx, v1::Listener &l, const std::vector<Memb
         l.mutable_access_log()->set_path(s.accessLog->args[0]);
     for (const auto &m : members) {
         const Scope &o = m.server->scope;
-        if (m.server != &def && (o.clientMaxBodySize != s.clientMaxBodySize || o.keepaliveTimeout != s.keepaliveTimeout ||
-                                 o.largeHeaderBuffers != s.largeHeaderBuffers || o.accessLog != s.accessLog))
-            ctx.report.approximated(*m.server->server, "this server's body, header, keep-alive or log settings "
-                                                       "differ from the default server's; hafront sets them per "
-                                                       "listener and uses the default server's",
+        if (m.server != &def &&
+            (o.clientMaxBodySize != s.clientMaxBodySize || o.keepaliveTimeout != s.keepaliveTimeout ||
+             o.largeHeaderBuffers != s.largeHeaderBuffers || o.accessLog != s.accessLog))
+            ctx.report.approximated(*m.server->server,
+                                    "this server's body, header, keep-alive or log settings "
+                                    "differ from the default server's; hafront sets them per "
+                                    "listener and uses the default server's",
                                     "listener:" + l.name());
     }
 }
@@ -158,8 +160,9 @@ bool tlsSettings(NginxContext &ctx, v1::Listener &l, const std::vector<Member> &
     std::set<std::string> seen;
     for (const Member *m : order) {
         if (!m->bind.tls)
-            ctx.report.approximated(*m->bind.listen, "another server's listen on " + l.bind() +
-                                                         " says ssl, which makes the whole address TLS in nginx too",
+            ctx.report.approximated(*m->bind.listen,
+                                    "another server's listen on " + l.bind() +
+                                        " says ssl, which makes the whole address TLS in nginx too",
                                     "listener:" + l.name());
         for (const auto &[cert, key] : m->server->certificates)
             if (seen.insert(cert + "\n" + key).second) {
@@ -177,19 +180,22 @@ bool tlsSettings(NginxContext &ctx, v1::Listener &l, const std::vector<Member> &
     const auto hstsText = [](const std::optional<v1::Hsts> &h) { return h ? h->SerializeAsString() : "none"; };
     for (const Member *m : order)
         if (m != &def && hstsText(m->server->hsts) != hstsText(d.hsts))
-            ctx.report.approximated(m->server->hstsFrom ? *m->server->hstsFrom : *m->server->server, std::string("hafront sends one Strict-Transport-Security per listener, ") +
-                                                          (d.hsts ? "the default server's" : "none (the default server sets none)") +
-                                                          ", for this server's names too",
+            ctx.report.approximated(m->server->hstsFrom ? *m->server->hstsFrom : *m->server->server,
+                                    std::string("hafront sends one Strict-Transport-Security per listener, ") +
+                                        (d.hsts ? "the default server's" : "none (the default server sets none)") +
+                                        ", for this server's names too",
                                     "listener:" + l.name());
     for (const Member *m : order)
         if (m != &def && (m->server->minVersion != d.minVersion || m->server->ticketSecretFile != d.ticketSecretFile))
-            ctx.report.approximated(*m->server->server, "this server's ssl_protocols or ssl_session_ticket_key "
-                                                        "differ from the default server's; hafront sets them per "
-                                                        "listener and uses the default server's",
+            ctx.report.approximated(*m->server->server,
+                                    "this server's ssl_protocols or ssl_session_ticket_key "
+                                    "differ from the default server's; hafront sets them per "
+                                    "listener and uses the default server's",
                                     "listener:" + l.name());
     if (tls.certificate_size() == 0) {
-        ctx.report.unsupported(*d.server, "no server on " + l.bind() + " has a certificate hafront can load: no "
-                                          "listener for it");
+        ctx.report.unsupported(*d.server, "no server on " + l.bind() +
+                                              " has a certificate hafront can load: no "
+                                              "listener for it");
         return false;
     }
     return true;
@@ -201,7 +207,8 @@ std::string listenerName(const v1::Cluster &c, const std::string &bind, const ch
     const std::string host = bind.substr(0, colon), port = bind.substr(colon + 1);
     std::string name = std::string(kind) + "-" + (host == "0.0.0.0" ? port : host + "-" + port);
     const auto taken = [&](const std::string &n) {
-        return std::any_of(c.listener().begin(), c.listener().end(), [&](const v1::Listener &l) { return l.name() == n; });
+        return std::any_of(c.listener().begin(), c.listener().end(),
+                           [&](const v1::Listener &l) { return l.name() == n; });
     };
     for (int i = 2; taken(name); ++i)
         name = std::string(kind) + "-" + port + "-" + std::to_string(i);
@@ -222,20 +229,23 @@ void buildListeners(NginxContext &ctx, const std::vector<ServerPlan> &servers)
         }
     for (const auto &[bind, members] : groups) {
         const std::string port = bind.substr(bind.rfind(':') + 1);
-        const bool wildcardToo = bind.rfind("0.0.0.0:", 0) != 0 &&
-                                 std::any_of(groups.begin(), groups.end(), [&](const auto &g) { return g.first == "0.0.0.0:" + port; });
+        const bool wildcardToo =
+            bind.rfind("0.0.0.0:", 0) != 0 &&
+            std::any_of(groups.begin(), groups.end(), [&](const auto &g) { return g.first == "0.0.0.0:" + port; });
         if (wildcardToo) {
             for (const auto &m : members)
                 ctx.report.unsupported(*m.bind.listen, "hafront cannot bind " + bind + " beside 0.0.0.0:" + port +
                                                            " (nginx binds the wildcard and sorts by address): this "
-                                                           "server is not carried on " + bind);
+                                                           "server is not carried on " +
+                                                           bind);
             continue;
         }
         const Member *def = nullptr;
         for (const auto &m : members)
             if (m.bind.defaultServer) {
                 if (def)
-                    ctx.report.unsupported(*m.bind.listen, "a second default server for " + bind + " (nginx refuses this)");
+                    ctx.report.unsupported(*m.bind.listen,
+                                           "a second default server for " + bind + " (nginx refuses this)");
                 else
                     def = &m;
             }
@@ -260,8 +270,8 @@ void buildListeners(NginxContext &ctx, const std::vector<ServerPlan> &servers)
         for (const auto &m : members)
             ctx.spans["listener:" + l.name()].push_back(spanOf(*m.server->server));
         if (l.route_size() == 0) {
-            ctx.report.unsupported(*def->server->server, "no route of the servers on " + bind +
-                                                             " could be carried: no listener for it");
+            ctx.report.unsupported(*def->server->server,
+                                   "no route of the servers on " + bind + " could be carried: no listener for it");
             continue;
         }
         *ctx.cluster.add_listener() = l;

@@ -19,13 +19,15 @@ void mapStreamServer(NginxContext &ctx, const Directive &server)
             const bool udp = c.argText().find("udp") != std::string::npos;
             const auto port = c.args.empty() ? std::nullopt : parseInteger(c.args[0].substr(c.args[0].rfind(':') + 1));
             const std::string host = c.args.empty() || c.args[0].find(':') == std::string::npos
-                                         ? "0.0.0.0" : c.args[0].substr(0, c.args[0].rfind(':'));
+                                         ? "0.0.0.0"
+                                         : c.args[0].substr(0, c.args[0].rfind(':'));
             if (udp)
                 ctx.report.unsupported(c, "UDP is not in hafront");
             else if (c.argText().find("ssl") != std::string::npos)
                 reportTls(ctx.report, c);
             else if (!port || *port < 1 || *port > 65535 || host.find_first_not_of("0123456789.*") != std::string::npos)
-                ctx.report.unsupported(c, "cannot read the address '" + c.argText() + "'" + placeholderNote(c.argText()));
+                ctx.report.unsupported(c,
+                                       "cannot read the address '" + c.argText() + "'" + placeholderNote(c.argText()));
             else
                 binds.push_back((host == "*" ? "0.0.0.0" : host) + ":" + std::to_string(*port)),
                     ctx.report.mapped(c, "TCP listener on " + binds.back());
@@ -63,7 +65,7 @@ void mapStreamServer(NginxContext &ctx, const Directive &server)
         }
     }
     if (p && !p->connect_timeout_ms())
-        p->set_connect_timeout_ms(60000);   // nginx's stream proxy_connect_timeout default
+        p->set_connect_timeout_ms(60000); // nginx's stream proxy_connect_timeout default
     for (const auto &b : binds) {
         v1::Listener l;
         l.set_name("tcp-" + b.substr(b.rfind(':') + 1));
@@ -107,7 +109,7 @@ void mapHttp(NginxContext &ctx, const Directive &http)
         else if (c.name == "ssl" || c.name == "http2")
             judgeTls(ctx, c);
         else if (isTlsDirective(c.name))
-            continue;   // judged by enterTlsScope
+            continue; // judged by enterTlsScope
         else
             classifyOther(ctx.report, c, "http");
     }
@@ -160,11 +162,11 @@ void mapNginx(const std::vector<Directive> &directives, const NginxOptions &opti
     NginxContext ctx{options, cluster, report, {}, {}, {}, spans};
     // A conf.d/ or sites-enabled/ file holds what nginx.conf includes inside
     // http{}: read it so, and say so.
-    const bool bare = std::none_of(directives.begin(), directives.end(), [](const Directive &d) {
-        return d.name == "http" || d.name == "events" || d.name == "stream";
-    }) && std::any_of(directives.begin(), directives.end(), [](const Directive &d) {
-        return d.name == "server" || d.name == "upstream";
-    });
+    const bool bare =
+        std::none_of(directives.begin(), directives.end(),
+                     [](const Directive &d) { return d.name == "http" || d.name == "events" || d.name == "stream"; }) &&
+        std::any_of(directives.begin(), directives.end(),
+                    [](const Directive &d) { return d.name == "server" || d.name == "upstream"; });
     if (bare) {
         Directive http{"http", {}, directives.front().file, directives.front().line, true, directives, {}};
         report.approximated(http, "this file has no http{} block; it is read as if nginx.conf included it inside "
@@ -185,8 +187,9 @@ void mapNginx(const std::vector<Directive> &directives, const NginxOptions &opti
             for (const auto &c : d.children)
                 classifyOther(report, c, "events");
         } else if (d.name == "server" || d.name == "location" || d.name == "upstream")
-            report.unsupported(d, "'" + d.name + "' outside http{} (is this a file nginx includes from http{}? "
-                                  "import the main nginx.conf)");
+            report.unsupported(d, "'" + d.name +
+                                      "' outside http{} (is this a file nginx includes from http{}? "
+                                      "import the main nginx.conf)");
         else
             isTlsDirective(d.name) ? reportTls(report, d) : classifyOther(report, d, "main");
     }

@@ -39,7 +39,10 @@ private:
     int m_line = 1;
 };
 
-bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool isSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 void Tokenizer::skipSpaceAndComments()
 {
@@ -62,11 +65,24 @@ void Tokenizer::skipSpaceAndComments()
 void appendEscaped(std::string &out, char c)
 {
     switch (c) {
-    case '"': case '\'': case '\\': out += c; break;
-    case 't': out += '\t'; break;
-    case 'r': out += '\r'; break;
-    case 'n': out += '\n'; break;
-    default: out += '\\'; out += c; break;
+    case '"':
+    case '\'':
+    case '\\':
+        out += c;
+        break;
+    case 't':
+        out += '\t';
+        break;
+    case 'r':
+        out += '\r';
+        break;
+    case 'n':
+        out += '\n';
+        break;
+    default:
+        out += '\\';
+        out += c;
+        break;
     }
 }
 
@@ -101,7 +117,7 @@ std::optional<Token> Tokenizer::quoted(std::optional<SyntaxError> &error)
 Token Tokenizer::word()
 {
     Token t{Token::Word, {}, m_line};
-    bool inVariable = false;   // ${name}: its braces belong to the word
+    bool inVariable = false; // ${name}: its braces belong to the word
     while (m_pos < m_s.size()) {
         const char c = m_s[m_pos];
         if (c == '\\' && m_pos + 1 < m_s.size()) {
@@ -153,8 +169,7 @@ public:
     bool parseFile(const std::string &path, std::vector<Directive> &out, int includeDepth);
 
 private:
-    bool parseBlock(Tokenizer &tok, const std::string &file, std::vector<Directive> &out, int depth,
-                    int includeDepth);
+    bool parseBlock(Tokenizer &tok, const std::string &file, std::vector<Directive> &out, int depth, int includeDepth);
     bool include(const Directive &d, std::vector<Directive> &out, int includeDepth);
     std::string resolve(const std::string &pattern, const std::string &includingFile, bool &fromIncludingFile);
 
@@ -203,13 +218,14 @@ bool Parser::parseBlock(Tokenizer &tok, const std::string &file, std::vector<Dir
         }
         if (t->type == Token::End || t->type == Token::Close) {
             if (haveName) {
-                m_report.error(file, t->line, "unexpected " + std::string(t->type == Token::End ? "end of file" : "\"}\"") +
-                                                  ", expecting \";\" or \"}\" after \"" + current.name + "\"");
+                m_report.error(file, t->line,
+                               "unexpected " + std::string(t->type == Token::End ? "end of file" : "\"}\"") +
+                                   ", expecting \";\" or \"}\" after \"" + current.name + "\"");
                 return false;
             }
             if ((t->type == Token::End) != (depth == 0)) {
-                m_report.error(file, t->line, t->type == Token::End ? "unexpected end of file, expecting \"}\""
-                                                                    : "unexpected \"}\"");
+                m_report.error(file, t->line,
+                               t->type == Token::End ? "unexpected end of file, expecting \"}\"" : "unexpected \"}\"");
                 return false;
             }
             return true;
@@ -259,8 +275,9 @@ bool Parser::include(const Directive &d, std::vector<Directive> &out, int includ
         return false;
     }
     if (includeDepth + 1 > kMaxIncludeDepth) {
-        m_report.error(d.file, d.line, "includes nested deeper than " + std::to_string(kMaxIncludeDepth) +
-                                           " (does a file include itself?)");
+        m_report.error(d.file, d.line,
+                       "includes nested deeper than " + std::to_string(kMaxIncludeDepth) +
+                           " (does a file include itself?)");
         return false;
     }
     bool besideIncluder = false;

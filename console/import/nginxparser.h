@@ -15,7 +15,7 @@ namespace hafront::import {
 
 struct NginxTree {
     std::vector<Directive> directives;
-    bool ok = false;   // false: a syntax error or an unreadable file (in the report)
+    bool ok = false; // false: a syntax error or an unreadable file (in the report)
 };
 
 // Reads `path` through `reader`. Relative includes resolve against the main

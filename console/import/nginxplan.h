@@ -51,18 +51,18 @@ struct RoutePlan {
     std::string staticRoot;
     std::string index;
     std::string pool;
-    std::string replacePrefix;   // proxy_pass with a URI part
-    uint32_t status = 0;         // Respond
-    std::string location;        // Respond: redirect target
-    std::string body;            // Respond: text
+    std::string replacePrefix; // proxy_pass with a URI part
+    uint32_t status = 0;       // Respond
+    std::string location;      // Respond: redirect target
+    std::string body;          // Respond: text
     const Directive *source = nullptr;
 };
 
 struct Bind {
-    std::string address;   // "A.B.C.D:PORT"
+    std::string address; // "A.B.C.D:PORT"
     bool defaultServer = false;
-    bool tls = false;      // listen ... ssl, or ssl on;
-    bool http2 = false;    // listen ... http2, or http2 on;
+    bool tls = false;   // listen ... ssl, or ssl on;
+    bool http2 = false; // listen ... http2, or http2 on;
     const Directive *listen = nullptr;
 };
 
@@ -74,15 +74,15 @@ struct TlsScope {
 struct ServerPlan {
     const Directive *server = nullptr;
     std::vector<Bind> binds;
-    std::vector<std::string> names;   // exact names only
+    std::vector<std::string> names; // exact names only
     std::vector<RoutePlan> routes;
-    Scope scope;                      // the server level's settings
-    bool isTls = false;               // any of its addresses is TLS
-    TlsScope tls;                     // the TLS directives in force
-    std::vector<std::pair<std::string, std::string>> certificates;   // cert, key (nginx's order)
+    Scope scope;                                                   // the server level's settings
+    bool isTls = false;                                            // any of its addresses is TLS
+    TlsScope tls;                                                  // the TLS directives in force
+    std::vector<std::pair<std::string, std::string>> certificates; // cert, key (nginx's order)
     v1::TlsVersion minVersion = v1::TLS1_2;
     std::string ticketSecretFile;
-    std::optional<v1::Hsts> hsts;     // add_header Strict-Transport-Security
+    std::optional<v1::Hsts> hsts; // add_header Strict-Transport-Security
     const Directive *hstsFrom = nullptr;
 };
 
@@ -90,7 +90,7 @@ struct UpstreamPlan {
     std::string pool;                 // hafront pool name
     const Directive *block = nullptr; // nullptr for a proxy_pass straight to an address
     bool timeoutsSet = false;
-    std::string timeoutsFrom;         // "FILE:LINE" of the location that set them
+    std::string timeoutsFrom; // "FILE:LINE" of the location that set them
 };
 
 // Shared state of one nginx import.
@@ -98,10 +98,10 @@ struct NginxContext {
     const NginxOptions &options;
     v1::Cluster &cluster;
     Report &report;
-    std::map<std::string, UpstreamPlan> upstreams;        // http{} upstream name -> pool
-    std::map<std::string, UpstreamPlan> streamUpstreams;  // stream{} upstream name -> pool
-    std::set<const Directive *> judged;                   // inherited directives already reported
-    std::map<std::string, std::vector<Span>> &spans;      // "listener:NAME" -> the blocks it came from
+    std::map<std::string, UpstreamPlan> upstreams;       // http{} upstream name -> pool
+    std::map<std::string, UpstreamPlan> streamUpstreams; // stream{} upstream name -> pool
+    std::set<const Directive *> judged;                  // inherited directives already reported
+    std::map<std::string, std::vector<Span>> &spans;     // "listener:NAME" -> the blocks it came from
 };
 
 // nginxupstream.cpp

@@ -68,7 +68,8 @@ void reportNextUpstream(Report &report, const Directive &d)
         report.mapped(d, "retries: 0");
     else if (extra)
         report.approximated(d, "hafront retries the next backend on connection failures and timeouts of "
-                               "idempotent requests only, not on '" + d.argText() + "'");
+                               "idempotent requests only, not on '" +
+                                   d.argText() + "'");
     else
         report.mapped(d, "retries on the next backend after an error or timeout");
 }
@@ -77,7 +78,7 @@ void reportOne(Report &report, const Directive &d)
 {
     const std::string &n = d.name;
     if (n == "root" || n == "index")
-        return;   // reported with the routes that use them (nginxserver.cpp)
+        return; // reported with the routes that use them (nginxserver.cpp)
     if (n == "client_max_body_size")
         return reportSize(report, d, "max_body_bytes");
     if (n == "large_client_header_buffers") {
@@ -118,10 +119,19 @@ void reportOne(Report &report, const Directive &d)
 
 bool isScopeDirective(const std::string &n)
 {
-    static const std::set<std::string> names = {
-        "root", "index", "client_max_body_size", "keepalive_timeout", "large_client_header_buffers",
-        "access_log", "proxy_connect_timeout", "proxy_read_timeout", "proxy_send_timeout", "proxy_http_version",
-        "proxy_next_upstream", "proxy_next_upstream_tries", "proxy_set_header"};
+    static const std::set<std::string> names = {"root",
+                                                "index",
+                                                "client_max_body_size",
+                                                "keepalive_timeout",
+                                                "large_client_header_buffers",
+                                                "access_log",
+                                                "proxy_connect_timeout",
+                                                "proxy_read_timeout",
+                                                "proxy_send_timeout",
+                                                "proxy_http_version",
+                                                "proxy_next_upstream",
+                                                "proxy_next_upstream_tries",
+                                                "proxy_set_header"};
     return names.count(n) > 0;
 }
 
@@ -135,18 +145,30 @@ Scope enterScope(const Scope &parent, const std::vector<Directive> &children, Re
             continue;
         reportOne(report, d);
         const std::string &n = d.name;
-        if (n == "root") s.root = &d;
-        else if (n == "index") s.index = &d;
-        else if (n == "client_max_body_size") s.clientMaxBodySize = &d;
-        else if (n == "keepalive_timeout") s.keepaliveTimeout = &d;
-        else if (n == "large_client_header_buffers") s.largeHeaderBuffers = &d;
-        else if (n == "proxy_connect_timeout") s.connectTimeout = &d;
-        else if (n == "proxy_read_timeout") s.readTimeout = &d;
-        else if (n == "proxy_send_timeout") s.sendTimeout = &d;
-        else if (n == "proxy_http_version") s.httpVersion = &d;
-        else if (n == "proxy_next_upstream") s.nextUpstream = &d;
-        else if (n == "proxy_next_upstream_tries") s.nextUpstreamTries = &d;
-        else if (n == "proxy_set_header") headers.push_back(&d);
+        if (n == "root")
+            s.root = &d;
+        else if (n == "index")
+            s.index = &d;
+        else if (n == "client_max_body_size")
+            s.clientMaxBodySize = &d;
+        else if (n == "keepalive_timeout")
+            s.keepaliveTimeout = &d;
+        else if (n == "large_client_header_buffers")
+            s.largeHeaderBuffers = &d;
+        else if (n == "proxy_connect_timeout")
+            s.connectTimeout = &d;
+        else if (n == "proxy_read_timeout")
+            s.readTimeout = &d;
+        else if (n == "proxy_send_timeout")
+            s.sendTimeout = &d;
+        else if (n == "proxy_http_version")
+            s.httpVersion = &d;
+        else if (n == "proxy_next_upstream")
+            s.nextUpstream = &d;
+        else if (n == "proxy_next_upstream_tries")
+            s.nextUpstreamTries = &d;
+        else if (n == "proxy_set_header")
+            headers.push_back(&d);
         else if (n == "access_log") {
             if (firstLog)
                 report.approximated(d, "hafront writes one access log per listener: " + firstLog->argText() +
@@ -156,7 +178,7 @@ Scope enterScope(const Scope &parent, const std::vector<Directive> &children, Re
         }
     }
     if (!headers.empty())
-        s.setHeaders = headers;   // nginx: a level with any proxy_set_header inherits none
+        s.setHeaders = headers; // nginx: a level with any proxy_set_header inherits none
     return s;
 }
 

@@ -38,8 +38,10 @@ std::optional<Bind> parseListen(NginxContext &ctx, const Directive &d)
         host = "0.0.0.0";
     const auto p = parseInteger(port);
     if (!config::parseIPv4(host) || !p || *p < 1 || *p > 65535)
-        return r.unsupported(d, "cannot read the address '" + a + "' (hafront binds A.B.C.D:PORT; host names are "
-                                "not resolved)" + placeholderNote(a)),
+        return r.unsupported(d, "cannot read the address '" + a +
+                                    "' (hafront binds A.B.C.D:PORT; host names are "
+                                    "not resolved)" +
+                                    placeholderNote(a)),
                std::nullopt;
     Bind bind{host + ":" + std::to_string(*p), false, false, false, &d};
     std::vector<std::string> approximations;
@@ -64,16 +66,17 @@ std::optional<Bind> parseListen(NginxContext &ctx, const Directive &d)
             if (o != "reuseport")
                 approximations.push_back("'" + o + "': hafront sets its own socket options");
         } else {
-            return r.unsupported(d, "nginx refuses the listen parameter '" + o + "' (a missing ';' before it?): "
-                                    "not carried"),
+            return r.unsupported(d, "nginx refuses the listen parameter '" + o +
+                                        "' (a missing ';' before it?): "
+                                        "not carried"),
                    std::nullopt;
         }
     }
-    std::string note = "binds " + bind.address + (bind.defaultServer ? " (default server)" : "") +
-                       (bind.tls ? "; tls { }" : "") +
-                       (bind.http2 ? bind.tls ? "; HTTP/2 by ALPN h2 (hafront's default on TLS)"
-                                              : "; HTTP/2 with prior knowledge (h2c, nginx 1.22): http2 { enabled: true }"
-                                   : "");
+    std::string note =
+        "binds " + bind.address + (bind.defaultServer ? " (default server)" : "") + (bind.tls ? "; tls { }" : "") +
+        (bind.http2 ? bind.tls ? "; HTTP/2 by ALPN h2 (hafront's default on TLS)"
+                               : "; HTTP/2 with prior knowledge (h2c, nginx 1.22): http2 { enabled: true }"
+                    : "");
     if (a == "default" || (d.args.size() > 1 && d.argText().find(" default") != std::string::npos &&
                            d.argText().find("default_server") == std::string::npos))
         note += "; 'default' is the old spelling of default_server";
@@ -139,8 +142,8 @@ private:
 // Variables hafront's fixed responses expand (agent/proxy respond route).
 std::string unknownVariable(const std::string &text)
 {
-    static const char *known[] = {"$scheme", "$host", "$http_host", "$request_uri", "$uri", "$args", "$is_args",
-                                  "$query_string"};
+    static const char *known[] = {"$scheme", "$host", "$http_host", "$request_uri",
+                                  "$uri",    "$args", "$is_args",   "$query_string"};
     for (size_t i = text.find('$'); i != std::string::npos; i = text.find('$', i + 1)) {
         bool ok = false;
         for (const char *k : known) {
@@ -166,7 +169,7 @@ bool LocationPlanner::respond(const Directive &d, RoutePlan &route, const Scope 
         return r.unsupported(d, "return takes CODE [TEXT|URL] or URL"), false;
     auto code = parseInteger(d.args[0]);
     std::string text = d.args.size() == 2 ? d.args[1] : "";
-    if (!code && d.args.size() == 1)   // "return URL": 302
+    if (!code && d.args.size() == 1) // "return URL": 302
         code = 302, text = d.args[0];
     if (!code || *code < 200 || *code > 599)
         return r.unsupported(d, "cannot read the status '" + d.args[0] + "'" + placeholderNote(d.argText())), false;
@@ -174,7 +177,8 @@ bool LocationPlanner::respond(const Directive &d, RoutePlan &route, const Scope 
         return r.unsupported(d, "444 (close the connection without a response) is not in hafront"), false;
     if (const auto var = unknownVariable(text); !var.empty())
         return r.unsupported(d, "hafront's fixed responses expand $scheme, $host, $http_host, $request_uri, $uri, "
-                                "$args and $is_args, not " + var),
+                                "$args and $is_args, not " +
+                                    var),
                false;
     route.action = RoutePlan::Action::Respond;
     route.status = uint32_t(*code);
@@ -187,9 +191,10 @@ bool LocationPlanner::respond(const Directive &d, RoutePlan &route, const Scope 
                                            "), hafront sends it as written"
                                      : "";
     if (redirect || text.empty())
-        r.approximated(d, "answered by hafront with status " + std::to_string(*code) +
-                              (redirect ? " and Location " + text : "") + relative +
-                              "; the body is hafront's one-line text, not nginx's HTML page",
+        r.approximated(d,
+                       "answered by hafront with status " + std::to_string(*code) +
+                           (redirect ? " and Location " + text : "") + relative +
+                           "; the body is hafront's one-line text, not nginx's HTML page",
                        "route");
     else
         r.mapped(d, "answered by hafront: status " + d.args[0] + " with this text");
@@ -211,7 +216,7 @@ bool LocationPlanner::rewrite(const Directive &d, RoutePlan &route)
     if (re == "^(.*)$" || re == "^(.*)" || re == "(.*)")
         capture = "$uri";
     else if (re == "^/(.*)$" || re == "^/(.*)")
-        capture = "$uri";   // "$1" follows a written "/": "/$1" is the URI
+        capture = "$uri"; // "$1" follows a written "/": "/$1" is the URI
     else if (re != "^" && re != "^.*$" && re != ".*" && re != "^.*")
         return r.unsupported(d, "the regex '" + re + "' does not match every URI; hafront has no regex rewrites"),
                false;
@@ -224,17 +229,18 @@ bool LocationPlanner::rewrite(const Directive &d, RoutePlan &route)
         return r.unsupported(d, "the replacement uses " + unknownVariable(url) + ", which hafront cannot expand"),
                false;
     if (!url.empty() && url.back() == '?')
-        url.pop_back();   // nginx: a trailing '?' drops the request's arguments
+        url.pop_back(); // nginx: a trailing '?' drops the request's arguments
     else if (url.find('?') == std::string::npos)
-        url += "$is_args$args";   // nginx appends the request's arguments
+        url += "$is_args$args"; // nginx appends the request's arguments
     else
         return r.unsupported(d, "a replacement with its own arguments gets the request's appended; not in hafront"),
                false;
     route.action = RoutePlan::Action::Respond;
     route.status = flag == "permanent" ? 301 : 302;
     route.location = url;
-    r.approximated(d, "answered by hafront with status " + std::to_string(route.status) + " and Location " + url +
-                          "; the body is hafront's one-line text, not nginx's HTML page",
+    r.approximated(d,
+                   "answered by hafront with status " + std::to_string(route.status) + " and Location " + url +
+                       "; the body is hafront's one-line text, not nginx's HTML page",
                    "route");
     return true;
 }
@@ -266,7 +272,7 @@ bool LocationPlanner::proxy(const Directive &d, RoutePlan &route, const Scope &s
         if (pool.empty())
             return false;
         if (proxyHost.size() > 3 && proxyHost.compare(proxyHost.size() - 3, 3, ":80") == 0)
-            proxyHost.resize(proxyHost.size() - 3);   // $proxy_host drops the default port
+            proxyHost.resize(proxyHost.size() - 3); // $proxy_host drops the default port
     }
     route.action = RoutePlan::Action::Proxy;
     route.pool = pool;
@@ -303,12 +309,13 @@ bool LocationPlanner::staticRoute(RoutePlan &route, const Scope &scope, const Di
 {
     Report &r = m_ctx.report;
     const Directive *source = alias ? alias : scope.root;
-    std::string dir = source ? source->argText() : "html";   // nginx's compiled-in default root
+    std::string dir = source ? source->argText() : "html"; // nginx's compiled-in default root
     const bool hasVariable = dir.find('$') != std::string::npos;
     if (source && (source->args.size() != 1 || hasVariable)) {
         if (m_ctx.judged.insert(source).second)
             r.unsupported(*source, hasVariable ? "a path with variables is per request in nginx; hafront serves "
-                                                 "one folder" + placeholderNote(dir)
+                                                 "one folder" +
+                                                     placeholderNote(dir)
                                                : "takes one path");
         return false;
     }
@@ -317,8 +324,10 @@ bool LocationPlanner::staticRoute(RoutePlan &route, const Scope &scope, const Di
             const Directive &at = source ? *source : *m_plan.server;
             if (!source || m_ctx.judged.insert(source).second)
                 r.unsupported(at, std::string(source ? "" : "no root: nginx's default is ") + "the relative path '" +
-                                      dir + "' under nginx's prefix, which is not known here (give --nginx-prefix "
-                                      "DIR): the static route for " + route.prefix + " is not carried");
+                                      dir +
+                                      "' under nginx's prefix, which is not known here (give --nginx-prefix "
+                                      "DIR): the static route for " +
+                                      route.prefix + " is not carried");
             return false;
         }
         dir = joinPath(m_ctx.options.prefix, dir);
@@ -359,9 +368,9 @@ bool LocationPlanner::staticRoute(RoutePlan &route, const Scope &scope, const Di
 void LocationPlanner::listenerWide(const Scope &s)
 {
     const Scope &server = m_plan.scope;
-    for (const auto &[mine, theirs] : {std::pair{s.clientMaxBodySize, server.clientMaxBodySize},
-                                       std::pair{s.keepaliveTimeout, server.keepaliveTimeout},
-                                       std::pair{s.accessLog, server.accessLog}})
+    for (const auto &[mine, theirs] :
+         {std::pair{s.clientMaxBodySize, server.clientMaxBodySize},
+          std::pair{s.keepaliveTimeout, server.keepaliveTimeout}, std::pair{s.accessLog, server.accessLog}})
         if (mine && mine != theirs && m_ctx.judged.insert(mine).second)
             m_ctx.report.approximated(*mine, "hafront sets this per listener, not per location: the server's value "
                                              "applies here");
@@ -370,7 +379,7 @@ void LocationPlanner::listenerWide(const Scope &s)
 struct LocationKey {
     std::string prefix;
     bool exact = false;
-    std::string unsupported;   // why, when the location cannot be a route
+    std::string unsupported; // why, when the location cannot be a route
 };
 
 LocationKey locationKey(const Directive &d)
@@ -388,8 +397,10 @@ LocationKey locationKey(const Directive &d)
     if (mod == "~" || mod == "~*")
         return {{}, false, std::string("regex location: ") + kRegexRule};
     if (!uri.empty() && uri[0] == '@')
-        return {{}, false, "named locations are reached only through try_files or error_page, which hafront does "
-                           "not do"};
+        return {{},
+                false,
+                "named locations are reached only through try_files or error_page, which hafront does "
+                "not do"};
     if (mod != "" && mod != "=" && mod != "^~")
         return {{}, false, "unknown location modifier '" + mod + "'"};
     if (uri.empty() || uri[0] != '/')
@@ -399,9 +410,9 @@ LocationKey locationKey(const Directive &d)
 
 bool isOtherHandler(const std::string &n)
 {
-    return n == "fastcgi_pass" || n == "uwsgi_pass" || n == "scgi_pass" || n == "grpc_pass" ||
-           n == "memcached_pass" || n == "stub_status" || n == "empty_gif" || n == "content_by_lua_block" ||
-           n == "content_by_lua" || n == "content_by_lua_file";
+    return n == "fastcgi_pass" || n == "uwsgi_pass" || n == "scgi_pass" || n == "grpc_pass" || n == "memcached_pass" ||
+           n == "stub_status" || n == "empty_gif" || n == "content_by_lua_block" || n == "content_by_lua" ||
+           n == "content_by_lua_file";
 }
 
 // A location's content directives; nested locations are planned on the way.
@@ -430,7 +441,8 @@ Handlers LocationPlanner::collect(const Directive &d, const Scope &s, const std:
             h.tryFiles = &c;
         else if (isOtherHandler(n))
             h.other = &c, r.unsupported(c, "hafront proxies HTTP only (no FastCGI, uwsgi, SCGI, gRPC, memcached or "
-                                           "module handlers): " + prefix + " gets no route");
+                                           "module handlers): " +
+                                               prefix + " gets no route");
         else if (isTlsDirective(n))
             reportTls(r, c);
         else if (!isScopeDirective(n))
@@ -476,11 +488,12 @@ void LocationPlanner::location(const Directive &d, const Scope &parent, const st
     Report &r = m_ctx.report;
     const LocationKey key = locationKey(d);
     if (!key.unsupported.empty())
-        return r.unsupported(d, key.unsupported + (d.children.empty() ? "" : "; its " +
-                                std::to_string(d.children.size()) + " directive(s) are not carried"));
+        return r.unsupported(d, key.unsupported + (d.children.empty() ? ""
+                                                                      : "; its " + std::to_string(d.children.size()) +
+                                                                            " directive(s) are not carried"));
     if (depth > kMaxLocationDepth || key.prefix.rfind(parentPrefix, 0) != 0)
         return r.unsupported(d, "location " + key.prefix + " is outside its parent " + parentPrefix +
-                                " (nginx refuses this)");
+                                    " (nginx refuses this)");
     for (const auto &existing : m_plan.routes)
         if (existing.prefix == key.prefix && existing.exact == key.exact && existing.source != m_plan.server)
             return r.unsupported(d, "duplicate location " + key.prefix + " (nginx refuses this)");

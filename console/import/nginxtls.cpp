@@ -14,8 +14,8 @@ namespace hafront::import {
 
 bool isTlsDirective(const std::string &name)
 {
-    return name == "ssl" || name.rfind("ssl_", 0) == 0 || name == "http2" || name == "http3" ||
-           name == "proxy_ssl" || name.rfind("proxy_ssl_", 0) == 0;
+    return name == "ssl" || name.rfind("ssl_", 0) == 0 || name == "http2" || name == "http3" || name == "proxy_ssl" ||
+           name.rfind("proxy_ssl_", 0) == 0;
 }
 
 void reportTls(Report &report, const Directive &d)
@@ -57,7 +57,8 @@ void judgeFile(NginxContext &ctx, const Directive &d, const std::string &what)
     const std::string &a = d.args[0];
     if (a.find('$') != std::string::npos)
         return ctx.report.unsupported(d, "a path with variables is loaded per handshake by nginx; hafront loads "
-                                         "its certificates at start and on SIGHUP" + placeholderNote(a));
+                                         "its certificates at start and on SIGHUP" +
+                                             placeholderNote(a));
     if (a.rfind("data:", 0) == 0 || a.rfind("engine:", 0) == 0)
         return ctx.report.unsupported(d, "hafront reads " + what + " from a PEM file only");
     const std::string path = certificatePath(ctx, a);
@@ -81,7 +82,8 @@ void judgeTls(NginxContext &ctx, const Directive &d)
         return r.unsupported(d, "TLS to backends is not in hafront yet");
     if (n == "ssl") {
         if (d.argText() == "on")
-            return r.mapped(d, "the old spelling of 'listen ... ssl': the addresses of the servers it applies to get tls { }");
+            return r.mapped(
+                d, "the old spelling of 'listen ... ssl': the addresses of the servers it applies to get tls { }");
         return r.mapped(d, "off: plain HTTP");
     }
     if (n == "ssl_certificate")
@@ -107,8 +109,9 @@ void judgeTls(NginxContext &ctx, const Directive &d)
             return r.unsupported(d, "hafront offers TLS 1.2 and 1.3 only; none of " + d.argText() + " is one");
         const std::string version = v12 ? "TLS1_2" : "TLS1_3";
         if (old)
-            return r.approximated(d, "min_version " + version + ": hafront never offers TLSv1, TLSv1.1 or SSL; "
-                                     "clients that only speak those fail the handshake");
+            return r.approximated(d, "min_version " + version +
+                                         ": hafront never offers TLSv1, TLSv1.1 or SSL; "
+                                         "clients that only speak those fail the handshake");
         if (v12 && !v13)
             return r.approximated(d, "min_version TLS1_2: hafront offers TLS 1.3 as well (no max version)");
         return r.mapped(d, "min_version " + version);
@@ -129,7 +132,8 @@ void judgeTls(NginxContext &ctx, const Directive &d)
                    : r.mapped(d, "hafront issues session tickets");
     if (n == "ssl_ciphers")
         return r.approximated(d, "hafront's cipher list is fixed: TLS 1.2 ECDHE with AES-GCM or ChaCha20-Poly1305, "
-                                 "and TLS 1.3's suites; '" + d.argText() + "' is not applied");
+                                 "and TLS 1.3's suites; '" +
+                                     d.argText() + "' is not applied");
     if (n == "ssl_prefer_server_ciphers")
         return r.approximated(d, "hafront's order of its fixed cipher list is used, whatever this says");
     if (n == "ssl_session_cache")
@@ -221,7 +225,8 @@ bool mapHsts(NginxContext &ctx, const Directive &d, ServerPlan &plan)
     plan.hsts = hsts;
     plan.hstsFrom = &d;
     const std::string note = "tls.hsts max_age_s " + std::to_string(hsts.max_age_s()) +
-                             (hsts.include_subdomains() ? " include_subdomains" : "") + (hsts.preload() ? " preload" : "");
+                             (hsts.include_subdomains() ? " include_subdomains" : "") +
+                             (hsts.preload() ? " preload" : "");
     if (!always)
         r.approximated(d, note + ": hafront sends it on every response; nginx without 'always' only on 2xx and 3xx");
     else
@@ -239,21 +244,22 @@ void planTls(NginxContext &ctx, ServerPlan &plan)
     };
     const auto certs = get("ssl_certificate"), keys = get("ssl_certificate_key");
     const auto usable = [](const Directive *d) {
-        return d->args.size() == 1 && d->args[0].find('$') == std::string::npos &&
-               d->args[0].rfind("data:", 0) != 0 && d->args[0].rfind("engine:", 0) != 0;
+        return d->args.size() == 1 && d->args[0].find('$') == std::string::npos && d->args[0].rfind("data:", 0) != 0 &&
+               d->args[0].rfind("engine:", 0) != 0;
     };
     if (certs.empty()) {
         ctx.report.unsupported(*plan.server, "a TLS server without ssl_certificate (nginx refuses its handshakes): "
                                              "no certificate for its listener");
     } else if (certs.size() != keys.size()) {
         ctx.report.unsupported(*plan.server, std::to_string(certs.size()) + " ssl_certificate but " +
-                                                 std::to_string(keys.size()) + " ssl_certificate_key (nginx pairs "
+                                                 std::to_string(keys.size()) +
+                                                 " ssl_certificate_key (nginx pairs "
                                                  "them in order and refuses this)");
     } else {
         for (size_t i = 0; i < certs.size(); ++i)
             if (usable(certs[i]) && usable(keys[i]))
-                plan.certificates.push_back({certificatePath(ctx, certs[i]->args[0]),
-                                             certificatePath(ctx, keys[i]->args[0])});
+                plan.certificates.push_back(
+                    {certificatePath(ctx, certs[i]->args[0]), certificatePath(ctx, keys[i]->args[0])});
     }
     const auto protocols = get("ssl_protocols");
     if (!protocols.empty()) {

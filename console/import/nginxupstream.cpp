@@ -13,7 +13,7 @@
 namespace hafront::import {
 namespace {
 
-constexpr uint64_t kNginxTimeoutMs = 60000;   // proxy_*_timeout defaults
+constexpr uint64_t kNginxTimeoutMs = 60000; // proxy_*_timeout defaults
 
 struct ServerParams {
     uint32_t maxFails = 1;
@@ -34,7 +34,7 @@ std::string endpointOf(const std::string &text, bool portRequired, std::string &
     const auto colon = text.rfind(':');
     std::string host = colon == std::string::npos ? text : text.substr(0, colon);
     if (host == "localhost") {
-        host = "127.0.0.1";   // what /etc/hosts says first; nginx may resolve it to ::1 as well
+        host = "127.0.0.1"; // what /etc/hosts says first; nginx may resolve it to ::1 as well
         why = "localhost is taken as 127.0.0.1 (nginx resolves it at start, where /etc/hosts may add ::1 too)";
     }
     const std::string port = colon == std::string::npos ? "" : text.substr(colon + 1);
@@ -91,7 +91,7 @@ bool serverParam(Report &report, const Directive &d, const std::string &param, v
     } else if (key == "backup") {
         b.set_backup(true);
     } else if (key == "down") {
-        b.set_weight(0);   // weight 0 = no new traffic, what "down" means
+        b.set_weight(0); // weight 0 = no new traffic, what "down" means
     } else if (key == "max_conns") {
         const auto v = parseInteger(value);
         if (!v || *v < 0)
@@ -145,16 +145,19 @@ void hashKey(NginxContext &ctx, const Directive &d, v1::Pool &pool)
     else if (key.rfind("$cookie_", 0) == 0 && key.size() > 8)
         hafrontKey = "cookie:" + key.substr(8);
     if (hafrontKey.empty() || (pool.protocol() == v1::TCP && hafrontKey != "client_ip")) {
-        ctx.report.unsupported(d, "hafront hashes on the client address, a header or a cookie, not on '" + key +
-                                      "'; the pool balances round robin", target);
+        ctx.report.unsupported(d,
+                               "hafront hashes on the client address, a header or a cookie, not on '" + key +
+                                   "'; the pool balances round robin",
+                               target);
         return;
     }
     pool.set_balance(v1::CONSISTENT_HASH);
     pool.set_hash_key(hafrontKey);
-    ctx.report.approximated(d, std::string("consistent hash on ") + hafrontKey +
-                                   ": a key keeps to one backend, but hafront's ring places keys differently from " +
-                                   (consistent ? "nginx's ketama points" : "nginx's plain (non-consistent) hash") +
-                                   ", so which backend differs",
+    ctx.report.approximated(d,
+                            std::string("consistent hash on ") + hafrontKey +
+                                ": a key keeps to one backend, but hafront's ring places keys differently from " +
+                                (consistent ? "nginx's ketama points" : "nginx's plain (non-consistent) hash") +
+                                ", so which backend differs",
                             target);
 }
 
@@ -167,8 +170,9 @@ void balanceDirective(NginxContext &ctx, const Directive &d, v1::Pool &pool)
     } else if (d.name == "ip_hash") {
         pool.set_balance(v1::CONSISTENT_HASH);
         pool.set_hash_key("client_ip");
-        ctx.report.approximated(d, "consistent hash on client_ip: a client keeps to one backend, but nginx hashes "
-                                   "the first three octets with its own function, so which backend differs",
+        ctx.report.approximated(d,
+                                "consistent hash on client_ip: a client keeps to one backend, but nginx hashes "
+                                "the first three octets with its own function, so which backend differs",
                                 target);
     } else if (d.name == "hash") {
         hashKey(ctx, d, pool);
@@ -186,8 +190,9 @@ void balanceDirective(NginxContext &ctx, const Directive &d, v1::Pool &pool)
     } else if (d.name == "keepalive_timeout" || d.name == "keepalive_requests" || d.name == "keepalive_time") {
         ctx.report.approximated(d, "hafront keeps idle backend connections until the backend closes them", target);
     } else {
-        ctx.report.unsupported(d, "not an upstream setting hafront has (sticky, ntlm, queue and resolve are "
-                                  "NGINX Plus or third-party)",
+        ctx.report.unsupported(d,
+                               "not an upstream setting hafront has (sticky, ntlm, queue and resolve are "
+                               "NGINX Plus or third-party)",
                                target);
     }
 }
@@ -205,8 +210,9 @@ void passiveHealth(NginxContext &ctx, const Directive &block, v1::Pool &pool, co
         return p.maxFails == first.maxFails && p.failTimeoutMs == first.failTimeoutMs;
     });
     if (!same)
-        ctx.report.approximated(block, "servers have different max_fails/fail_timeout; hafront sets them per pool "
-                                       "and uses the first server's",
+        ctx.report.approximated(block,
+                                "servers have different max_fails/fail_timeout; hafront sets them per pool "
+                                "and uses the first server's",
                                 target);
     if (first.maxFails == 0)
         return;
@@ -252,7 +258,7 @@ void mapUpstream(NginxContext &ctx, const Directive &block, bool stream)
     }
     ctx.spans["pool:" + name].push_back(spanOf(block));
     passiveHealth(ctx, block, pool, params);
-    pool.set_retries(uint32_t(pool.backend_size() - 1));   // nginx tries each server once (error timeout)
+    pool.set_retries(uint32_t(pool.backend_size() - 1)); // nginx tries each server once (error timeout)
     ctx.report.mapped(block, "pool '" + name + "'" + (stream ? " (TCP)" : ""), "pool:" + name);
     *ctx.cluster.add_pool() = pool;
 }
@@ -308,8 +314,9 @@ void applyProxyScope(NginxContext &ctx, const Scope &scope, const Directive &pro
     if (plan && plan->timeoutsSet) {
         if (pool->connect_timeout_ms() != connect || pool->read_timeout_ms() != read ||
             pool->send_timeout_ms() != send || pool->retries() != retries)
-            ctx.report.approximated(proxyPass, "pool '" + poolName + "' keeps the timeouts and retries of " +
-                                                   plan->timeoutsFrom + "; hafront sets them per pool, nginx per location",
+            ctx.report.approximated(proxyPass,
+                                    "pool '" + poolName + "' keeps the timeouts and retries of " + plan->timeoutsFrom +
+                                        "; hafront sets them per pool, nginx per location",
                                     "pool:" + poolName);
         return;
     }

@@ -66,7 +66,8 @@ void Report::error(const std::string &file, int line, std::string text)
 
 size_t Report::count(Kind kind) const
 {
-    return size_t(std::count_if(m_entries.begin(), m_entries.end(), [kind](const ReportEntry &e) { return e.kind == kind; }));
+    return size_t(
+        std::count_if(m_entries.begin(), m_entries.end(), [kind](const ReportEntry &e) { return e.kind == kind; }));
 }
 
 namespace {

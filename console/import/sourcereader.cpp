@@ -28,7 +28,10 @@ const Directive *Directive::child(const std::string &childName) const
     return nullptr;
 }
 
-bool hasGlob(const std::string &pattern) { return pattern.find_first_of("*?[") != std::string::npos; }
+bool hasGlob(const std::string &pattern)
+{
+    return pattern.find_first_of("*?[") != std::string::npos;
+}
 
 namespace {
 
@@ -51,7 +54,7 @@ bool matchClass(const std::string &p, size_t &i, char c)
         }
     }
     if (j >= p.size())
-        return (i = std::string::npos, false);   // unterminated class: no match
+        return (i = std::string::npos, false); // unterminated class: no match
     i = j + 1;
     return found != negate;
 }
@@ -146,7 +149,7 @@ std::vector<std::string> MemoryReader::glob(const std::string &pattern) const
     for (const auto &[path, text] : m_files)
         if (globMatches(pattern, path))
             out.push_back(path);
-    return out;   // std::map keeps them sorted
+    return out; // std::map keeps them sorted
 }
 
 bool MemoryReader::isDirectory(const std::string &path) const

@@ -6,7 +6,7 @@
 namespace hafront::import {
 namespace {
 
-constexpr uint64_t kMax = uint64_t(1) << 53;   // anything larger is a typo, not a setting
+constexpr uint64_t kMax = uint64_t(1) << 53; // anything larger is a typo, not a setting
 
 std::optional<uint64_t> digits(const std::string &s, size_t &i)
 {
@@ -68,18 +68,33 @@ std::optional<uint64_t> parseNginxTimeMs(const std::string &text)
                 mult = 1, i += 2;
             } else {
                 switch (text[i++]) {
-                case 's': mult = 1000; break;
-                case 'm': mult = 60000; break;
-                case 'h': mult = 3600000; break;
-                case 'd': mult = 86400000; break;
-                case 'w': mult = 604800000; break;
-                case 'M': mult = 2592000000ull; break;
-                case 'y': mult = 31536000000ull; break;
-                default: return std::nullopt;
+                case 's':
+                    mult = 1000;
+                    break;
+                case 'm':
+                    mult = 60000;
+                    break;
+                case 'h':
+                    mult = 3600000;
+                    break;
+                case 'd':
+                    mult = 86400000;
+                    break;
+                case 'w':
+                    mult = 604800000;
+                    break;
+                case 'M':
+                    mult = 2592000000ull;
+                    break;
+                case 'y':
+                    mult = 31536000000ull;
+                    break;
+                default:
+                    return std::nullopt;
                 }
             }
         } else if (total != 0) {
-            return std::nullopt;   // "1h30": a bare number only stands alone
+            return std::nullopt; // "1h30": a bare number only stands alone
         }
         if (*v > kMax / mult)
             return std::nullopt;

@@ -9,8 +9,8 @@
 namespace hafront::import {
 
 std::optional<uint64_t> parseNginxSize(const std::string &text);
-std::optional<uint64_t> parseNginxTimeMs(const std::string &text);   // bare number = seconds
-std::optional<uint64_t> parseSecondsMs(const std::string &text);     // "1", "0.1", "2.5"
+std::optional<uint64_t> parseNginxTimeMs(const std::string &text); // bare number = seconds
+std::optional<uint64_t> parseSecondsMs(const std::string &text);   // "1", "0.1", "2.5"
 std::optional<int64_t> parseInteger(const std::string &text);
 
 } // namespace hafront::import

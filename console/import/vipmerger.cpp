@@ -47,20 +47,27 @@ void compare(Report &r, const Held &first, const Held &other)
     // The other node's tracker lines: hafront runs one set per VIP, the first node's.
     for (const auto *list : {&b.scripts, &b.interfaces, &b.processes, &b.files})
         for (const auto &ref : *list) {
-            const auto &mine = list == &b.scripts ? a.scripts : list == &b.interfaces ? a.interfaces
-                             : list == &b.processes ? a.processes : a.files;
-            const bool shared = std::any_of(mine.begin(), mine.end(), [&](const TrackRef &t) { return t.name == ref.name; });
+            const auto &mine = list == &b.scripts      ? a.scripts
+                               : list == &b.interfaces ? a.interfaces
+                               : list == &b.processes  ? a.processes
+                                                       : a.files;
+            const bool shared =
+                std::any_of(mine.begin(), mine.end(), [&](const TrackRef &t) { return t.name == ref.name; });
             if (shared)
                 r.mapped(*ref.at, "one tracker per VIP, as in " + first.model->node + "'s file");
             else
-                r.approximated(*ref.at, "only in " + other.model->node + "'s file; hafront runs one set of trackers "
-                                        "per VIP on every node, " + first.model->node + "'s");
+                r.approximated(*ref.at, "only in " + other.model->node +
+                                            "'s file; hafront runs one set of trackers "
+                                            "per VIP on every node, " +
+                                            first.model->node + "'s");
         }
 }
 
 class Merger {
 public:
-    Merger(v1::Cluster &c, Report &r, std::map<std::string, std::vector<Span>> &spans) : m_c(c), m_r(r), m_spans(spans) {}
+    Merger(v1::Cluster &c, Report &r, std::map<std::string, std::vector<Span>> &spans) : m_c(c), m_r(r), m_spans(spans)
+    {
+    }
     void vip(const std::string &name, const std::vector<Held> &held, const std::vector<NodeModel> &models);
 
 private:
@@ -87,9 +94,11 @@ void Merger::trackers(v1::Vip &v, const Held &h)
             // After the move nginx no longer runs: its check would hold the node in FAULT.
             if (weight < 0)
                 v.mutable_self_track()->set_weight(weight);
-            m_r.approximated(*ref.at, "'" + s.command + "' checks the proxy hafront replaces; hafront's self-tracking "
-                                      "(on by default) watches its own proxy instead, with weight " +
-                                      std::to_string(weight < 0 ? weight : -100) + "; the script is not carried",
+            m_r.approximated(*ref.at,
+                             "'" + s.command +
+                                 "' checks the proxy hafront replaces; hafront's self-tracking "
+                                 "(on by default) watches its own proxy instead, with weight " +
+                                 std::to_string(weight < 0 ? weight : -100) + "; the script is not carried",
                              target);
             continue;
         }
@@ -123,8 +132,10 @@ void Merger::trackers(v1::Vip &v, const Held &h)
         if (tracksReplacedProxy(it->second.process)) {
             if (weight < 0)
                 v.mutable_self_track()->set_weight(weight);
-            m_r.approximated(*ref.at, "tracks " + it->second.process + ", which hafront replaces; hafront's "
-                                      "self-tracking watches its own proxy instead; not carried",
+            m_r.approximated(*ref.at,
+                             "tracks " + it->second.process +
+                                 ", which hafront replaces; hafront's "
+                                 "self-tracking watches its own proxy instead; not carried",
                              target);
             continue;
         }
@@ -175,7 +186,7 @@ void Merger::vip(const std::string &name, const std::vector<Held> &held, const s
         if (&h != &first)
             compare(m_r, first, h);
     }
-    for (const auto &h : held)   // every node's own address too: one list serves all nodes, self is skipped
+    for (const auto &h : held) // every node's own address too: one list serves all nodes, self is skipped
         if (!peers.empty() && !h.instance->unicastSrc.empty() &&
             std::find(peers.begin(), peers.end(), h.instance->unicastSrc) == peers.end())
             peers.push_back(h.instance->unicastSrc);
@@ -185,8 +196,9 @@ void Merger::vip(const std::string &name, const std::vector<Held> &held, const s
     for (const auto &m : models) {
         const bool has = std::any_of(held.begin(), held.end(), [&](const Held &h) { return h.model == &m; });
         if (!has)
-            m_r.approximated(*in.block, "node " + m.node + "'s file has no vrrp_instance " + name + ": " + m.node +
-                                            " gets no priority for it and never holds it",
+            m_r.approximated(*in.block,
+                             "node " + m.node + "'s file has no vrrp_instance " + name + ": " + m.node +
+                                 " gets no priority for it and never holds it",
                              "vip:" + name);
     }
     *m_c.add_vip() = v;
@@ -206,7 +218,8 @@ void mergeNodes(const std::vector<NodeModel> &models, const std::vector<NodeAddr
     for (const auto &name : names) {
         auto *n = cluster.add_node();
         n->set_name(name);
-        const auto given = std::find_if(addresses.begin(), addresses.end(), [&](const NodeAddress &a) { return a.node == name; });
+        const auto given =
+            std::find_if(addresses.begin(), addresses.end(), [&](const NodeAddress &a) { return a.node == name; });
         if (given != addresses.end())
             n->set_address(given->address);
         for (const auto &m : models)
@@ -216,9 +229,10 @@ void mergeNodes(const std::vector<NodeModel> &models, const std::vector<NodeAddr
                 if (n->address().empty())
                     n->set_address(in.unicastSrc);
                 else if (n->address() != in.unicastSrc)
-                    report.approximated(*(in.at.count("unicast_src_ip") ? in.at.at("unicast_src_ip") : in.at.at("mcast_src_ip")), "this node's address is " + n->address() +
-                                                                         (given != addresses.end() ? " (--node)" : "") +
-                                                                         "; hafront has one address per node");
+                    report.approximated(
+                        *(in.at.count("unicast_src_ip") ? in.at.at("unicast_src_ip") : in.at.at("mcast_src_ip")),
+                        "this node's address is " + n->address() + (given != addresses.end() ? " (--node)" : "") +
+                            "; hafront has one address per node");
             }
     }
     std::vector<std::string> order;
@@ -226,14 +240,16 @@ void mergeNodes(const std::vector<NodeModel> &models, const std::vector<NodeAddr
     for (const auto &m : models)
         for (const auto &in : m.instances) {
             std::string key = in.name;
-            if (!byName.count(key))   // another name for the same router: same vrid on the same interface
+            if (!byName.count(key)) // another name for the same router: same vrid on the same interface
                 for (const auto &[name, held] : byName)
                     if (held.front().model != &m && held.front().instance->vrid == in.vrid &&
                         held.front().instance->interfaceName == in.interfaceName) {
                         key = name;
                         report.approximated(*in.block, "matched to " + held.front().model->node + "'s instance " +
-                                                           name + " by virtual_router_id and interface; the VIP is "
-                                                           "named " + name);
+                                                           name +
+                                                           " by virtual_router_id and interface; the VIP is "
+                                                           "named " +
+                                                           name);
                         break;
                     }
             if (!byName.count(key))

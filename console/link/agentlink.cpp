@@ -123,9 +123,8 @@ void AgentLink::connectNow()
     m_local = new QLocalSocket(this);
     connect(m_local, &QLocalSocket::connected, this, &AgentLink::onConnected);
     connect(m_local, &QLocalSocket::readyRead, this, [this] { onBytes(m_local->readAll()); });
-    connect(m_local, &QLocalSocket::errorOccurred, this, [this](QLocalSocket::LocalSocketError) {
-        onLost(m_local ? m_local->errorString() : tr("socket error"));
-    });
+    connect(m_local, &QLocalSocket::errorOccurred, this,
+            [this](QLocalSocket::LocalSocketError) { onLost(m_local ? m_local->errorString() : tr("socket error")); });
     connect(m_local, &QLocalSocket::disconnected, this, [this] { onLost(tr("the agent closed the connection")); });
     if (!QFileInfo::exists(m_options.socketPath)) {
         // Reported like any other loss so that reconnect and backoff apply.

@@ -44,8 +44,7 @@ public:
         bool acceptNewHostKey = false;
         bool reconnect = true;
         QString sshDir; // empty: ~/.ssh
-        std::function<bool(const QString &prompt, QString *answer, const std::atomic<bool> &cancelled)>
-            askPassphrase;
+        std::function<bool(const QString &prompt, QString *answer, const std::atomic<bool> &cancelled)> askPassphrase;
     };
 
     explicit AgentLink(Options options, QObject *parent = nullptr);
@@ -98,7 +97,7 @@ private:
     QString m_peerUser;
     QLocalSocket *m_local = nullptr;
     SshChannel *m_ssh = nullptr;
-    QTimer m_quiet;            // a subscribed link that hears nothing is lost
+    QTimer m_quiet; // a subscribed link that hears nothing is lost
     QElapsedTimer m_lastHeard;
     bool m_greeted = false;
     bool m_hostKeyHold = false;

@@ -50,7 +50,7 @@ public:
 signals:
     void opened(const QString &via); // "streamlocal" or "exec"
     void bytesReceived(const QByteArray &bytes);
-    void lost(const QString &why);   // once; the channel is finished
+    void lost(const QString &why); // once; the channel is finished
     void hostKeyUnknown(const QString &host, const QString &sha256Fingerprint);
     void hostKeyChanged(const QString &host, const QString &sha256Fingerprint);
 

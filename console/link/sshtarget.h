@@ -9,7 +9,7 @@
 namespace hafront::link {
 
 struct SshTarget {
-    std::string user;   // empty = the local user
+    std::string user; // empty = the local user
     std::string host;
     uint16_t port = 22;
 

@@ -9,7 +9,8 @@ namespace {
 
 QString ownersText(const QStringList &owners)
 {
-    return owners.isEmpty() ? QCoreApplication::translate("ChangeWatch", "no owner") : owners.join(QStringLiteral(", "));
+    return owners.isEmpty() ? QCoreApplication::translate("ChangeWatch", "no owner")
+                            : owners.join(QStringLiteral(", "));
 }
 
 } // namespace
@@ -36,8 +37,10 @@ std::vector<Change> ChangeWatch::vipsChanged(const std::vector<VipView> &vips)
         }
         if (it->second == owners)
             continue;
-        changes.push_back({Change::Kind::VipOwner, QCoreApplication::translate("ChangeWatch", "VIP %1 owner changed").arg(v.name),
-                           QCoreApplication::translate("ChangeWatch", "VIP %1 (%2): %3 → %4").arg(v.name, v.address, ownersText(it->second), ownersText(owners))});
+        changes.push_back({Change::Kind::VipOwner,
+                           QCoreApplication::translate("ChangeWatch", "VIP %1 owner changed").arg(v.name),
+                           QCoreApplication::translate("ChangeWatch", "VIP %1 (%2): %3 → %4")
+                               .arg(v.name, v.address, ownersText(it->second), ownersText(owners))});
         it->second = owners;
     }
     return changes;
@@ -62,8 +65,10 @@ std::vector<Change> ChangeWatch::backendsChanged(const std::vector<BackendView> 
         it->second = h;
         const bool down = h == v1::DOWN;
         changes.push_back({down ? Change::Kind::BackendDown : Change::Kind::BackendUp,
-                           down ? QCoreApplication::translate("ChangeWatch", "Backend %1 down").arg(key) : QCoreApplication::translate("ChangeWatch", "Backend %1 up").arg(key),
-                           (down ? QCoreApplication::translate("ChangeWatch", "%1 (%2) is down: %3") : QCoreApplication::translate("ChangeWatch", "%1 (%2) is up again: %3"))
+                           down ? QCoreApplication::translate("ChangeWatch", "Backend %1 down").arg(key)
+                                : QCoreApplication::translate("ChangeWatch", "Backend %1 up").arg(key),
+                           (down ? QCoreApplication::translate("ChangeWatch", "%1 (%2) is down: %3")
+                                 : QCoreApplication::translate("ChangeWatch", "%1 (%2) is up again: %3"))
                                .arg(key, b.address, b.lastCheck())});
     }
     return changes;

@@ -30,8 +30,8 @@ public:
     std::vector<Change> certificatesChanged(const std::vector<CertificateFinding> &findings);
 
 private:
-    std::map<QString, QStringList> m_owners;  // VIP → owners last seen
-    std::map<QString, v1::Health> m_health;   // "pool/backend" → health last seen (UP or DOWN)
+    std::map<QString, QStringList> m_owners;        // VIP → owners last seen
+    std::map<QString, v1::Health> m_health;         // "pool/backend" → health last seen (UP or DOWN)
     std::vector<CertificateFinding> m_certificates; // the findings last seen, in their order
 };
 

@@ -74,19 +74,17 @@ void ClusterSession::start(const v1::Cluster &cluster)
         options.subscribe = true;
         options.reconnect = true;
         if (m_askPassphrase)
-            options.askPassphrase = [ask = m_askPassphrase, node = options.node](
-                                        const QString &prompt, QString *answer, const std::atomic<bool> &cancelled) {
+            options.askPassphrase = [ask = m_askPassphrase, node = options.node](const QString &prompt, QString *answer,
+                                                                                 const std::atomic<bool> &cancelled) {
                 return ask(node, prompt, answer, cancelled);
             };
         auto l = std::make_unique<link::AgentLink>(options);
         auto *raw = l.get();
         const QString node = options.node;
-        connect(raw, &link::AgentLink::hostKeyUnknown, this, [this, node](const QString &host, const QString &fp) {
-            emit hostKeyUnknown(node, host, fp);
-        });
-        connect(raw, &link::AgentLink::hostKeyChanged, this, [this, node](const QString &host, const QString &fp) {
-            emit hostKeyChanged(node, host, fp);
-        });
+        connect(raw, &link::AgentLink::hostKeyUnknown, this,
+                [this, node](const QString &host, const QString &fp) { emit hostKeyUnknown(node, host, fp); });
+        connect(raw, &link::AgentLink::hostKeyChanged, this,
+                [this, node](const QString &host, const QString &fp) { emit hostKeyChanged(node, host, fp); });
         connect(raw, &link::AgentLink::stateChanged, this, [this, raw] { refreshLink(raw); });
         connect(raw, &link::AgentLink::statusReceived, m_model, &ClusterModel::applyStatus);
         connect(raw, &link::AgentLink::eventReceived, m_model, &ClusterModel::applyEvent);

@@ -84,7 +84,8 @@ std::vector<Handover> FailoverWatch::poll(int64_t nowUs)
         const QString from = w.ownersBefore.size() == 1 ? w.ownersBefore.front() : QString();
         std::optional<Handover> h;
         if (w.ownerSeenUs >= 0) {
-            if (const auto agents = from.isEmpty() ? std::nullopt : handoverMicros(w.events, it->first, from, w.newOwner))
+            if (const auto agents =
+                    from.isEmpty() ? std::nullopt : handoverMicros(w.events, it->first, from, w.newOwner))
                 h = Handover{it->first, from, w.newOwner, *agents, true};
             else if (nowUs - w.ownerSeenUs >= kGraceMicros)
                 h = Handover{it->first, from, w.newOwner, w.ownerSeenUs - w.beganUs, false};

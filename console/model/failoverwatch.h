@@ -28,12 +28,12 @@ struct Handover {
 // The interval between `from` leaving MASTER and `to` entering it, from the
 // newest such events of `vip` (either order: a forced node takes over before
 // the old one yields). Nothing when one of the two events is missing.
-std::optional<int64_t> handoverMicros(const std::vector<v1::Event> &events, const QString &vip,
-                                      const QString &from, const QString &to);
+std::optional<int64_t> handoverMicros(const std::vector<v1::Event> &events, const QString &vip, const QString &from,
+                                      const QString &to);
 
 class FailoverWatch {
 public:
-    static constexpr int64_t kGraceMicros = 1'500'000;  // for the old master's event to arrive after the new owner
+    static constexpr int64_t kGraceMicros = 1'500'000;   // for the old master's event to arrive after the new owner
     static constexpr int64_t kGiveUpMicros = 60'000'000; // an action that moved nothing
 
     void begin(const QString &vip, const QStringList &owners, int64_t nowUs);

@@ -6,15 +6,19 @@
 namespace hafront::model {
 
 namespace {
-constexpr quintptr kFileRow = ~quintptr(0);   // internalId of a top-level (file) row
+constexpr quintptr kFileRow = ~quintptr(0); // internalId of a top-level (file) row
 
 QString kindText(import::Kind k)
 {
     switch (k) {
-    case import::Kind::Mapped: return ImportReportModel::tr("mapped");
-    case import::Kind::Approximated: return ImportReportModel::tr("approximated");
-    case import::Kind::Unsupported: return ImportReportModel::tr("unsupported");
-    case import::Kind::Error: return ImportReportModel::tr("error");
+    case import::Kind::Mapped:
+        return ImportReportModel::tr("mapped");
+    case import::Kind::Approximated:
+        return ImportReportModel::tr("approximated");
+    case import::Kind::Unsupported:
+        return ImportReportModel::tr("unsupported");
+    case import::Kind::Error:
+        return ImportReportModel::tr("error");
     }
     return {};
 }
@@ -24,7 +28,7 @@ ImportReportModel::ImportReportModel(QObject *parent) : QAbstractItemModel(paren
 
 void ImportReportModel::setEntries(std::vector<import::ReportEntry> entries)
 {
-    beginResetModel();   // a new import is a new report, not an update of the old one
+    beginResetModel(); // a new import is a new report, not an update of the old one
     m_entries = std::move(entries);
     regroup();
     endResetModel();
@@ -85,7 +89,10 @@ int ImportReportModel::rowCount(const QModelIndex &parent) const
     return 0;
 }
 
-int ImportReportModel::columnCount(const QModelIndex &) const { return ColumnCount; }
+int ImportReportModel::columnCount(const QModelIndex &) const
+{
+    return ColumnCount;
+}
 
 QVariant ImportReportModel::data(const QModelIndex &index, int role) const
 {
@@ -111,10 +118,14 @@ QVariant ImportReportModel::data(const QModelIndex &index, int role) const
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
-    case FileOrLine: return e.line;
-    case Kind: return kindText(e.kind);
-    case Directive: return QString::fromStdString(e.directive);
-    case Text: return QString::fromStdString(e.text);
+    case FileOrLine:
+        return e.line;
+    case Kind:
+        return kindText(e.kind);
+    case Directive:
+        return QString::fromStdString(e.directive);
+    case Text:
+        return QString::fromStdString(e.text);
     }
     return {};
 }
@@ -124,10 +135,14 @@ QVariant ImportReportModel::headerData(int section, Qt::Orientation orientation,
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case FileOrLine: return tr("File / line");
-    case Kind: return tr("Kind");
-    case Directive: return tr("Directive");
-    case Text: return tr("What hafront does");
+    case FileOrLine:
+        return tr("File / line");
+    case Kind:
+        return tr("Kind");
+    case Directive:
+        return tr("Directive");
+    case Text:
+        return tr("What hafront does");
     }
     return {};
 }

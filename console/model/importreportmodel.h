@@ -16,7 +16,7 @@ class ImportReportModel : public QAbstractItemModel {
     Q_OBJECT
 public:
     enum Column { FileOrLine, Kind, Directive, Text, ColumnCount };
-    static constexpr int KindRole = Qt::UserRole + 1;   // import::Kind as int
+    static constexpr int KindRole = Qt::UserRole + 1; // import::Kind as int
 
     explicit ImportReportModel(QObject *parent = nullptr);
 

@@ -171,8 +171,14 @@ void ImportDialog::showReport()
     m_tree->setColumnWidth(model::ImportReportModel::Directive, 160);
 }
 
-void ImportDialog::setNginxFile(const QString &file) { m_nginx->setText(file); }
-void ImportDialog::setNginxPrefix(const QString &dir) { m_prefix->setText(dir); }
+void ImportDialog::setNginxFile(const QString &file)
+{
+    m_nginx->setText(file);
+}
+void ImportDialog::setNginxPrefix(const QString &dir)
+{
+    m_prefix->setText(dir);
+}
 
 void ImportDialog::addNode(const QString &node, const QString &keepalivedFile, const QString &address)
 {
@@ -185,9 +191,8 @@ void ImportDialog::addNode(const QString &node, const QString &keepalivedFile, c
 
 void ImportDialog::browseNginx()
 {
-    const QString f = QFileDialog::getOpenFileName(this, tr("nginx config"), m_nginx->text().isEmpty()
-                                                                                  ? QStringLiteral("/etc/nginx")
-                                                                                  : m_nginx->text());
+    const QString f = QFileDialog::getOpenFileName(
+        this, tr("nginx config"), m_nginx->text().isEmpty() ? QStringLiteral("/etc/nginx") : m_nginx->text());
     if (!f.isEmpty())
         m_nginx->setText(f);
 }
@@ -197,31 +202,32 @@ void ImportDialog::browseKeepalived()
     if (m_nodes->rowCount() == 0)
         addNode(tr("fe1"), {}, {});
     const int row = std::max(0, m_nodes->currentRow());
-    const QString f = QFileDialog::getOpenFileName(this, tr("keepalived config of %1").arg(m_nodes->item(row, NodeName)->text()),
-                                                   QStringLiteral("/etc/keepalived"));
+    const QString f =
+        QFileDialog::getOpenFileName(this, tr("keepalived config of %1").arg(m_nodes->item(row, NodeName)->text()),
+                                     QStringLiteral("/etc/keepalived"));
     if (!f.isEmpty())
         m_nodes->item(row, NodeFile)->setText(f);
 }
 
-import::ImportRequest ImportDialog::request() const
-{
-    import::ImportRequest req;
-    const auto absolute = [](const QString &p) { return QFileInfo(p).absoluteFilePath().toStdString(); };
-    if (!m_nginx->text().trimmed().isEmpty())
-        req.nginxFile = absolute(m_nginx->text().trimmed());
-    if (!m_prefix->text().trimmed().isEmpty())
-        req.nginxPrefix = absolute(m_prefix->text().trimmed());
-    for (int row = 0; row < m_nodes->rowCount(); ++row) {
-        const auto text = [&](int col) { return m_nodes->item(row, col) ? m_nodes->item(row, col)->text().trimmed() : QString(); };
-        if (text(NodeName).isEmpty())
-            continue;
-        if (!text(NodeFile).isEmpty())
-            req.keepalivedFiles.push_back({text(NodeName).toStdString(), absolute(text(NodeFile))});
-        if (!text(NodeAddress).isEmpty())
-            req.nodes.push_back({text(NodeName).toStdString(), text(NodeAddress).toStdString()});
-    }
-    return req;
+import::ImportRequest ImportDialog::request() const {import::ImportRequest req;
+const auto absolute = [](const QString &p) { return QFileInfo(p).absoluteFilePath().toStdString(); };
+if (!m_nginx->text().trimmed().isEmpty())
+    req.nginxFile = absolute(m_nginx->text().trimmed());
+if (!m_prefix->text().trimmed().isEmpty())
+    req.nginxPrefix = absolute(m_prefix->text().trimmed());
+for (int row = 0; row < m_nodes->rowCount(); ++row) {
+    const auto text = [&](int col) {
+        return m_nodes->item(row, col) ? m_nodes->item(row, col)->text().trimmed() : QString();
+    };
+    if (text(NodeName).isEmpty())
+        continue;
+    if (!text(NodeFile).isEmpty())
+        req.keepalivedFiles.push_back({text(NodeName).toStdString(), absolute(text(NodeFile))});
+    if (!text(NodeAddress).isEmpty())
+        req.nodes.push_back({text(NodeName).toStdString(), text(NodeAddress).toStdString()});
 }
+return req;
+} // namespace hafront::views
 
 void ImportDialog::runImport()
 {
@@ -252,14 +258,18 @@ QString ImportDialog::summaryText() const
                                .arg(m_report->count(import::Kind::Approximated))
                                .arg(m_report->count(import::Kind::Unsupported));
     if (m_result.ok())
-        return tr("A valid cluster config: %1. %2.").arg(QString::fromStdString(config::summarize(m_result.cluster)), counts);
+        return tr("A valid cluster config: %1. %2.")
+            .arg(QString::fromStdString(config::summarize(m_result.cluster)), counts);
     QStringList why;
     for (const auto &p : m_result.problems)
         why << QString::fromStdString(p);
     return tr("No valid cluster config (%1): %2").arg(counts, why.join(QStringLiteral("; ")));
 }
 
-bool ImportDialog::openAfterSaving() const { return m_open->isChecked(); }
+bool ImportDialog::openAfterSaving() const
+{
+    return m_open->isChecked();
+}
 
 QString ImportDialog::saveTo(const QString &file)
 {

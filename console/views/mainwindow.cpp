@@ -147,10 +147,10 @@ MainWindow::MainWindow(QWidget *parent)
                            .arg(node, host, fingerprint),
                        false);
             });
-    m_session->setPassphraseAsker([this](const QString &node, const QString &prompt, QString *answer,
-                                         const std::atomic<bool> &cancelled) {
-        return askPassphraseOnGuiThread(this, node, prompt, answer, cancelled);
-    });
+    m_session->setPassphraseAsker(
+        [this](const QString &node, const QString &prompt, QString *answer, const std::atomic<bool> &cancelled) {
+            return askPassphraseOnGuiThread(this, node, prompt, answer, cancelled);
+        });
     setCentralWidget(m_topology);
     buildDocks();
     buildMenus();
@@ -400,13 +400,8 @@ void MainWindow::requestShare(const QString &pool, const QString &a, uint32_t aF
                               uint32_t bFrom, uint32_t bTo)
 {
     auto reportTo = [this](const QString &what, const model::FanoutResult &r) { report(what, r); };
-    m_undo->beginMacro(tr("share of pool %1: %2 %3 → %4, %5 %6 → %7")
-                           .arg(pool, a)
-                           .arg(aFrom)
-                           .arg(aTo)
-                           .arg(b)
-                           .arg(bFrom)
-                           .arg(bTo));
+    m_undo->beginMacro(
+        tr("share of pool %1: %2 %3 → %4, %5 %6 → %7").arg(pool, a).arg(aFrom).arg(aTo).arg(b).arg(bFrom).arg(bTo));
     m_undo->push(new WeightChange(m_session, pool, a, aFrom, aTo, reportTo));
     m_undo->push(new WeightChange(m_session, pool, b, bFrom, bTo, reportTo));
     m_undo->endMacro();

@@ -37,8 +37,7 @@ class CertificatesPanel;
 
 // "Unknown SSH host key" with the SHA256 fingerprint and Accept/Reject;
 // exec() returns QMessageBox::Yes when accepted.
-QMessageBox *hostKeyDialog(const QString &node, const QString &host, const QString &sha256Fingerprint,
-                           QWidget *parent);
+QMessageBox *hostKeyDialog(const QString &node, const QString &host, const QString &sha256Fingerprint, QWidget *parent);
 class ChartsPanel;
 class EventLogPanel;
 class Notifier;
@@ -95,9 +94,9 @@ private:
     void showVipMenu(const QString &vip, const QString &node, const QPoint &globalPos);
     void showBackendMenu(const QString &pool, const QString &backend, const QPoint &globalPos);
     void chooseClusterFile();
-    void importConfigs();   // File > Import...
-    void sendVipCommand(const QString &vip, const QString &title, const QString &confirmation,
-                        const QStringList &nodes, const v1::Command &command);
+    void importConfigs(); // File > Import...
+    void sendVipCommand(const QString &vip, const QString &title, const QString &confirmation, const QStringList &nodes,
+                        const v1::Command &command);
     void watchChanges();
     void checkCertificates();
     void reportHandovers();

@@ -191,12 +191,14 @@ void TopologyView::rebuild()
                 const auto &b = *members[i];
                 rps += b.requestsPerSecond();
                 ++count;
-                (b.perNode.empty() ? other : b.state() != v1::READY ? other : b.health() == v1::UP ? up
-                                                                  : b.health() == v1::DOWN   ? down
-                                                                                             : other)++;
+                (b.perNode.empty()        ? other
+                 : b.state() != v1::READY ? other
+                 : b.health() == v1::UP   ? up
+                 : b.health() == v1::DOWN ? down
+                                          : other)++;
                 const qreal col = qreal(i % kTilesPerRow), row = qreal(i / kTilesPerRow);
-                auto *tile = m_scene.addRect(QRectF(0, 0, kTile, kTile), QPen(pal.color(QPalette::Mid), 0.5),
-                                             healthColour(b));
+                auto *tile =
+                    m_scene.addRect(QRectF(0, 0, kTile, kTile), QPen(pal.color(QPalette::Mid), 0.5), healthColour(b));
                 tile->setPos(backendX + col * (kTile + kTileGap), y + row * (kTile + kTileGap));
                 tile->setZValue(1);
                 tile->setToolTip(tr("%1 (%2)\n%3 · %4 · w %5 · %6 req/s\n%7")

@@ -34,9 +34,9 @@ public:
     std::string incoming;
     size_t position = 0;
     size_t readSize = 65536;
-    bool endAfterIncoming = false;   // then reads report the peer's close
+    bool endAfterIncoming = false; // then reads report the peer's close
     std::deque<std::string> answers;
-    size_t answeredUpTo = 0;         // of `written`
+    size_t answeredUpTo = 0; // of `written`
     std::string written;
     bool shutDown = false;
 
@@ -103,8 +103,8 @@ public:
     // What the backends answer: the n-th upstream connection opened gives the
     // n-th entry's answers, one per request it receives.
     std::deque<std::deque<std::string>> responses;
-    std::vector<MemoryTransport *> upstreamTransports;   // in the order opened
-    bool backendsCloseAfterAnswers = false;   // a backend closes once it gave its answers (a killed one)
+    std::vector<MemoryTransport *> upstreamTransports; // in the order opened
+    bool backendsCloseAfterAnswers = false;            // a backend closes once it gave its answers (a killed one)
     int upstreamsOpened = 0;
 
     // A client connection on listener `listenerIndex` that sends `bytes`, `readSize` at a time.
@@ -163,8 +163,8 @@ public:
                 const uint32_t interest = m_interest[h];
                 const bool hasInput = h == m_session ? m_client->pending() : upstreamHasInput(h);
                 const MemoryTransport *t = h == m_session ? m_client : transportOf(h);
-                const bool peerEnded = t && t->endAfterIncoming && t->position == t->incoming.size() &&
-                                       t->answers.empty();
+                const bool peerEnded =
+                    t && t->endAfterIncoming && t->position == t->incoming.size() && t->answers.empty();
                 uint32_t events = interest & EPOLLOUT;
                 if (hasInput && interest & EPOLLIN)
                     events |= EPOLLIN;
@@ -178,7 +178,7 @@ public:
             quiet = moved ? 0 : quiet + 1;
             if (quiet > quietTicks)
                 break;
-            if (!moved) {   // nothing to read: let time pass, so timeouts fire
+            if (!moved) { // nothing to read: let time pass, so timeouts fire
                 m_now += tickMicros;
                 for (size_t i = 0; i < m_handles.size(); ++i)
                     if (!m_handles[i]->dead && m_handles[i]->deadlineMicros && m_handles[i]->deadlineMicros <= m_now)
@@ -217,7 +217,7 @@ public:
                 return c;
             }
         if (responses.empty()) {
-            error = "connection refused";   // no more backends to answer
+            error = "connection refused"; // no more backends to answer
             return nullptr;
         }
         auto transport = std::make_unique<MemoryTransport>();

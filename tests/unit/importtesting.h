@@ -63,7 +63,7 @@ inline std::optional<std::string> field(const google::protobuf::Message &root, s
         const auto *r = m->GetReflection();
         if (f && presence && dot == std::string::npos) {
             const bool set = !f->is_repeated() ? r->HasField(*m, f)
-                           : index < 0         ? r->FieldSize(*m, f) > 0
+                             : index < 0       ? r->FieldSize(*m, f) > 0
                                                : index < r->FieldSize(*m, f);
             return std::string(set ? "set" : "unset");
         }
@@ -83,13 +83,20 @@ inline std::optional<std::string> field(const google::protobuf::Message &root, s
             return std::string(r->HasField(*m, f) ? "set" : "unset");
         const bool rep = f->is_repeated();
         switch (f->cpp_type()) {
-        case FD::CPPTYPE_STRING: return rep ? r->GetRepeatedString(*m, f, index) : r->GetString(*m, f);
-        case FD::CPPTYPE_UINT32: return std::to_string(rep ? r->GetRepeatedUInt32(*m, f, index) : r->GetUInt32(*m, f));
-        case FD::CPPTYPE_UINT64: return std::to_string(rep ? r->GetRepeatedUInt64(*m, f, index) : r->GetUInt64(*m, f));
-        case FD::CPPTYPE_INT32: return std::to_string(rep ? r->GetRepeatedInt32(*m, f, index) : r->GetInt32(*m, f));
-        case FD::CPPTYPE_BOOL: return std::string((rep ? r->GetRepeatedBool(*m, f, index) : r->GetBool(*m, f)) ? "true" : "false");
-        case FD::CPPTYPE_ENUM: return (rep ? r->GetRepeatedEnum(*m, f, index) : r->GetEnum(*m, f))->name();
-        default: return std::nullopt;
+        case FD::CPPTYPE_STRING:
+            return rep ? r->GetRepeatedString(*m, f, index) : r->GetString(*m, f);
+        case FD::CPPTYPE_UINT32:
+            return std::to_string(rep ? r->GetRepeatedUInt32(*m, f, index) : r->GetUInt32(*m, f));
+        case FD::CPPTYPE_UINT64:
+            return std::to_string(rep ? r->GetRepeatedUInt64(*m, f, index) : r->GetUInt64(*m, f));
+        case FD::CPPTYPE_INT32:
+            return std::to_string(rep ? r->GetRepeatedInt32(*m, f, index) : r->GetInt32(*m, f));
+        case FD::CPPTYPE_BOOL:
+            return std::string((rep ? r->GetRepeatedBool(*m, f, index) : r->GetBool(*m, f)) ? "true" : "false");
+        case FD::CPPTYPE_ENUM:
+            return (rep ? r->GetRepeatedEnum(*m, f, index) : r->GetEnum(*m, f))->name();
+        default:
+            return std::nullopt;
         }
     }
     return std::nullopt;

@@ -10,7 +10,11 @@ using namespace hafront::proxy;
 class TestAccessLog : public QObject {
     Q_OBJECT
 private slots:
-    void init() { qputenv("TZ", "UTC"); tzset(); }
+    void init()
+    {
+        qputenv("TZ", "UTC");
+        tzset();
+    }
 
     void combinedLineLooksLikeNginx()
     {
@@ -24,7 +28,7 @@ private slots:
         r.userAgent = "curl/7.88";
         r.backend = "app1";
         r.durationMicros = 1600;
-        r.wallMicros = 1'795'608'890'000'000;   // 2026-11-25 12:14:50 UTC
+        r.wallMicros = 1'795'608'890'000'000; // 2026-11-25 12:14:50 UTC
         QCOMPARE(QString::fromStdString(AccessLogFile::formatLine(r, AccessLogFile::Format::Combined)),
                  QString("192.0.2.50 - - [25/Nov/2026:12:14:50 +0000] \"GET /a?b=1 HTTP/1.1\" 200 612 \"-\" "
                          "\"curl/7.88\" rt=0.002 upstream=app1\n"));
@@ -39,7 +43,7 @@ private slots:
         r.userAgent = "evil\"\n\x01";
         const std::string combined = AccessLogFile::formatLine(r, AccessLogFile::Format::Combined);
         QVERIFY(combined.find("evil\\\"\\x0A\\x01") != std::string::npos);
-        QCOMPARE(std::count(combined.begin(), combined.end(), '\n'), 1);   // one record, one line
+        QCOMPARE(std::count(combined.begin(), combined.end(), '\n'), 1); // one record, one line
         const std::string json = AccessLogFile::formatLine(r, AccessLogFile::Format::Json);
         QJsonParseError error;
         const auto doc = QJsonDocument::fromJson(QByteArray::fromStdString(json), &error);

@@ -41,7 +41,7 @@ private slots:
             ++counts[rr.pick(choices)];
         QCOMPARE(counts[0], 1000);
         QCOMPARE(counts[1], 3000);
-        choices[0].weight = 3;   // reweight: shares follow within one cycle
+        choices[0].weight = 3; // reweight: shares follow within one cycle
         counts[0] = counts[1] = 0;
         for (int i = 0; i < 6000; ++i)
             ++counts[rr.pick(choices)];
@@ -77,17 +77,17 @@ private slots:
         for (int k = 0; k < 10000; ++k)
             before.push_back(ring.pick(hashKey("user" + std::to_string(k)), all));
         auto without = all;
-        without[2].usable = false;   // backend c leaves
+        without[2].usable = false; // backend c leaves
         int moved = 0;
         for (int k = 0; k < 10000; ++k) {
             const int now = ring.pick(hashKey("user" + std::to_string(k)), without);
             QVERIFY(now != 2);
             if (now != before[size_t(k)]) {
                 ++moved;
-                QCOMPARE(before[size_t(k)], 2);   // only c's keys move
+                QCOMPARE(before[size_t(k)], 2); // only c's keys move
             }
         }
-        QVERIFY2(moved <= 10000 / 5 * 1.25, qPrintable(QString::number(moved)));   // ≈ 1/N of the keys
+        QVERIFY2(moved <= 10000 / 5 * 1.25, qPrintable(QString::number(moved))); // ≈ 1/N of the keys
         QVERIFY(moved > 0);
     }
 };

@@ -11,8 +11,8 @@ private slots:
     void yieldsOnlyAfterABatch()
     {
         BusyYield y(true);
-        QVERIFY(!y.shouldYield(0));   // woke from a timeout
-        QVERIFY(!y.shouldYield(1));   // one connection: go straight to the blocking wait
+        QVERIFY(!y.shouldYield(0)); // woke from a timeout
+        QVERIFY(!y.shouldYield(1)); // one connection: go straight to the blocking wait
         QVERIFY(!y.shouldYield(BusyYield::kMinBatch - 1));
         QVERIFY(y.shouldYield(BusyYield::kMinBatch));
         QVERIFY(y.shouldYield(200));
@@ -20,7 +20,7 @@ private slots:
 
     void disabledNeverYields()
     {
-        BusyYield y;   // off unless asked for
+        BusyYield y; // off unless asked for
         QVERIFY(!y.shouldYield(100));
         y.setEnabled(true);
         QVERIFY(y.shouldYield(100));
@@ -35,7 +35,7 @@ private slots:
         }
         QVERIFY(!y.paused());
         QVERIFY(y.shouldYield(20));
-        y.polled(0);   // the 8th empty poll in a row
+        y.polled(0); // the 8th empty poll in a row
         QVERIFY(y.paused());
         int skipped = 0;
         while (!y.shouldYield(20)) {

@@ -12,7 +12,7 @@ namespace {
 struct Outcome {
     ChunkedDecoder::Status status;
     std::string body;
-    std::string rest;    // bytes after the body
+    std::string rest; // bytes after the body
     std::string error;
     std::string trailers;
 };
@@ -54,17 +54,22 @@ private slots:
         QTest::addColumn<QByteArray>("wire");
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<QByteArray>("trailers");
-        QTest::newRow("two chunks") << QByteArray("5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n") << QByteArray("hello world") << QByteArray();
-        QTest::newRow("upper-case hex") << QByteArray("A\r\n0123456789\r\n0\r\n\r\n") << QByteArray("0123456789") << QByteArray();
+        QTest::newRow("two chunks") << QByteArray("5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n") << QByteArray("hello world")
+                                    << QByteArray();
+        QTest::newRow("upper-case hex") << QByteArray("A\r\n0123456789\r\n0\r\n\r\n") << QByteArray("0123456789")
+                                        << QByteArray();
         QTest::newRow("extension without value (RFC 9112 7.1.1: ignored)")
             << QByteArray("5;a\r\nhello\r\n0\r\n\r\n") << QByteArray("hello") << QByteArray();
-        QTest::newRow("extensions with token values") << QByteArray("5;a=b;c\r\nhello\r\n0;last\r\n\r\n") << QByteArray("hello") << QByteArray();
+        QTest::newRow("extensions with token values")
+            << QByteArray("5;a=b;c\r\nhello\r\n0;last\r\n\r\n") << QByteArray("hello") << QByteArray();
         QTest::newRow("quoted extension value with an escape")
             << QByteArray("5;name=\"x \\\" y\"\r\nhello\r\n0\r\n\r\n") << QByteArray("hello") << QByteArray();
-        QTest::newRow("whitespace around ; and =") << QByteArray("5 ; a = b\r\nhello\r\n0\r\n\r\n") << QByteArray("hello") << QByteArray();
-        QTest::newRow("leading zeros") << QByteArray("0005\r\nhello\r\n000\r\n\r\n") << QByteArray("hello") << QByteArray();
-        QTest::newRow("trailers") << QByteArray("5\r\nhello\r\n0\r\nX-Sum: 42\r\nX-B:  v \r\n\r\n") << QByteArray("hello")
-                                  << QByteArray("X-Sum=42;X-B=v;");
+        QTest::newRow("whitespace around ; and =")
+            << QByteArray("5 ; a = b\r\nhello\r\n0\r\n\r\n") << QByteArray("hello") << QByteArray();
+        QTest::newRow("leading zeros") << QByteArray("0005\r\nhello\r\n000\r\n\r\n") << QByteArray("hello")
+                                       << QByteArray();
+        QTest::newRow("trailers") << QByteArray("5\r\nhello\r\n0\r\nX-Sum: 42\r\nX-B:  v \r\n\r\n")
+                                  << QByteArray("hello") << QByteArray("X-Sum=42;X-B=v;");
         QTest::newRow("empty body") << QByteArray("0\r\n\r\n") << QByteArray() << QByteArray();
     }
     void validBodiesDecode()
@@ -77,7 +82,7 @@ private slots:
             QCOMPARE(int(o.status), int(ChunkedDecoder::Status::Done));
             QCOMPARE(QByteArray::fromStdString(o.body), body);
             QCOMPARE(QByteArray::fromStdString(o.trailers), trailers);
-            QCOMPARE(QString::fromStdString(o.rest), QString("GET /next"));   // the next request is left alone
+            QCOMPARE(QString::fromStdString(o.rest), QString("GET /next")); // the next request is left alone
         }
     }
 
@@ -100,7 +105,8 @@ private slots:
         QTest::newRow("trailer with an empty name") << QByteArray("0\r\n: x\r\n\r\n") << "malformed trailer";
         QTest::newRow("size line too long") << QByteArray("5;" + QByteArray(5000, 'a') + "\r\n") << "chunk line over";
         QTest::newRow("trailers too long")
-            << QByteArray("0\r\n" + QByteArray("X-A: " + QByteArray(100, 'v') + "\r\n").repeated(200) + "\r\n") << "trailer section over";
+            << QByteArray("0\r\n" + QByteArray("X-A: " + QByteArray(100, 'v') + "\r\n").repeated(200) + "\r\n")
+            << "trailer section over";
     }
     void ambiguousFramingIsRefused()
     {

@@ -223,11 +223,14 @@ void TestClusterModel::linkTextSaysWhy_data()
     QTest::addColumn<int>("retry");
     QTest::addColumn<QString>("reason");
     QTest::addColumn<QString>("text");
-    QTest::newRow("connected") << int(LinkState::Connected) << -1 << "" << "connected";
+    QTest::newRow("connected") << int(LinkState::Connected) << -1 << ""
+                               << "connected";
     QTest::newRow("connected over SSH") << int(LinkState::Connected) << -1 << "SSH (streamlocal)"
                                         << "connected over SSH (streamlocal)";
-    QTest::newRow("reconnecting") << int(LinkState::Reconnecting) << 3 << "refused" << "reconnecting in 3 s: refused";
-    QTest::newRow("unreachable") << int(LinkState::Unreachable) << -1 << "refused" << "unreachable: refused";
+    QTest::newRow("reconnecting") << int(LinkState::Reconnecting) << 3 << "refused"
+                                  << "reconnecting in 3 s: refused";
+    QTest::newRow("unreachable") << int(LinkState::Unreachable) << -1 << "refused"
+                                 << "unreachable: refused";
 }
 
 void TestClusterModel::linkTextSaysWhy()

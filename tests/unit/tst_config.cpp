@@ -89,14 +89,15 @@ private slots:
     {
         QTest::addColumn<QString>("tls");
         QTest::addColumn<QString>("route");
-        QTest::addColumn<QStringList>("errors");     // "ANCHOR|MESSAGE" on the tls line (or ROUTE| on the route line)
+        QTest::addColumn<QStringList>("errors"); // "ANCHOR|MESSAGE" on the tls line (or ROUTE| on the route line)
         QTest::addColumn<QStringList>("warnings");
         const QString route = R"(  route { path_prefix: "/" pool: "app" } })";
         QTest::newRow("valid") << R"(  tls { certificate { cert_file: "www.pem" key_file: "www.key" } })" << route
                                << QStringList{} << QStringList{};
         QTest::newRow("missing certificate file")
             << R"(  tls { certificate { cert_file: "nope.pem" key_file: "www.key" } })" << route
-            << QStringList{"cert_file:|cannot read certificate DIR/nope.pem: No such file or directory"} << QStringList{};
+            << QStringList{"cert_file:|cannot read certificate DIR/nope.pem: No such file or directory"}
+            << QStringList{};
         QTest::newRow("key of another certificate")
             << R"(  tls { certificate { cert_file: "www.pem" key_file: "api.key" } })" << route
             << QStringList{"key_file:|key DIR/api.key does not belong to certificate DIR/www.pem"} << QStringList{};
@@ -133,7 +134,8 @@ private slots:
         lines[13] = route;
         for (auto &l : lines)
             l.replace("STATIC", staticRoot());
-        const auto r = loadClusterText(lines.join('\n').toStdString(), dir.toStdString() + "/tls.conf", dir.toStdString());
+        const auto r =
+            loadClusterText(lines.join('\n').toStdString(), dir.toStdString() + "/tls.conf", dir.toStdString());
         auto expect = [&](const QStringList &rows) {
             QStringList want;
             for (QString row : rows) {
@@ -156,8 +158,9 @@ private slots:
             gotWarnings << QString::fromStdString(w.format());
         QCOMPARE(gotErrors, expect(errors));
         QCOMPARE(gotWarnings, expect(warnings));
-        if (errors.isEmpty())   // paths are resolved against the config's folder for the agent
-            QVERIFY(QString::fromStdString(r.cluster.listener(0).tls().certificate(0).cert_file()).startsWith(dir + "/"));
+        if (errors.isEmpty()) // paths are resolved against the config's folder for the agent
+            QVERIFY(
+                QString::fromStdString(r.cluster.listener(0).tls().certificate(0).cert_file()).startsWith(dir + "/"));
     }
 
     // Issue 19's binding forms: an IPv6 VIP beside the IPv4 one on the same
@@ -167,13 +170,14 @@ private slots:
         QStringList lines = build(0, {});
         lines[1] = R"(node { name: "fe1" address: "192.0.2.11" address6: "2001:db8::11" })";
         lines[2] = R"(node { name: "fe2" address: "192.0.2.12" address6: "2001:db8::12" })";
-        lines << R"(vip { name: "www6" vrid: 51 interface: "eth0" address: "2001:db8::100/64" advert_interval_ms: 100)"
-              << R"(  priority { node: "fe1" value: 150 } priority { node: "fe2" value: 100 } })"
-              << R"(vip { name: "api6" vrid: 52 interface: "eth0" address: "2001:db8::101/64")"
-              << R"(  priority { node: "fe1" value: 150 } priority { node: "fe2" value: 100 } unicast_peer: "2001:db8::12" })"
-              << R"(pool { name: "app6" backend { name: "b6" address: "[2001:db8::21]:8080" } health { tcp {} } })"
-              << R"(listener { name: "web6" bind: "[2001:db8::100]:80" route { path_prefix: "/" pool: "app6" } })"
-              << R"(listener { name: "any6" bind: "[::]:8443" route { path_prefix: "/" pool: "app" } })";
+        lines
+            << R"(vip { name: "www6" vrid: 51 interface: "eth0" address: "2001:db8::100/64" advert_interval_ms: 100)"
+            << R"(  priority { node: "fe1" value: 150 } priority { node: "fe2" value: 100 } })"
+            << R"(vip { name: "api6" vrid: 52 interface: "eth0" address: "2001:db8::101/64")"
+            << R"(  priority { node: "fe1" value: 150 } priority { node: "fe2" value: 100 } unicast_peer: "2001:db8::12" })"
+            << R"(pool { name: "app6" backend { name: "b6" address: "[2001:db8::21]:8080" } health { tcp {} } })"
+            << R"(listener { name: "web6" bind: "[2001:db8::100]:80" route { path_prefix: "/" pool: "app6" } })"
+            << R"(listener { name: "any6" bind: "[::]:8443" route { path_prefix: "/" pool: "app" } })";
         const auto r = loadClusterText(lines.join('\n').toStdString(), "dual.conf", "");
         QVERIFY2(r.ok(), r.ok() ? "" : r.errors[0].format().c_str());
         QCOMPARE(QString::fromStdString(hafront::config::summarize(r.cluster)),
@@ -192,23 +196,22 @@ private slots:
             << 3 << R"(node { name: "fe1" address: "192.0.2.12" })"
             << QStringList{"3|name:|duplicate node name 'fe1'", "6|node:|unknown node 'fe2'"};
         QTest::newRow("duplicate vip")
-            << 16 << R"(vip { name: "www" vrid: 52 interface: "eth0" address: "192.0.2.101/24" priority { node: "fe1" value: 10 } priority { node: "fe2" value: 20 } })"
+            << 16
+            << R"(vip { name: "www" vrid: 52 interface: "eth0" address: "192.0.2.101/24" priority { node: "fe1" value: 10 } priority { node: "fe2" value: 20 } })"
             << QStringList{"16|name:|duplicate VIP name 'www'"};
         QTest::newRow("duplicate pool")
-            << 11 << R"(pool { name: "app" protocol: TCP backend { name: "r1" address: "192.0.2.31:20880" } health { tcp {} } })"
+            << 11
+            << R"(pool { name: "app" protocol: TCP backend { name: "r1" address: "192.0.2.31:20880" } health { tcp {} } })"
             << QStringList{"11|name:|duplicate pool name 'app'", "15|pool:|unknown pool 'rpc'"};
-        QTest::newRow("duplicate backend in a pool")
-            << 9 << R"(  backend { name: "a1" address: "192.0.2.22:8080" })"
-            << QStringList{"9|name:|duplicate backend name 'a1'"};
+        QTest::newRow("duplicate backend in a pool") << 9 << R"(  backend { name: "a1" address: "192.0.2.22:8080" })"
+                                                     << QStringList{"9|name:|duplicate backend name 'a1'"};
         QTest::newRow("duplicate listener")
             << 15 << R"(listener { name: "web" bind: "192.0.2.100:20880" protocol: TCP pool: "rpc" })"
             << QStringList{"15|name:|duplicate listener name 'web'"};
         QTest::newRow("unknown node in priority")
-            << 6 << R"(  priority { node: "fe3" value: 100 } })"
-            << QStringList{"6|node:|unknown node 'fe3'"};
+            << 6 << R"(  priority { node: "fe3" value: 100 } })" << QStringList{"6|node:|unknown node 'fe3'"};
         QTest::newRow("unknown pool in route")
-            << 14 << R"(  route { path_prefix: "/" pool: "ap" } })"
-            << QStringList{"14|pool:|unknown pool 'ap'"};
+            << 14 << R"(  route { path_prefix: "/" pool: "ap" } })" << QStringList{"14|pool:|unknown pool 'ap'"};
         QTest::newRow("unknown pool on TCP listener")
             << 15 << R"(listener { name: "rpc" bind: "192.0.2.100:20880" protocol: TCP pool: "rpcx" })"
             << QStringList{"15|pool:|unknown pool 'rpcx'"};
@@ -216,7 +219,8 @@ private slots:
             << 14 << R"(  http2 { enabled: true max_frame_bytes: 1000 } route { path_prefix: "/" pool: "app" } })"
             << QStringList{"14|max_frame_bytes:|max_frame_bytes outside 16384..16777215"};
         QTest::newRow("http2 on a TCP listener")
-            << 15 << R"(listener { name: "rpc" bind: "192.0.2.100:20880" protocol: TCP pool: "rpc" http2 { enabled: true } })"
+            << 15
+            << R"(listener { name: "rpc" bind: "192.0.2.100:20880" protocol: TCP pool: "rpc" http2 { enabled: true } })"
             << QStringList{"15|http2 {|http2 on TCP listener 'rpc'"};
         QTest::newRow("node address octet above 255")
             << 2 << R"(node { name: "fe1" address: "192.0.2.300" })"
@@ -229,7 +233,8 @@ private slots:
             << QStringList{"9|address:|cannot parse address '192.0.2.22:70000' (expected A.B.C.D:PORT or [IPV6]:PORT)"};
         QTest::newRow("stall timeout below the VRRP thread's idle sleep")
             << 1 << R"(name: "t" settings { stall_timeout_ms: 500 })"
-            << QStringList{"1|stall_timeout_ms:|stall_timeout_ms 500 is below 1500 (the VRRP thread sleeps up to a second when idle)"};
+            << QStringList{"1|stall_timeout_ms:|stall_timeout_ms 500 is below 1500 (the VRRP thread sleeps up to a "
+                           "second when idle)"};
         QTest::newRow("vip prefix length above 32")
             << 4 << R"(vip { name: "www" vrid: 51 interface: "eth0" address: "192.0.2.100/33" advert_interval_ms: 100)"
             << QStringList{"4|address:|prefix length '33' in '192.0.2.100/33' is outside 0-32 (IPv4)"};
@@ -238,20 +243,26 @@ private slots:
             << QStringList{"15|bind:|cannot parse address '192.0.2.100:rpc' (expected A.B.C.D:PORT or [IPV6]:PORT)"};
         // IPv6 (issue 19): the same FILE:LINE:COL at the field, the reason named.
         QTest::newRow("IPv6 VIP prefix length above 128")
-            << 4 << R"(vip { name: "www" vrid: 51 interface: "eth0" address: "2001:db8::100/129" advert_interval_ms: 100)"
+            << 4
+            << R"(vip { name: "www" vrid: 51 interface: "eth0" address: "2001:db8::100/129" advert_interval_ms: 100)"
             << QStringList{"4|address:|prefix length '129' in '2001:db8::100/129' is outside 0-128 (IPv6)"};
         QTest::newRow("IPv6 VIP with a zone id")
-            << 4 << R"(vip { name: "www" vrid: 51 interface: "eth0" address: "2001:db8::100%eth0/64" advert_interval_ms: 100)"
-            << QStringList{"4|address:|address '2001:db8::100%eth0' has a zone id (%eth0); the interface is named by the VIP's interface field"};
+            << 4
+            << R"(vip { name: "www" vrid: 51 interface: "eth0" address: "2001:db8::100%eth0/64" advert_interval_ms: 100)"
+            << QStringList{"4|address:|address '2001:db8::100%eth0' has a zone id (%eth0); the interface is named by "
+                           "the VIP's interface field"};
         QTest::newRow("link-local VIP")
             << 4 << R"(vip { name: "www" vrid: 51 interface: "eth0" address: "fe80::100/64" advert_interval_ms: 100)"
-            << QStringList{"4|address:|VIP address 'fe80::100/64' is link-local (fe80::/10); IPv6 VRRP sends from the link-local address, the VIP must be global or unique local"};
+            << QStringList{"4|address:|VIP address 'fe80::100/64' is link-local (fe80::/10); IPv6 VRRP sends from the "
+                           "link-local address, the VIP must be global or unique local"};
         QTest::newRow("IPv6 backend without brackets")
             << 9 << R"(  backend { name: "a2" address: "2001:db8::22:8080" })"
-            << QStringList{"9|address:|address '2001:db8::22:8080' needs brackets around the IPv6 address: [ADDRESS]:PORT"};
+            << QStringList{
+                   "9|address:|address '2001:db8::22:8080' needs brackets around the IPv6 address: [ADDRESS]:PORT"};
         QTest::newRow("IPv6 backend with a zone id")
             << 9 << R"(  backend { name: "a2" address: "[fe80::22%eth0]:8080" })"
-            << QStringList{"9|address:|address '[fe80::22%eth0]:8080' has a zone id (%eth0); link-local addresses are not supported here"};
+            << QStringList{"9|address:|address '[fe80::22%eth0]:8080' has a zone id (%eth0); link-local addresses are "
+                           "not supported here"};
         QTest::newRow("IPv6 bind without a closing bracket")
             // Not a raw string: moc counts the brackets inside raw strings and loses the class.
             << 15 << "listener { name: \"rpc\" bind: \"[2001:db8::100:20880\" protocol: TCP pool: \"rpc\" }"
@@ -263,18 +274,21 @@ private slots:
             << 2 << R"(node { name: "fe1" address: "192.0.2.11" address6: "192.0.2.11" })"
             << QStringList{"2|address6:|address6 '192.0.2.11' is not an IPv6 address"};
         QTest::newRow("IPv6 unicast needs every node's address6")
-            << 16 << R"(vip { name: "www6" vrid: 51 interface: "eth0" address: "2001:db8::100/64" priority { node: "fe1" value: 150 } priority { node: "fe2" value: 100 } unicast_peer: "2001:db8::12" })"
-            << QStringList{"16|node:|node 'fe1' has no address6, needed as the source of IPv6 unicast VRRP for VIP 'www6'",
-                           "16|node: \"fe2|node 'fe2' has no address6, needed as the source of IPv6 unicast VRRP for VIP 'www6'"};
+            << 16
+            << R"(vip { name: "www6" vrid: 51 interface: "eth0" address: "2001:db8::100/64" priority { node: "fe1" value: 150 } priority { node: "fe2" value: 100 } unicast_peer: "2001:db8::12" })"
+            << QStringList{
+                   "16|node:|node 'fe1' has no address6, needed as the source of IPv6 unicast VRRP for VIP 'www6'",
+                   "16|node: \"fe2|node 'fe2' has no address6, needed as the source of IPv6 unicast VRRP for VIP "
+                   "'www6'"};
         QTest::newRow("vrid 0")
             << 4 << R"(vip { name: "www" vrid: 0 interface: "eth0" address: "192.0.2.100/24" advert_interval_ms: 100)"
             << QStringList{"4|vrid:|vrid 0 is outside 1-255"};
         QTest::newRow("vrid 256")
             << 4 << R"(vip { name: "www" vrid: 256 interface: "eth0" address: "192.0.2.100/24" advert_interval_ms: 100)"
             << QStringList{"4|vrid:|vrid 256 is outside 1-255"};
-        QTest::newRow("priority 0")
-            << 5 << R"(  priority { node: "fe1" value: 0 })"
-            << QStringList{"5|value:|priority 0 is outside 1-254 (255 only for the address owner)"};
+        QTest::newRow("priority 0") << 5 << R"(  priority { node: "fe1" value: 0 })"
+                                    << QStringList{
+                                           "5|value:|priority 0 is outside 1-254 (255 only for the address owner)"};
         QTest::newRow("priority 255 but not the address owner")
             << 5 << R"(  priority { node: "fe1" value: 255 })"
             << QStringList{"5|value:|priority 255 is outside 1-254 (255 only for the address owner)"};
@@ -282,16 +296,19 @@ private slots:
             << 4 << R"(vip { name: "www" vrid: 51 interface: "eth0" address: "192.0.2.100/24" advert_interval_ms: 105)"
             << QStringList{"4|advert_interval_ms:|advert_interval_ms 105 must be a multiple of 10 within 10-40950"};
         QTest::newRow("advert interval above 40.95 s")
-            << 4 << R"(vip { name: "www" vrid: 51 interface: "eth0" address: "192.0.2.100/24" advert_interval_ms: 41000)"
+            << 4
+            << R"(vip { name: "www" vrid: 51 interface: "eth0" address: "192.0.2.100/24" advert_interval_ms: 41000)"
             << QStringList{"4|advert_interval_ms:|advert_interval_ms 41000 must be a multiple of 10 within 10-40950"};
         QTest::newRow("two VIPs with one vrid on one interface")
-            << 16 << R"(vip { name: "api" vrid: 51 interface: "eth0" address: "192.0.2.101/24" priority { node: "fe1" value: 10 } priority { node: "fe2" value: 20 } })"
+            << 16
+            << R"(vip { name: "api" vrid: 51 interface: "eth0" address: "192.0.2.101/24" priority { node: "fe1" value: 10 } priority { node: "fe2" value: 20 } })"
             << QStringList{"16|vrid:|vrid 51 is used twice on interface 'eth0' for IPv4 (also by VIP 'www')"};
         QTest::newRow("backend weight above 1000")
             << 8 << R"(  backend { name: "a1" address: "192.0.2.21:8080" weight: 1001 })"
             << QStringList{"8|weight:|weight 1001 is above the maximum of 1000"};
         QTest::newRow("pool with only backup backends")
-            << 11 << R"(pool { name: "rpc" protocol: TCP backend { name: "r1" address: "192.0.2.31:20880" backup: true } health { tcp {} } })"
+            << 11
+            << R"(pool { name: "rpc" protocol: TCP backend { name: "r1" address: "192.0.2.31:20880" backup: true } health { tcp {} } })"
             << QStringList{"11|pool|pool 'rpc' has no non-backup backend"};
         QTest::newRow("route prefix without leading slash")
             << 14 << R"(  route { path_prefix: "api" pool: "app" } })"
@@ -300,20 +317,18 @@ private slots:
             << 13 << R"(  route { path_prefix: "/static/" static_root: "/nonexistent/hafront-test" })"
             << QStringList{"13|static_root:|static root '/nonexistent/hafront-test' does not exist"};
         QTest::newRow("HTTP route on a TCP listener")
-            << 15 << R"(listener { name: "rpc" bind: "192.0.2.100:20880" protocol: TCP pool: "rpc" route { path_prefix: "/" pool: "app" } })"
+            << 15
+            << R"(listener { name: "rpc" bind: "192.0.2.100:20880" protocol: TCP pool: "rpc" route { path_prefix: "/" pool: "app" } })"
             << QStringList{"15|route|HTTP route on TCP listener 'rpc'"};
         QTest::newRow("TCP listener on an HTTP pool")
             << 15 << R"(listener { name: "rpc" bind: "192.0.2.100:20880" protocol: TCP pool: "app" })"
             << QStringList{"15|pool:|TCP listener uses HTTP pool 'app'"};
-        QTest::newRow("HTTP route to a TCP pool")
-            << 14 << R"(  route { path_prefix: "/" pool: "rpc" } })"
-            << QStringList{"14|pool:|HTTP route to TCP pool 'rpc'"};
-        QTest::newRow("health rise 0")
-            << 10 << R"(  health { http { path: "/healthz" } rise: 0 fall: 3 } })"
-            << QStringList{"10|rise:|health rise must be at least 1"};
-        QTest::newRow("health fall 0")
-            << 10 << R"(  health { http { path: "/healthz" } rise: 2 fall: 0 } })"
-            << QStringList{"10|fall:|health fall must be at least 1"};
+        QTest::newRow("HTTP route to a TCP pool") << 14 << R"(  route { path_prefix: "/" pool: "rpc" } })"
+                                                  << QStringList{"14|pool:|HTTP route to TCP pool 'rpc'"};
+        QTest::newRow("health rise 0") << 10 << R"(  health { http { path: "/healthz" } rise: 0 fall: 3 } })"
+                                       << QStringList{"10|rise:|health rise must be at least 1"};
+        QTest::newRow("health fall 0") << 10 << R"(  health { http { path: "/healthz" } rise: 2 fall: 0 } })"
+                                       << QStringList{"10|fall:|health fall must be at least 1"};
         QTest::newRow("two listeners on one address")
             << 15 << R"(listener { name: "rpc" bind: "192.0.2.100:80" protocol: TCP pool: "rpc" })"
             << QStringList{"15|bind:|listener 'web' already binds 192.0.2.100:80"};
@@ -341,8 +356,7 @@ private slots:
         QTest::newRow("several errors are all reported")
             << 8 << R"(  backend { name: "a2" address: "nowhere" weight: 5000 })"
             << QStringList{"8|address:|cannot parse address 'nowhere' (expected A.B.C.D:PORT or [IPV6]:PORT)",
-                           "8|weight:|weight 5000 is above the maximum of 1000",
-                           "9|name:|duplicate backend name 'a2'"};
+                           "8|weight:|weight 5000 is above the maximum of 1000", "9|name:|duplicate backend name 'a2'"};
     }
 
     void invalidConfigIsReportedAtTheField()
@@ -375,7 +389,9 @@ private slots:
         QTest::newRow("UTF-8 e-acute") << QByteArray("caf\xc3\xa9") << true;
         QTest::newRow("UTF-8 four bytes") << QByteArray("\xf0\x9f\x90\x98") << true;
         QTest::newRow("Latin-1 e-acute") << QByteArray("caf\xe9") << false;
-        QTest::newRow("overlong slash") << QByteArray("a\xc0\xaf" "b") << false;
+        QTest::newRow("overlong slash") << QByteArray("a\xc0\xaf"
+                                                      "b")
+                                        << false;
         QTest::newRow("surrogate half") << QByteArray("\xed\xa0\x80") << false;
         QTest::newRow("above U+10FFFF") << QByteArray("\xf4\x90\x80\x80") << false;
         QTest::newRow("cut sequence at the end") << QByteArray("ab\xe2\x82") << false;
@@ -411,7 +427,8 @@ private slots:
 
     void jsonErrorsHavePositions()
     {
-        const std::string json = "{\n  \"name\": \"t\",\n  \"node\": [\n    {\"name\": \"fe1\", \"adress\": \"x\"}\n  ]\n}\n";
+        const std::string json =
+            "{\n  \"name\": \"t\",\n  \"node\": [\n    {\"name\": \"fe1\", \"adress\": \"x\"}\n  ]\n}\n";
         const auto r = loadClusterText(json, "c.json", "");
         QCOMPARE(r.errors.size(), size_t(1));
         QCOMPARE(QString::fromStdString(r.errors[0].format()),
@@ -422,14 +439,19 @@ private slots:
     // called a key protobuf accepts an unknown field.
     void jsonKeysAreComparedAfterTheirEscapes_data()
     {
-        QTest::addColumn<QString>("key");     // the JSON key as written, of node[0].name
-        QTest::addColumn<QString>("error");   // "" = loads
-        QTest::newRow("plain") << "name" << "";
-        QTest::newRow("\\u escape") << "n\\u0061me" << "";
-        QTest::newRow("upper-case hex") << "\\u006E\\u0061me" << "";
+        QTest::addColumn<QString>("key");   // the JSON key as written, of node[0].name
+        QTest::addColumn<QString>("error"); // "" = loads
+        QTest::newRow("plain") << "name"
+                               << "";
+        QTest::newRow("\\u escape") << "n\\u0061me"
+                                    << "";
+        QTest::newRow("upper-case hex") << "\\u006E\\u0061me"
+                                        << "";
         QTest::newRow("escaped solidus is still not a field")
-            << "na\\/me" << "c.json:1:12: message type \"hafront.v1.Node\" has no field named \"na/me\"";
-        QTest::newRow("bad hex") << "n\\u00zzme" << "c.json:1:18: bad \\u escape";
+            << "na\\/me"
+            << "c.json:1:12: message type \"hafront.v1.Node\" has no field named \"na/me\"";
+        QTest::newRow("bad hex") << "n\\u00zzme"
+                                 << "c.json:1:18: bad \\u escape";
     }
     void jsonKeysAreComparedAfterTheirEscapes()
     {
@@ -444,12 +466,14 @@ private slots:
 
     void jsonSemanticErrorsPointAtTheKey()
     {
-        const std::string json = "{\"node\": [{\"name\": \"fe1\", \"address\": \"192.0.2.1\"}],\n"
-                                 " \"vip\": [{\"name\": \"v\", \"vrid\": 300, \"interface\": \"eth0\",\n"
-                                 "   \"address\": \"192.0.2.100/24\", \"priority\": [{\"node\": \"fe1\", \"value\": 10}]}]}";
+        const std::string json =
+            "{\"node\": [{\"name\": \"fe1\", \"address\": \"192.0.2.1\"}],\n"
+            " \"vip\": [{\"name\": \"v\", \"vrid\": 300, \"interface\": \"eth0\",\n"
+            "   \"address\": \"192.0.2.100/24\", \"priority\": [{\"node\": \"fe1\", \"value\": 10}]}]}";
         const auto r = loadClusterText(json, "c.json", "");
         QCOMPARE(r.errors.size(), size_t(1));
-        QCOMPARE(QString::fromStdString(r.errors[0].format()), QStringLiteral("c.json:2:24: vrid 300 is outside 1-255"));
+        QCOMPARE(QString::fromStdString(r.errors[0].format()),
+                 QStringLiteral("c.json:2:24: vrid 300 is outside 1-255"));
     }
 
     void yieldIsOffAndBalanceIsOnUnlessSet()
@@ -462,12 +486,12 @@ private slots:
             build(99, "settings { balance_connections: false }").join('\n').toStdString(), "nb.conf", "");
         QVERIFY(noBalance.ok());
         QVERIFY(!hafront::config::balanceConnections(noBalance.cluster));
-        const auto off = loadClusterText(build(99, "settings { yield_when_busy: false }").join('\n').toStdString(),
-                                         "off.conf", "");
+        const auto off =
+            loadClusterText(build(99, "settings { yield_when_busy: false }").join('\n').toStdString(), "off.conf", "");
         QVERIFY(off.ok());
         QVERIFY(!hafront::config::yieldWhenBusy(off.cluster));
-        const auto explicitOn = loadClusterText(
-            build(99, "settings { yield_when_busy: true }").join('\n').toStdString(), "on.conf", "");
+        const auto explicitOn =
+            loadClusterText(build(99, "settings { yield_when_busy: true }").join('\n').toStdString(), "on.conf", "");
         QVERIFY(explicitOn.ok());
         QVERIFY(hafront::config::yieldWhenBusy(explicitOn.cluster));
     }

@@ -49,7 +49,8 @@ private slots:
             for (int c = 0; c < 64; ++c)
                 ++loads[size_t(connectionTarget(pick(rng), loads))];
             const auto [lo, hi] = std::minmax_element(loads.begin(), loads.end());
-            QVERIFY2(*hi - *lo <= 1 + *lo / 16, qPrintable(QString("workers %1: %2..%3").arg(workers).arg(*lo).arg(*hi)));
+            QVERIFY2(*hi - *lo <= 1 + *lo / 16,
+                     qPrintable(QString("workers %1: %2..%3").arg(workers).arg(*lo).arg(*hi)));
         }
         for (int trial = 0; trial < 100; ++trial) {
             std::vector<int> loads{0, 0};

@@ -68,11 +68,12 @@ DrillReport recorded()
     r.probesFailed = 3;
     r.offsets["fe1"] = ClockOffset{12, 40, 180, 5};
     r.offsets["fe2"] = ClockOffset{-8, 25, 170, 5};
-    r.timeline = alignTimeline(r.zeroMonoUs, {{r.zeroMonoUs + 1000000, "maintenance on -> fe1"},
-                                              {r.zeroMonoUs + 3500000, "maintenance off -> fe1"}},
-                               {{"fe2", r.zeroMonoUs + 1004000, 0, "vip_state", "BACKUP -> MASTER"},
-                                {"fe1", r.zeroMonoUs + 1001000, 0, "vip_state", "MASTER -> BACKUP"}},
-                               {}, r.probes);
+    r.timeline = alignTimeline(
+        r.zeroMonoUs,
+        {{r.zeroMonoUs + 1000000, "maintenance on -> fe1"}, {r.zeroMonoUs + 3500000, "maintenance off -> fe1"}},
+        {{"fe2", r.zeroMonoUs + 1004000, 0, "vip_state", "BACKUP -> MASTER"},
+         {"fe1", r.zeroMonoUs + 1001000, 0, "vip_state", "MASTER -> BACKUP"}},
+        {}, r.probes);
     return r;
 }
 
@@ -100,8 +101,11 @@ private slots:
         DrillDialog d(cluster(), "www", std::make_unique<LinkObserver>(cluster())); // never opened: no links
         const auto r = recorded();
         QCOMPARE(r.downtimeMs, 15.0);
-        d.showPrechecks({{"reachable", true, ""}, {"single_master", true, ""}, {"not_in_maintenance", true, ""},
-                         {"backup_eligible", true, ""}, {"backup_pools", true, ""}});
+        d.showPrechecks({{"reachable", true, ""},
+                         {"single_master", true, ""},
+                         {"not_in_maintenance", true, ""},
+                         {"backup_eligible", true, ""},
+                         {"backup_pools", true, ""}});
         d.showReport(r);
         auto *table = d.findChild<QTableWidget *>();
         QCOMPARE(table->rowCount(), 2);

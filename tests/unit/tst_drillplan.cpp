@@ -240,7 +240,7 @@ private slots:
         QCOMPARE(run.plan.current(), DrillPlan::Step::Restoring);
         QVERIFY(run.now - moveAt > run.plan.moveTimeoutMs() * kMs);
         // fe1 never stopped being master: restored after 300 ms.
-        const auto end = run.stepFor(1000 * kMs);   // finishOf points into it
+        const auto end = run.stepFor(1000 * kMs); // finishOf points into it
         const auto *finish = finishOf(end);
         QVERIFY(finish);
         QCOMPARE(finish->outcome, Outcome::Refused);
@@ -267,7 +267,7 @@ private slots:
         QCOMPARE(restore.size(), size_t(1));
         QVERIFY(restore[0].command.has_vip_release());
         QCOMPARE(restore[0].node, std::string("fe2"));
-        const auto end = run.stepFor(1000 * kMs);   // finishOf points into it
+        const auto end = run.stepFor(1000 * kMs); // finishOf points into it
         const auto *finish = finishOf(end);
         QVERIFY(finish);
         QCOMPARE(finish->text, QString("the move was refused: refused: not allowed"));

@@ -144,7 +144,7 @@ private slots:
         QTest::newRow("CRLF in the path would add a header") << "http://192.0.2.1/\r\nX-Injected: 1"
                                                              << "";
         QTest::newRow("a space in the path would split the request line") << "http://192.0.2.1/a b"
-                                                                           << "";
+                                                                          << "";
         QTest::newRow("trailing junk after the port") << "http://192.0.2.1:80abc/"
                                                       << "";
         QTest::newRow("a second port") << "tcp://192.0.2.1:80:90"
@@ -153,14 +153,22 @@ private slots:
                                                                 << "";
         QTest::newRow("leading zeros name the same port") << "http://192.0.2.1:0080/"
                                                           << "http://192.0.2.1:80/";
-        QTest::newRow("IPv6 in brackets") << "http://[2001:DB8::0:1]:8080/x" << "http://[2001:db8::1]:8080/x";
-        QTest::newRow("IPv6 default port") << "http://[2001:db8::1]" << "http://[2001:db8::1]:80/";
-        QTest::newRow("IPv6 tcp") << "tcp://[::1]:20880" << "tcp://[::1]:20880";
-        QTest::newRow("IPv6 tcp needs a port") << "tcp://[::1]" << "";
-        QTest::newRow("IPv6 without brackets") << "http://2001:db8::1/" << "";
-        QTest::newRow("IPv6 unclosed bracket") << "http://[2001:db8::1/" << "";
-        QTest::newRow("IPv6 junk after the bracket") << "http://[2001:db8::1]x/" << "";
-        QTest::newRow("IPv6 zone id") << "http://[fe80::1%eth0]/" << "";
+        QTest::newRow("IPv6 in brackets") << "http://[2001:DB8::0:1]:8080/x"
+                                          << "http://[2001:db8::1]:8080/x";
+        QTest::newRow("IPv6 default port") << "http://[2001:db8::1]"
+                                           << "http://[2001:db8::1]:80/";
+        QTest::newRow("IPv6 tcp") << "tcp://[::1]:20880"
+                                  << "tcp://[::1]:20880";
+        QTest::newRow("IPv6 tcp needs a port") << "tcp://[::1]"
+                                               << "";
+        QTest::newRow("IPv6 without brackets") << "http://2001:db8::1/"
+                                               << "";
+        QTest::newRow("IPv6 unclosed bracket") << "http://[2001:db8::1/"
+                                               << "";
+        QTest::newRow("IPv6 junk after the bracket") << "http://[2001:db8::1]x/"
+                                                     << "";
+        QTest::newRow("IPv6 zone id") << "http://[fe80::1%eth0]/"
+                                      << "";
     }
     void urlsAreParsed()
     {
@@ -181,12 +189,12 @@ private slots:
         QVERIFY(!s.ok());
         QVERIFY(QString::fromStdString(s.error()).contains("refusing to probe 198.51.100.7"));
         Prober::Options o6;
-        o6.target = ProbeTarget::parse("http://[2001:db9::1]/").value();   // outside 2001:db8::/32
+        o6.target = ProbeTarget::parse("http://[2001:db9::1]/").value(); // outside 2001:db8::/32
         Prober p6(o6);
         const auto s6 = p6.start();
         QVERIFY(!s6.ok());
         QVERIFY(QString::fromStdString(s6.error()).contains("refusing to probe 2001:db9::1"));
-        o6.allowed.push_back(o6.target.address);   // the VIP's own address is allowed
+        o6.allowed.push_back(o6.target.address); // the VIP's own address is allowed
         o6.maxDurationMs = 1;
         Prober allowed(o6);
         QVERIFY(allowed.start().ok());
@@ -223,7 +231,7 @@ private slots:
             QVERIFY2(x.ok, x.error.c_str());
             QCOMPARE(QString::fromStdString(x.servedBy), http ? QString("fe1") : QString());
         }
-        QCOMPARE(server.accepted(), int(r.size()));   // one connection per probe
+        QCOMPARE(server.accepted(), int(r.size())); // one connection per probe
         // Never ahead of the schedule: probe i leaves no earlier than i steps
         // after the first (a starved prober catches up, but never overtakes).
         const double stepUs = 1e6 / o.rateHz;
@@ -261,9 +269,9 @@ private slots:
         for (const auto &x : r) {
             const QString at = QString("probe at %1 us: %2").arg(x.sendUs).arg(QString::fromStdString(x.error));
             if (x.sendUs + x.latencyUs < closeStartUs || x.sendUs >= openEndUs)
-                QVERIFY2(x.ok, qPrintable(at));   // answered while the server was up
+                QVERIFY2(x.ok, qPrintable(at)); // answered while the server was up
             if (x.sendUs >= closeEndUs && x.sendUs + x.latencyUs < openStartUs) {
-                QVERIFY2(!x.ok, qPrintable(at));  // sent and answered while it was down
+                QVERIFY2(!x.ok, qPrintable(at)); // sent and answered while it was down
                 ++failedInOutage;
             }
         }
@@ -273,7 +281,10 @@ private slots:
         // The downtime is the gap between the successes that bracket the outage.
         QVERIFY2(s.lastOkBeforeUs <= closeEndUs && s.firstOkAfterUs >= openStartUs,
                  qPrintable(QString("gap %1..%2, outage %3..%4")
-                                .arg(s.lastOkBeforeUs).arg(s.firstOkAfterUs).arg(closeEndUs).arg(openStartUs)));
+                                .arg(s.lastOkBeforeUs)
+                                .arg(s.firstOkAfterUs)
+                                .arg(closeEndUs)
+                                .arg(openStartUs)));
         QCOMPARE(s.downtimeMs, double(s.firstOkAfterUs - s.lastOkBeforeUs) / 1000.0);
     }
 };

@@ -45,16 +45,22 @@ void TestFailoverWatch::handoverIsMeasuredFromTheAgentsEvents_data()
     QTest::addColumn<std::vector<v1::Event>>("events");
     QTest::addColumn<qint64>("micros"); // -1: cannot be measured
     // Maintenance on fe1: fe1 yields first (priority-0 advert), fe2 takes over.
-    QTest::newRow("old leaves, new enters") << std::vector<v1::Event>{
-        vipState("fe1", T, "MASTER", "BACKUP"), vipState("fe2", T + 38'000, "BACKUP", "MASTER")} << qint64(38'000);
+    QTest::newRow("old leaves, new enters") << std::vector<v1::Event>{vipState("fe1", T, "MASTER", "BACKUP"),
+                                                                      vipState("fe2", T + 38'000, "BACKUP", "MASTER")}
+                                            << qint64(38'000);
     // Force-master on fe2: fe2 claims first, fe1 hears it and yields.
-    QTest::newRow("new enters, old yields") << std::vector<v1::Event>{
-        vipState("fe2", T, "BACKUP", "MASTER"), vipState("fe1", T + 4'000, "MASTER", "BACKUP")} << qint64(4'000);
-    QTest::newRow("other VIP's events ignored") << std::vector<v1::Event>{
-        vipState("fe1", T, "MASTER", "BACKUP", "api"), vipState("fe2", T + 38'000, "BACKUP", "MASTER")} << qint64(-1);
-    QTest::newRow("newest of repeated transitions") << std::vector<v1::Event>{
-        vipState("fe1", T, "MASTER", "BACKUP"), vipState("fe1", T + 1'000, "BACKUP", "MASTER"),
-        vipState("fe1", T + 500'000, "MASTER", "BACKUP"), vipState("fe2", T + 512'000, "BACKUP", "MASTER")}
+    QTest::newRow("new enters, old yields") << std::vector<v1::Event>{vipState("fe2", T, "BACKUP", "MASTER"),
+                                                                      vipState("fe1", T + 4'000, "MASTER", "BACKUP")}
+                                            << qint64(4'000);
+    QTest::newRow("other VIP's events ignored")
+        << std::vector<v1::Event>{vipState("fe1", T, "MASTER", "BACKUP", "api"),
+                                  vipState("fe2", T + 38'000, "BACKUP", "MASTER")}
+        << qint64(-1);
+    QTest::newRow("newest of repeated transitions")
+        << std::vector<v1::Event>{vipState("fe1", T, "MASTER", "BACKUP"),
+                                  vipState("fe1", T + 1'000, "BACKUP", "MASTER"),
+                                  vipState("fe1", T + 500'000, "MASTER", "BACKUP"),
+                                  vipState("fe2", T + 512'000, "BACKUP", "MASTER")}
         << qint64(12'000);
     QTest::newRow("old master silent") << std::vector<v1::Event>{vipState("fe2", T, "BACKUP", "MASTER")} << qint64(-1);
 }

@@ -141,8 +141,7 @@ private slots:
         QTest::addColumn<QString>("reason");
         QTest::newRow("limit + 1") << header(uint32_t(wire::kMaxFrameBytes + 1))
                                    << "frame of 4194305 bytes is over the limit of 4194304";
-        QTest::newRow("0xffffffff") << header(0xffffffffu)
-                                    << "frame of 4294967295 bytes is over the limit of 4194304";
+        QTest::newRow("0xffffffff") << header(0xffffffffu) << "frame of 4294967295 bytes is over the limit of 4194304";
         // An HTTP client that dialled the control socket by mistake.
         QTest::newRow("HTTP request") << std::string("GET / HTTP/1.1\r\n\r\n")
                                       << "frame of 1195725856 bytes is over the limit of 4194304";
@@ -157,7 +156,7 @@ private slots:
         decoder.append(bytes.data(), bytes.size());
         std::string payload, error;
         auto next = decoder.next(payload, error);
-        if (next == FrameDecoder::Next::Frame)   // the good frame in front
+        if (next == FrameDecoder::Next::Frame) // the good frame in front
             next = decoder.next(payload, error);
         QCOMPARE(next, FrameDecoder::Next::Error);
         QCOMPARE(QString::fromStdString(error), reason);
@@ -194,7 +193,9 @@ private slots:
     void garbagePayloadIsRefusedNamingTheType_data()
     {
         QTest::addColumn<std::string>("payload");
-        QTest::newRow("field 1 claims 16 bytes, has 3") << std::string("\x0a\x10" "abc", 5);
+        QTest::newRow("field 1 claims 16 bytes, has 3") << std::string("\x0a\x10"
+                                                                       "abc",
+                                                                       5);
         QTest::newRow("unterminated varint") << std::string("\x08\xff\xff\xff", 4);
         QTest::newRow("end-group without start") << std::string("\x0c", 1);
         QTest::newRow("field number 0") << std::string("\x00\x01", 2);

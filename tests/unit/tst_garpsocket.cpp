@@ -19,8 +19,8 @@ namespace {
 
 size_t openDescriptors()
 {
-    return size_t(std::distance(std::filesystem::directory_iterator("/proc/self/fd"),
-                                std::filesystem::directory_iterator()));
+    return size_t(
+        std::distance(std::filesystem::directory_iterator("/proc/self/fd"), std::filesystem::directory_iterator()));
 }
 
 } // namespace
@@ -46,13 +46,13 @@ private slots:
         for (int burst = 0; burst < 21; ++burst) {
             const auto t0 = std::chrono::steady_clock::now();
             for (int i = 0; i < 3; ++i) {
-                const auto sent = socket.value()->send(lo, 0xC0000264);   // 192.0.2.100
+                const auto sent = socket.value()->send(lo, 0xC0000264); // 192.0.2.100
                 QVERIFY2(sent.ok(), sent.ok() ? "" : sent.error().c_str());
             }
             burstMicros.push_back(
                 std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
         }
-        QCOMPARE(openDescriptors(), before);   // no socket opened or left behind by a burst
+        QCOMPARE(openDescriptors(), before); // no socket opened or left behind by a burst
         QCOMPARE(socket.value()->fd(), fd);
         std::nth_element(burstMicros.begin(), burstMicros.begin() + 10, burstMicros.end());
         const double median = burstMicros[10];

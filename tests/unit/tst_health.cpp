@@ -12,12 +12,16 @@ class TestHealth : public QObject {
 private slots:
     void riseAndFallNeedConsecutiveResults_data()
     {
-        QTest::addColumn<QString>("results");   // s = success, f = failure
-        QTest::addColumn<QString>("states");    // after each: ? unknown, U up, D down
-        QTest::newRow("rise 2") << "ss" << "?U";
-        QTest::newRow("fall 3 after up") << "ssfff" << "?UUUD";
-        QTest::newRow("a success resets the failures") << "ssffsff" << "?UUUUUU";
-        QTest::newRow("down then rise again") << "fffss" << "??DDU";
+        QTest::addColumn<QString>("results"); // s = success, f = failure
+        QTest::addColumn<QString>("states");  // after each: ? unknown, U up, D down
+        QTest::newRow("rise 2") << "ss"
+                                << "?U";
+        QTest::newRow("fall 3 after up") << "ssfff"
+                                         << "?UUUD";
+        QTest::newRow("a success resets the failures") << "ssffsff"
+                                                       << "?UUUUUU";
+        QTest::newRow("down then rise again") << "fffss"
+                                              << "??DDU";
     }
     void riseAndFallNeedConsecutiveResults()
     {
@@ -39,9 +43,9 @@ private slots:
         health::PassiveWindow w(3, 10s, 5s);
         const auto t0 = health::Clock::time_point{} + 100s;
         QVERIFY(!w.recordFailure(t0));
-        QVERIFY(!w.recordFailure(t0 + 11s));   // the first fell out of the window
+        QVERIFY(!w.recordFailure(t0 + 11s)); // the first fell out of the window
         QVERIFY(!w.recordFailure(t0 + 12s));
-        QVERIFY(w.recordFailure(t0 + 13s));    // three within 10 s
+        QVERIFY(w.recordFailure(t0 + 13s)); // three within 10 s
         QVERIFY(w.down(t0 + 17s));
         QVERIFY(!w.down(t0 + 18s));
     }
@@ -59,7 +63,7 @@ private slots:
     {
         stats::LatencyHistogram h;
         for (uint64_t us = 1; us <= 10000; ++us)
-            h.record(us);   // uniform 1 µs .. 10 ms
+            h.record(us); // uniform 1 µs .. 10 ms
         QCOMPARE(h.total(), uint64_t(10000));
         const double p50 = h.quantileMicros(0.5), p99 = h.quantileMicros(0.99);
         // Log-linear with 8 sub-buckets: at most 12.5% above the true value.

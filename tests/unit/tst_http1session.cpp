@@ -42,42 +42,52 @@ private slots:
     void exchanges_data()
     {
         QTest::addColumn<QByteArray>("request");
-        QTest::addColumn<QStringList>("responses");    // what the backend answers, one per request
-        QTest::addColumn<QString>("clientGets");       // '|'-separated substrings, in order
-        QTest::addColumn<QString>("backendGets");      // '|'-separated substrings of all the backend received
-        QTest::addColumn<bool>("closed");              // the session ended
+        QTest::addColumn<QStringList>("responses"); // what the backend answers, one per request
+        QTest::addColumn<QString>("clientGets");    // '|'-separated substrings, in order
+        QTest::addColumn<QString>("backendGets");   // '|'-separated substrings of all the backend received
+        QTest::addColumn<bool>("closed");           // the session ended
         QTest::newRow("one GET, kept alive")
             << QByteArray("GET /a HTTP/1.1\r\nHost: www\r\n\r\n") << QStringList{QString::fromStdString(kOk)}
-            << "HTTP/1.1 200 OK|Connection: keep-alive|ok" << "GET /a HTTP/1.1|X-Forwarded-For: 192.0.2.50" << false;
+            << "HTTP/1.1 200 OK|Connection: keep-alive|ok"
+            << "GET /a HTTP/1.1|X-Forwarded-For: 192.0.2.50" << false;
         QTest::newRow("two pipelined GETs, answered in order")
             << QByteArray("GET /1 HTTP/1.1\r\nHost: w\r\n\r\nGET /2 HTTP/1.1\r\nHost: w\r\n\r\n")
-            << QStringList{QString::fromStdString(kOk), QString::fromStdString(kOk)} << "200 OK|ok|200 OK|ok" << "GET /1 |GET /2 " << false;
+            << QStringList{QString::fromStdString(kOk), QString::fromStdString(kOk)} << "200 OK|ok|200 OK|ok"
+            << "GET /1 |GET /2 " << false;
         QTest::newRow("a declined Upgrade pipelined with a GET: answered, then closed")
             << QByteArray("GET /ws HTTP/1.1\r\nHost: w\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
                           "GET /after HTTP/1.1\r\nHost: w\r\n\r\n")
-            << QStringList{QString::fromStdString(kOk)} << "200 OK|Connection: close|ok" << "GET /ws " << true;
+            << QStringList{QString::fromStdString(kOk)} << "200 OK|Connection: close|ok"
+            << "GET /ws " << true;
         QTest::newRow("chunked body with extensions, re-chunked upstream")
             << QByteArray("POST /p HTTP/1.1\r\nHost: w\r\nTransfer-Encoding: chunked\r\n\r\n"
                           "5;a=b;c\r\nhello\r\n0\r\nX-T: 1\r\n\r\n")
-            << QStringList{QString::fromStdString(kOk)} << "200 OK" << "Transfer-Encoding: chunked|\r\n0\r\n\r\n"
+            << QStringList{QString::fromStdString(kOk)} << "200 OK"
+            << "Transfer-Encoding: chunked|\r\n0\r\n\r\n"
             << false;
         QTest::newRow("an underscore field is not forwarded")
             << QByteArray("POST /u HTTP/1.1\r\nHost: w\r\nTransfer_Encoding: chunked\r\nContent-Length: 3\r\n\r\nabc")
-            << QStringList{QString::fromStdString(kOk)} << "200 OK" << "Content-Length: 3|abc" << false;
+            << QStringList{QString::fromStdString(kOk)} << "200 OK"
+            << "Content-Length: 3|abc" << false;
         QTest::newRow("an empty field name: 400 and closed, nothing upstream")
             << QByteArray("GET / HTTP/1.1\r\nHost: w\r\n: x\r\n\r\n") << QStringList{QString::fromStdString(kOk)}
-            << "HTTP/1.1 400 Bad Request|Connection: close|empty name" << "" << true;
+            << "HTTP/1.1 400 Bad Request|Connection: close|empty name"
+            << "" << true;
         QTest::newRow("body over max_body_bytes in chunks: 413")
-            << QByteArray("POST / HTTP/1.1\r\nHost: w\r\nTransfer-Encoding: chunked\r\n\r\n1000\r\n" + QByteArray(4096, 'x') +
-                          "\r\n10\r\n" + QByteArray(16, 'y') + "\r\n0\r\n\r\n")
-            << QStringList{QString::fromStdString(kOk)} << "413" << "" << true;
+            << QByteArray("POST / HTTP/1.1\r\nHost: w\r\nTransfer-Encoding: chunked\r\n\r\n1000\r\n" +
+                          QByteArray(4096, 'x') + "\r\n10\r\n" + QByteArray(16, 'y') + "\r\n0\r\n\r\n")
+            << QStringList{QString::fromStdString(kOk)} << "413"
+            << "" << true;
         QTest::newRow("a 101 makes a tunnel: the bytes after the request go to the backend")
             << QByteArray("GET /ws HTTP/1.1\r\nHost: w\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\nframe-bytes")
-            << QStringList{"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\nserver-frame"}
-            << "101 Switching|Upgrade: websocket|server-frame" << "GET /ws |frame-bytes" << false;
+            << QStringList{"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: "
+                           "Upgrade\r\n\r\nserver-frame"}
+            << "101 Switching|Upgrade: websocket|server-frame"
+            << "GET /ws |frame-bytes" << false;
         QTest::newRow("a broken status line from the only backend: 502, the client connection stays")
             << QByteArray("GET / HTTP/1.1\r\nHost: w\r\n\r\n") << QStringList{"HTTP/1.1 2x0 bad\r\n\r\n"}
-            << "502 Bad Gateway|Connection: keep-alive|all backends of pool app failed" << "GET / " << false;
+            << "502 Bad Gateway|Connection: keep-alive|all backends of pool app failed"
+            << "GET / " << false;
     }
     void exchanges()
     {
@@ -108,8 +118,9 @@ private slots:
             for (auto *t : h.upstreamTransports)
                 upstream += t->written;
             for (const auto &part : backendGets.split('|', Qt::SkipEmptyParts))
-                QVERIFY2(upstream.find(part.toStdString()) != std::string::npos,
-                         qPrintable(QString("split %1: backend lacks '%2' in %3").arg(split).arg(part, shown(upstream))));
+                QVERIFY2(
+                    upstream.find(part.toStdString()) != std::string::npos,
+                    qPrintable(QString("split %1: backend lacks '%2' in %3").arg(split).arg(part, shown(upstream))));
             if (backendGets.isEmpty())
                 QCOMPARE(QString::fromStdString(upstream), QString());
             QVERIFY(upstream.find("Transfer_Encoding") == std::string::npos);
@@ -177,7 +188,8 @@ private slots:
     void tunnelEndedByTheClientComesToRest()
     {
         ProxyHarness h(kConfig);
-        h.responses = {{"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\nserver-frame"}};
+        h.responses = {
+            {"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\nserver-frame"}};
         h.connect("GET /ws HTTP/1.1\r\nHost: w\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\nframe", 65536, true);
         const int turns = h.run(5000, 50'000);
         QVERIFY2(turns < 5000, "the session kept turning after the client ended the tunnel");
@@ -194,12 +206,11 @@ private slots:
     void failedBackendIsNamedInTheAccessLog_data()
     {
         QTest::addColumn<QByteArray>("request");
-        QTest::addColumn<QStringList>("responses");   // one upstream connection; empty: refused
+        QTest::addColumn<QStringList>("responses"); // one upstream connection; empty: refused
         QTest::addColumn<int>("status");
-        QTest::addColumn<QString>("error");   // the one backend error class counted
-        QTest::newRow("a broken answer: 502 names it")
-            << QByteArray("GET / HTTP/1.1\r\nHost: w\r\n\r\n") << QStringList{"HTTP/1.1 2x0 bad\r\n\r\n"} << 502
-            << "protocol";
+        QTest::addColumn<QString>("error"); // the one backend error class counted
+        QTest::newRow("a broken answer: 502 names it") << QByteArray("GET / HTTP/1.1\r\nHost: w\r\n\r\n")
+                                                       << QStringList{"HTTP/1.1 2x0 bad\r\n\r\n"} << 502 << "protocol";
         QTest::newRow("a POST whose backend closes before answering: 502 names it")
             << QByteArray("POST /p HTTP/1.1\r\nHost: w\r\nContent-Length: 3\r\n\r\nabc") << QStringList{""} << 502
             << "reset";
@@ -214,8 +225,10 @@ private slots:
         QFETCH(QString, error);
         QTemporaryDir dir;
         const std::string log = dir.filePath("access.log").toStdString();
-        ProxyHarness h(std::string(kConfig) + "listener { name: \"logged\" bind: \"127.0.0.1:3\" route { path_prefix: "
-                       "\"/\" pool: \"app\" } access_log { path: \"" + log + "\" format: JSON } }\n");
+        ProxyHarness h(std::string(kConfig) +
+                       "listener { name: \"logged\" bind: \"127.0.0.1:3\" route { path_prefix: "
+                       "\"/\" pool: \"app\" } access_log { path: \"" +
+                       log + "\" format: JSON } }\n");
         QVERIFY(h.ok());
         h.backendsCloseAfterAnswers = true;
         if (!responses.isEmpty()) {

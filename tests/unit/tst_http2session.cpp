@@ -47,7 +47,10 @@ std::string frame(uint8_t type, uint8_t flags, int32_t stream, const std::string
     return f + payload;
 }
 
-std::string u32(uint32_t v) { return {char(v >> 24), char(v >> 16), char(v >> 8), char(v)}; }
+std::string u32(uint32_t v)
+{
+    return {char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
+}
 
 // The client: preface, an empty SETTINGS, header blocks from one deflater.
 class Client {
@@ -81,10 +84,10 @@ private:
 // What the server sent, frame by frame.
 struct Reply {
     std::map<int32_t, std::string> status, body;
-    std::map<int32_t, Fields> fields;                // of every header block, in order
-    std::map<int32_t, std::vector<Fields>> blocks;   // each header block apart: [1] holds trailers
-    std::map<int32_t, std::string> endedBy;          // "DATA" or "HEADERS": the frame with END_STREAM
-    std::map<int32_t, uint32_t> reset;               // RST_STREAM error codes
+    std::map<int32_t, Fields> fields;              // of every header block, in order
+    std::map<int32_t, std::vector<Fields>> blocks; // each header block apart: [1] holds trailers
+    std::map<int32_t, std::string> endedBy;        // "DATA" or "HEADERS": the frame with END_STREAM
+    std::map<int32_t, uint32_t> reset;             // RST_STREAM error codes
     int goaways = 0;
     uint32_t goawayCode = 0;
     bool malformed = false;
@@ -101,7 +104,8 @@ Reply parse(const std::string &out)
         const auto *p = reinterpret_cast<const uint8_t *>(out.data() + at);
         const size_t len = size_t(p[0]) << 16 | size_t(p[1]) << 8 | p[2];
         const uint8_t type = p[3], flags = p[4];
-        const int32_t stream = int32_t((uint32_t(p[5]) << 24 | uint32_t(p[6]) << 16 | uint32_t(p[7]) << 8 | p[8]) & 0x7fffffff);
+        const int32_t stream =
+            int32_t((uint32_t(p[5]) << 24 | uint32_t(p[6]) << 16 | uint32_t(p[7]) << 8 | p[8]) & 0x7fffffff);
         if (at + 9 + len > out.size()) {
             r.malformed = true;
             break;
@@ -168,8 +172,7 @@ std::string upstreamBytes(const ProxyHarness &h)
     return all;
 }
 
-template <class Map>
-std::string of(const Map &m, int32_t stream)
+template <class Map> std::string of(const Map &m, int32_t stream)
 {
     const auto it = m.find(stream);
     if (it == m.end())
@@ -180,7 +183,10 @@ std::string of(const Map &m, int32_t stream)
         return std::to_string(it->second);
 }
 
-ListenerRuntime &listenerRt(ProxyHarness &h) { return *h.view()->listeners[0].rt; }
+ListenerRuntime &listenerRt(ProxyHarness &h)
+{
+    return *h.view()->listeners[0].rt;
+}
 
 } // namespace
 
@@ -218,18 +224,21 @@ private slots:
         h.responses.push_back({kOk});
         h.responses.push_back({kOk});
         Client c;
-        Fields post = {{":method", "POST"}, {":scheme", "http"}, {":authority", "www"}, {":path", "/p"},
-                       {"content-length", "5"}};
-        Fields grpc = {{":method", "POST"}, {":scheme", "http"}, {":authority", "www"}, {":path", "/g"},
-                       {"te", "trailers"}};
+        Fields post = {
+            {":method", "POST"}, {":scheme", "http"}, {":authority", "www"}, {":path", "/p"}, {"content-length", "5"}};
+        Fields grpc = {
+            {":method", "POST"}, {":scheme", "http"}, {":authority", "www"}, {":path", "/g"}, {"te", "trailers"}};
         std::string in = c.preface() + c.headers(1, post, false) + frame(0, 1, 1, "hello");
-        in += c.headers(3, grpc, false);   // one deflater: the blocks in order
+        in += c.headers(3, grpc, false); // one deflater: the blocks in order
         in += frame(0, 0, 3, "abc");
         in += c.headers(3, {{"x-checksum", "7"}}, true);
         h.connect2(in, 65536, false);
         h.run(20000, 50'000);
         Reply r = parse(h.client().written);
-        QVERIFY2(of(r.status, 1) == "200", (of(r.reset, 1) + " " + of(r.reset, 3) + " goaway " + std::to_string(r.goawayCode) + " " + std::to_string(h.client().written.size())+ " up " + upstreamBytes(h)).c_str());
+        QVERIFY2(of(r.status, 1) == "200",
+                 (of(r.reset, 1) + " " + of(r.reset, 3) + " goaway " + std::to_string(r.goawayCode) + " " +
+                  std::to_string(h.client().written.size()) + " up " + upstreamBytes(h))
+                     .c_str());
         QCOMPARE(of(r.status, 3), std::string("200"));
         const std::string up = upstreamBytes(h);
         QVERIFY2(up.find("content-length: 5\r\n") != std::string::npos && up.find("\r\n\r\nhello") != std::string::npos,
@@ -347,15 +356,23 @@ private slots:
     void refusedRequests_data()
     {
         QTest::addColumn<QString>("what");
-        QTest::addColumn<QString>("expect");   // "status NNN" or "reset N"
-        QTest::newRow("content-length longer than the DATA") << "cl-short" << "reset 1";
-        QTest::newRow("content-length shorter than the DATA") << "cl-long" << "reset 1";
-        QTest::newRow(":authority and Host differ") << "host" << "status 400";
-        QTest::newRow("connection-specific field (RFC 9113 8.2.2)") << "connection" << "reset 1";
-        QTest::newRow("transfer-encoding") << "te" << "reset 1";
-        QTest::newRow("no :authority, no Host") << "nohost" << "reset 1";
-        QTest::newRow("CONNECT") << "connect" << "status 405";
-        QTest::newRow("body over max_body_bytes") << "big" << "status 413";
+        QTest::addColumn<QString>("expect"); // "status NNN" or "reset N"
+        QTest::newRow("content-length longer than the DATA") << "cl-short"
+                                                             << "reset 1";
+        QTest::newRow("content-length shorter than the DATA") << "cl-long"
+                                                              << "reset 1";
+        QTest::newRow(":authority and Host differ") << "host"
+                                                    << "status 400";
+        QTest::newRow("connection-specific field (RFC 9113 8.2.2)") << "connection"
+                                                                    << "reset 1";
+        QTest::newRow("transfer-encoding") << "te"
+                                           << "reset 1";
+        QTest::newRow("no :authority, no Host") << "nohost"
+                                                << "reset 1";
+        QTest::newRow("CONNECT") << "connect"
+                                 << "status 405";
+        QTest::newRow("body over max_body_bytes") << "big"
+                                                  << "status 413";
     }
     void refusedRequests()
     {
@@ -388,7 +405,7 @@ private slots:
         } else if (what == "big") {
             f.emplace_back("content-length", "200000");
             in += c.headers(1, f, false);
-            in += frame(0, 0, 1, std::string(1000, 'x'));   // more would follow
+            in += frame(0, 0, 1, std::string(1000, 'x')); // more would follow
         }
         h.connect2(in, 65536, false);
         h.run(20000, 50'000);
@@ -398,10 +415,11 @@ private slots:
             QCOMPARE(QString::fromStdString(r.status.count(1) ? of(r.status, 1) : "none"), e[1]);
         else
             QVERIFY2(r.reset.count(1) && r.reset.at(1) == e[1].toUInt(),
-                     qPrintable("no RST_STREAM " + e[1] + ", status " + QString::fromStdString(r.status.count(1) ? of(r.status, 1) : "none")));
+                     qPrintable("no RST_STREAM " + e[1] + ", status " +
+                                QString::fromStdString(r.status.count(1) ? of(r.status, 1) : "none")));
         // Nothing complete went upstream (a body under 64 KiB is held until it is whole).
         QCOMPARE(QString::fromStdString(upstreamBytes(h)), QString());
-        QCOMPARE(r.goaways, 0);   // a stream error, the connection stays
+        QCOMPARE(r.goaways, 0); // a stream error, the connection stays
     }
 
     // Every flood ends the connection with GOAWAY(ENHANCE_YOUR_CALM), counted by reason.
@@ -450,7 +468,7 @@ private slots:
             // to it: 12 MB decoded from 7 KB.
             std::string block = c.block(Client::get("/h"));
             block += c.block({{"x-big", std::string(3000, 'b')}});
-            block += std::string(4000, char(0xbe));   // indexed field 62: the newest dynamic entry
+            block += std::string(4000, char(0xbe)); // indexed field 62: the newest dynamic entry
             in += frame(1, 0x5, 1, block);
         } else if (attack == "reset") {
             for (int i = 0; i < n; ++i) {
@@ -470,7 +488,8 @@ private slots:
         QVERIFY(!h.sessionAlive());
         QCOMPARE(listenerRt(h).h2Goaway[size_t(reason)].load(), uint64_t(1));
         // The harness clock stands still while input flows: the budget is its burst.
-        QVERIFY2(h.upstreamsOpened <= int(Http2Session::kResetBurst) + 4, qPrintable(QString::number(h.upstreamsOpened)));
+        QVERIFY2(h.upstreamsOpened <= int(Http2Session::kResetBurst) + 4,
+                 qPrintable(QString::number(h.upstreamsOpened)));
     }
 
     // The client's window stays shut: the response waits in a bounded buffer,
@@ -482,16 +501,17 @@ private slots:
         h.responses.push_back({"HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(big.size()) + "\r\n\r\n" + big});
         Client c;
         // SETTINGS_INITIAL_WINDOW_SIZE = 0.
-        std::string in = std::string("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") + frame(4, 0, 0, std::string("\x00\x04", 2) + u32(0));
+        std::string in =
+            std::string("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") + frame(4, 0, 0, std::string("\x00\x04", 2) + u32(0));
         in += c.headers(1, Client::get("/big"), true);
         auto *s = h.connect2(in, 65536, false);
-        h.run(200, 50'000, 5);   // a few quiet ticks: not yet the idle timeout
+        h.run(200, 50'000, 5); // a few quiet ticks: not yet the idle timeout
         QVERIFY(h.sessionAlive());
         QVERIFY2(s->memoryInUse() < Http2Session::kMemoryCap, "nghttp2 memory over its cap");
         Reply before = parse(h.client().written);
         QCOMPARE(of(before.status, 1), std::string("200"));
-        QVERIFY(before.body.count(1) == 0);   // window 0: not one byte of DATA
-        h.run(20000, 1'000'000, 200);         // let the 60 s idle timeout pass
+        QVERIFY(before.body.count(1) == 0); // window 0: not one byte of DATA
+        h.run(20000, 1'000'000, 200);       // let the 60 s idle timeout pass
         QVERIFY(!h.sessionAlive());
         QCOMPARE(listenerRt(h).h2Goaway[size_t(Goaway::Idle)].load(), uint64_t(1));
     }
@@ -502,7 +522,7 @@ private slots:
         h.responses.push_back({kOk});
         Client c;
         auto *s = h.connect2(c.preface() + c.headers(1, Client::get("/x"), true), 65536, false);
-        h.run(1);   // the request is read
+        h.run(1); // the request is read
         s->drain();
         h.run(20000, 50'000);
         Reply r = parse(h.client().written);

@@ -45,7 +45,8 @@ ImportResult run(const QString &nginx, const QList<QPair<QString, QString>> &kee
 void verify(const ImportResult &r, const QStringList &entries, const QStringList &fields)
 {
     for (const auto &spec : entries)
-        QVERIFY2(hasEntry(r.report, "", spec), qPrintable("missing " + spec + "\nreport:\n" + QString::fromStdString(dump(r.report))));
+        QVERIFY2(hasEntry(r.report, "", spec),
+                 qPrintable("missing " + spec + "\nreport:\n" + QString::fromStdString(dump(r.report))));
     for (const auto &f : fields) {
         const auto eq = f.indexOf('=');
         const auto got = field(r.cluster, f.left(eq).toStdString());
@@ -53,11 +54,14 @@ void verify(const ImportResult &r, const QStringList &entries, const QStringList
                  qPrintable(f + " but got " + (got ? QString::fromStdString(*got) : QString("(absent)")) + "\n" +
                             QString::fromStdString(r.configText)));
     }
-    for (const auto &e : r.report)   // every directive has an explicit rule
+    for (const auto &e : r.report) // every directive has an explicit rule
         QVERIFY2(e.text.find("the importer has no rule") == std::string::npos, e.format().c_str());
 }
 
-QString server(const QString &body) { return "http {\n server {\n  listen 127.0.0.1:8080;\n" + body + " }\n}\n"; }
+QString server(const QString &body)
+{
+    return "http {\n server {\n  listen 127.0.0.1:8080;\n" + body + " }\n}\n";
+}
 
 } // namespace
 
@@ -67,18 +71,29 @@ private slots:
     void nginxSyntaxIsReadLikeNginx_data()
     {
         QTest::addColumn<QString>("text");
-        QTest::addColumn<QString>("expected");   // "name:arg,arg;..." or "error LINE: part"
-        QTest::newRow("quotes keep spaces, escapes") << R"(a "b c" 'd\'e' f\ g;)" << "a:b c,d'e,f\\ g";
-        QTest::newRow("comment to end of line") << "a b; # c d;\ne f;" << "a:b;e:f";
-        QTest::newRow("hash inside a word") << "a b#c;" << "a:b#c";
-        QTest::newRow("${var} braces belong to the word") << "set $x ${y}z;" << "set:$x,${y}z";
-        QTest::newRow("block") << "http { a 1; }" << "http:;a:1";
-        QTest::newRow("unclosed quote") << "a \"b;\n" << "error 1: never closed";
-        QTest::newRow("missing semicolon at end") << "a b" << "error 1: unexpected end of file";
-        QTest::newRow("stray close brace") << "a b;\n}" << "error 2: unexpected \"}\"";
-        QTest::newRow("unclosed block") << "http {\n a b;\n" << "error 3: expecting \"}\"";
-        QTest::newRow("jinja template") << "listen {{ port }};" << "error 1: template markup";
-        QTest::newRow("text after a quote") << "a \"b\"c;" << "error 1: after a quoted string";
+        QTest::addColumn<QString>("expected"); // "name:arg,arg;..." or "error LINE: part"
+        QTest::newRow("quotes keep spaces, escapes") << R"(a "b c" 'd\'e' f\ g;)"
+                                                     << "a:b c,d'e,f\\ g";
+        QTest::newRow("comment to end of line") << "a b; # c d;\ne f;"
+                                                << "a:b;e:f";
+        QTest::newRow("hash inside a word") << "a b#c;"
+                                            << "a:b#c";
+        QTest::newRow("${var} braces belong to the word") << "set $x ${y}z;"
+                                                          << "set:$x,${y}z";
+        QTest::newRow("block") << "http { a 1; }"
+                               << "http:;a:1";
+        QTest::newRow("unclosed quote") << "a \"b;\n"
+                                        << "error 1: never closed";
+        QTest::newRow("missing semicolon at end") << "a b"
+                                                  << "error 1: unexpected end of file";
+        QTest::newRow("stray close brace") << "a b;\n}"
+                                           << "error 2: unexpected \"}\"";
+        QTest::newRow("unclosed block") << "http {\n a b;\n"
+                                        << "error 3: expecting \"}\"";
+        QTest::newRow("jinja template") << "listen {{ port }};"
+                                        << "error 1: template markup";
+        QTest::newRow("text after a quote") << "a \"b\"c;"
+                                            << "error 1: after a quoted string";
     }
     void nginxSyntaxIsReadLikeNginx()
     {
@@ -93,9 +108,12 @@ private slots:
             const int line = expected.section(' ', 1, 1).chopped(1).toInt();
             const auto part = expected.section(": ", 1).toStdString();
             const auto &errs = report.entries();
-            QVERIFY2(std::any_of(errs.begin(), errs.end(), [&](const ReportEntry &e) {
-                         return e.kind == Kind::Error && e.line == line && e.text.find(part) != std::string::npos;
-                     }), dump(errs).c_str());
+            QVERIFY2(std::any_of(errs.begin(), errs.end(),
+                                 [&](const ReportEntry &e) {
+                                     return e.kind == Kind::Error && e.line == line &&
+                                            e.text.find(part) != std::string::npos;
+                                 }),
+                     dump(errs).c_str());
             return;
         }
         QVERIFY2(tree.ok, dump(report.entries()).c_str());
@@ -118,19 +136,27 @@ private slots:
     void keepalivedSyntaxIsReadLikeKeepalived_data()
     {
         QTest::addColumn<QString>("text");
-        QTest::addColumn<QString>("expected");   // "name(args)[children]" tree, or "error LINE"
+        QTest::addColumn<QString>("expected"); // "name(args)[children]" tree, or "error LINE"
         QTest::newRow("block, one-line block, comments")
             << "! Configuration\nvrrp_instance V {  # x\n  track_script { chk }\n  priority 100 ! y\n}"
             << "vrrp_instance(V)[track_script()[chk()],priority(100)]";
-        QTest::newRow("brace on the next line") << "vrrp_instance V\n{\n  state BACKUP\n}" << "vrrp_instance(V)[state(BACKUP)]";
-        QTest::newRow("quoted script keeps spaces") << "vrrp_script c {\n script \"killall -0 x\"\n}" << "vrrp_script(c)[script(killall -0 x)]";
-        QTest::newRow("definitions substituted") << "$IF=eth1\nvrrp_instance V {\n interface ${IF}\n}" << "vrrp_instance(V)[interface(eth1)]";
-        QTest::newRow("unknown variable left for the mapper") << "a ${NOPE}" << "a(${NOPE})";
-        QTest::newRow("conditional line kept with its id") << "@fe1 priority 150" << "priority(150)@fe1";
+        QTest::newRow("brace on the next line") << "vrrp_instance V\n{\n  state BACKUP\n}"
+                                                << "vrrp_instance(V)[state(BACKUP)]";
+        QTest::newRow("quoted script keeps spaces") << "vrrp_script c {\n script \"killall -0 x\"\n}"
+                                                    << "vrrp_script(c)[script(killall -0 x)]";
+        QTest::newRow("definitions substituted") << "$IF=eth1\nvrrp_instance V {\n interface ${IF}\n}"
+                                                 << "vrrp_instance(V)[interface(eth1)]";
+        QTest::newRow("unknown variable left for the mapper") << "a ${NOPE}"
+                                                              << "a(${NOPE})";
+        QTest::newRow("conditional line kept with its id") << "@fe1 priority 150"
+                                                           << "priority(150)@fe1";
         // Found by fuzz_import: an "include" that opens a block adds no directive to open.
-        QTest::newRow("include opening a block is a block") << "http {\n include a {\n  b\n }\n}" << "http()[include(a)[b()]]";
-        QTest::newRow("stray close brace") << "a b\n}" << "error 2";
-        QTest::newRow("brace opening nothing") << "{\n" << "error 1";
+        QTest::newRow("include opening a block is a block") << "http {\n include a {\n  b\n }\n}"
+                                                            << "http()[include(a)[b()]]";
+        QTest::newRow("stray close brace") << "a b\n}"
+                                           << "error 2";
+        QTest::newRow("brace opening nothing") << "{\n"
+                                               << "error 1";
     }
     void keepalivedSyntaxIsReadLikeKeepalived()
     {
@@ -169,14 +195,14 @@ private slots:
         reader.add("/etc/nginx/conf.d/a.conf", "a 1;");
         reader.add("/etc/nginx/conf.d/x.txt", "x 1;");
         reader.add("/etc/nginx/sites/a", "include snippets/s.conf;");
-        reader.add("/etc/nginx/sites/snippets/s.conf", "s 1;");   // beside the includer, not under the prefix
+        reader.add("/etc/nginx/sites/snippets/s.conf", "s 1;"); // beside the includer, not under the prefix
         Report report;
         const auto tree = parseNginx("/etc/nginx/nginx.conf", reader, report);
         QVERIFY2(tree.ok, dump(report.entries()).c_str());
         QStringList names;
         for (const auto &d : tree.directives.at(0).children)
             names << QString::fromStdString(d.name);
-        QCOMPARE(names.join(','), QStringLiteral("a,b,s"));   // glob sorted, .txt not matched
+        QCOMPARE(names.join(','), QStringLiteral("a,b,s")); // glob sorted, .txt not matched
         QVERIFY(hasEntry(report.entries(), "a", "1|approximated|include|main config's folder"));
     }
 
@@ -194,13 +220,20 @@ private slots:
         QTest::addColumn<QString>("pattern");
         QTest::addColumn<QString>("path");
         QTest::addColumn<bool>("matches");
-        QTest::newRow("star") << "/a/*.conf" << "/a/x.conf" << true;
-        QTest::newRow("star stops at slash") << "/a/*.conf" << "/a/b/x.conf" << false;
-        QTest::newRow("question") << "/a/?.conf" << "/a/xy.conf" << false;
-        QTest::newRow("class") << "/a/[ab].conf" << "/a/b.conf" << true;
-        QTest::newRow("negated class") << "/a/[!ab].conf" << "/a/b.conf" << false;
-        QTest::newRow("unclosed class matches nothing") << "/a/[ab" << "/a/a" << false;
-        QTest::newRow("star in the middle") << "/a/*/x" << "/a/b/x" << true;
+        QTest::newRow("star") << "/a/*.conf"
+                              << "/a/x.conf" << true;
+        QTest::newRow("star stops at slash") << "/a/*.conf"
+                                             << "/a/b/x.conf" << false;
+        QTest::newRow("question") << "/a/?.conf"
+                                  << "/a/xy.conf" << false;
+        QTest::newRow("class") << "/a/[ab].conf"
+                               << "/a/b.conf" << true;
+        QTest::newRow("negated class") << "/a/[!ab].conf"
+                                       << "/a/b.conf" << false;
+        QTest::newRow("unclosed class matches nothing") << "/a/[ab"
+                                                        << "/a/a" << false;
+        QTest::newRow("star in the middle") << "/a/*/x"
+                                            << "/a/b/x" << true;
     }
     void globsMatchLikeTheShell()
     {
@@ -214,18 +247,29 @@ private slots:
     {
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QString>("text");
-        QTest::addColumn<qlonglong>("expected");   // -1 = refused
-        QTest::newRow("size k") << "size" << "8k" << 8192LL;
-        QTest::newRow("size M") << "size" << "1M" << 1048576LL;
-        QTest::newRow("size bare") << "size" << "100" << 100LL;
-        QTest::newRow("size junk") << "size" << "1mb" << -1LL;
-        QTest::newRow("time bare is seconds") << "time" << "60" << 60000LL;
-        QTest::newRow("time ms") << "time" << "500ms" << 500LL;
-        QTest::newRow("time compound") << "time" << "1m30s" << 90000LL;
-        QTest::newRow("time junk") << "time" << "5x" << -1LL;
-        QTest::newRow("keepalived fraction") << "seconds" << "0.1" << 100LL;
-        QTest::newRow("keepalived whole") << "seconds" << "3" << 3000LL;
-        QTest::newRow("keepalived junk") << "seconds" << "1.x" << -1LL;
+        QTest::addColumn<qlonglong>("expected"); // -1 = refused
+        QTest::newRow("size k") << "size"
+                                << "8k" << 8192LL;
+        QTest::newRow("size M") << "size"
+                                << "1M" << 1048576LL;
+        QTest::newRow("size bare") << "size"
+                                   << "100" << 100LL;
+        QTest::newRow("size junk") << "size"
+                                   << "1mb" << -1LL;
+        QTest::newRow("time bare is seconds") << "time"
+                                              << "60" << 60000LL;
+        QTest::newRow("time ms") << "time"
+                                 << "500ms" << 500LL;
+        QTest::newRow("time compound") << "time"
+                                       << "1m30s" << 90000LL;
+        QTest::newRow("time junk") << "time"
+                                   << "5x" << -1LL;
+        QTest::newRow("keepalived fraction") << "seconds"
+                                             << "0.1" << 100LL;
+        QTest::newRow("keepalived whole") << "seconds"
+                                          << "3" << 3000LL;
+        QTest::newRow("keepalived junk") << "seconds"
+                                         << "1.x" << -1LL;
     }
     void numbersReadLikeNginx()
     {
@@ -251,29 +295,40 @@ private slots:
                            "6|unsupported|proxy_set_header|X-Custom"}
             << QStringList{"listener[0].route[0].pool=direct-127.0.0.1-9000"};
         QTest::newRow("proxy_pass with a URI replaces the matched prefix")
-            << server("  location /api/ { proxy_pass http://127.0.0.1:9000/v2/; }\n  location / { proxy_pass http://127.0.0.1:9000; }\n")
+            << server("  location /api/ { proxy_pass http://127.0.0.1:9000/v2/; }\n  location / { proxy_pass "
+                      "http://127.0.0.1:9000; }\n")
             << QStringList{"4|mapped|proxy_pass|replaced by /v2/"}
             << QStringList{"listener[0].route[0].replace_prefix=/v2/", "listener[0].route[1].replace_prefix="};
         QTest::newRow("upstream defaults: port 80, max_fails 1, fail_timeout 10s, 60 s timeouts")
-            << "http {\n upstream app {\n  server 10.0.0.1;\n  server 10.0.0.2:8080 weight=3;\n  server 10.0.0.3 backup;\n }\n"
+            << "http {\n upstream app {\n  server 10.0.0.1;\n  server 10.0.0.2:8080 weight=3;\n  server 10.0.0.3 "
+               "backup;\n }\n"
                " server { listen 127.0.0.1:8080; location / { proxy_pass http://app; } }\n}\n"
-            << QStringList{"4|mapped|server|weight 3", "5|mapped|server|backup", "7|approximated|proxy_pass|where nginx sends 'app'"}
-            << QStringList{"pool[0].backend[0].address=10.0.0.1:80", "pool[0].backend[1].weight=3",
-                           "pool[0].backend[2].backup=true", "pool[0].passive.max_fails=1",
-                           "pool[0].passive.fail_window_ms=10000", "pool[0].passive.fail_timeout_ms=10000",
-                           "pool[0].connect_timeout_ms=60000", "pool[0].read_timeout_ms=60000", "pool[0].retries=2"};
+            << QStringList{"4|mapped|server|weight 3", "5|mapped|server|backup",
+                           "7|approximated|proxy_pass|where nginx sends 'app'"}
+            << QStringList{"pool[0].backend[0].address=10.0.0.1:80",
+                           "pool[0].backend[1].weight=3",
+                           "pool[0].backend[2].backup=true",
+                           "pool[0].passive.max_fails=1",
+                           "pool[0].passive.fail_window_ms=10000",
+                           "pool[0].passive.fail_timeout_ms=10000",
+                           "pool[0].connect_timeout_ms=60000",
+                           "pool[0].read_timeout_ms=60000",
+                           "pool[0].retries=2"};
         QTest::newRow("a one-server upstream is never marked down")
-            << "http {\n upstream one { server 10.0.0.1:81 max_fails=5; }\n server { listen 127.0.0.1:8080; location / { proxy_pass http://one; } }\n}\n"
+            << "http {\n upstream one { server 10.0.0.1:81 max_fails=5; }\n server { listen 127.0.0.1:8080; location / "
+               "{ proxy_pass http://one; } }\n}\n"
             << QStringList{"2|mapped|upstream|never marks it down"}
             << QStringList{"pool[0].passive.max_fails=0", "pool[0].retries=0"};
         QTest::newRow("balancing: least_conn, ip_hash, hash consistent, down, keepalive")
             << "http {\n upstream a { least_conn; server 10.0.0.1:81; server 10.0.0.2:81 down; keepalive 16; }\n"
                " upstream b { ip_hash; server 10.0.0.1:81; server 10.0.0.2:81; }\n"
                " upstream c { hash $cookie_sid consistent; server 10.0.0.1:81; server 10.0.0.2:81; }\n"
-               " server { listen 127.0.0.1:8080; location /a { proxy_pass http://a; } location /b { proxy_pass http://b; } location /c { proxy_pass http://c; } }\n}\n"
+               " server { listen 127.0.0.1:8080; location /a { proxy_pass http://a; } location /b { proxy_pass "
+               "http://b; } location /c { proxy_pass http://c; } }\n}\n"
             << QStringList{"3|approximated|ip_hash|first three octets", "4|approximated|hash|ketama"}
-            << QStringList{"pool[0].balance=LEAST_CONN", "pool[0].backend[1].weight=0", "pool[0].keepalive=16",
-                           "pool[1].balance=CONSISTENT_HASH", "pool[1].hash_key=client_ip", "pool[2].hash_key=cookie:sid"};
+            << QStringList{"pool[0].balance=LEAST_CONN", "pool[0].backend[1].weight=0",
+                           "pool[0].keepalive=16",       "pool[1].balance=CONSISTENT_HASH",
+                           "pool[1].hash_key=client_ip", "pool[2].hash_key=cookie:sid"};
         QTest::newRow("client_max_body_size 0 is unlimited, unset is nginx's 1m")
             << "http {\n server { listen 127.0.0.1:8080; client_max_body_size 0; root /srv/www; }\n"
                " server { listen 127.0.0.1:8081; root /srv/www; }\n}\n"
@@ -284,13 +339,13 @@ private slots:
             << "http {\n server { listen 127.0.0.1:8443; ssl on; ssl_certificate /c.pem; root /srv/www; }\n"
                " server { listen 127.0.0.1:8080; server_name a.example; root /srv/www; }\n"
                " server { listen 127.0.0.1:8080 default; server_name b.example; root /srv/static; }\n}\n"
-            << QStringList{"2|mapped|listen|binds 127.0.0.1:8443",
-                           "2|mapped|ssl|the old spelling of 'listen ... ssl'",
+            << QStringList{"2|mapped|listen|binds 127.0.0.1:8443", "2|mapped|ssl|the old spelling of 'listen ... ssl'",
                            "2|approximated|ssl_certificate|cert_file /c.pem",
                            "2|unsupported|server|1 ssl_certificate but 0 ssl_certificate_key",
                            "4|mapped|listen|old spelling of default_server"}
-            << QStringList{"listener[0].bind=127.0.0.1:8080", "listener[0].route[0].host=",
-                           "listener[0].route[0].static_root=/srv/static", "listener[0].route[1].host=a.example"};
+            << QStringList{"listener[0].bind=127.0.0.1:8080",
+                           "listener[0].route[0].host=", "listener[0].route[0].static_root=/srv/static",
+                           "listener[0].route[1].host=a.example"};
         QTest::newRow("http2 on in http{}: h2c on a cleartext listener, ALPN on a TLS one")
             << "http {\n http2 on;\n ssl_certificate /c.pem; ssl_certificate_key /c.key;\n"
                " server { listen 127.0.0.1:8080; root /srv/www; }\n"
@@ -301,28 +356,32 @@ private slots:
                            "listener[1].name=https-127.0.0.1-8443", "listener[1].http2?=unset",
                            "listener[1].tls.certificate[0].key_file=/c.key"};
         QTest::newRow("location =, ^~ and regex")
-            << server("  root /srv/www;\n  location = /50x.html { }\n  location ^~ /img/ { }\n  location ~* \\.php$ { fastcgi_pass 127.0.0.1:9000; }\n")
+            << server("  root /srv/www;\n  location = /50x.html { }\n  location ^~ /img/ { }\n  location ~* \\.php$ { "
+                      "fastcgi_pass 127.0.0.1:9000; }\n")
             << QStringList{"5|mapped|location|exact route /50x.html", "7|unsupported|location|regexes in file order"}
             << QStringList{"listener[0].route[0].exact=true", "listener[0].route[0].static_root=/srv/www",
                            "listener[0].route[0].index=50x.html", "listener[0].route[1].static_root=/srv/www/img",
                            "listener[0].route[2].path_prefix=/"};
         QTest::newRow("return and rewrite permanent become fixed responses")
-            << server("  location / { return 301 https://$host$request_uri; }\n  location /old { rewrite ^(.*)$ https://new.example$1 permanent; }\n")
+            << server("  location / { return 301 https://$host$request_uri; }\n  location /old { rewrite ^(.*)$ "
+                      "https://new.example$1 permanent; }\n")
             << QStringList{"4|approximated|return|status 301", "5|approximated|rewrite|status 301"}
             << QStringList{"listener[0].route[0].respond.status=301",
                            "listener[0].route[0].respond.location=https://$host$request_uri",
                            "listener[0].route[1].respond.location=https://new.example$uri$is_args$args"};
         QTest::newRow("a named server gets the default server's longer prefixes as nginx would route them")
             << "http {\n server { listen 127.0.0.1:8080 default_server; root /srv/www; location /static/ { } }\n"
-               " server { listen 127.0.0.1:8080; server_name app.example; location / { proxy_pass http://10.0.0.1:81; } }\n}\n"
+               " server { listen 127.0.0.1:8080; server_name app.example; location / { proxy_pass http://10.0.0.1:81; "
+               "} }\n}\n"
             << QStringList{}
-            << QStringList{"listener[0].route[0].path_prefix=/static/", "listener[0].route[1].path_prefix=/",
-                           "listener[0].route[2].host=app.example", "listener[0].route[2].path_prefix=/",
-                           "listener[0].route[3].host=app.example", "listener[0].route[3].path_prefix=/static/",
+            << QStringList{"listener[0].route[0].path_prefix=/static/",   "listener[0].route[1].path_prefix=/",
+                           "listener[0].route[2].host=app.example",       "listener[0].route[2].path_prefix=/",
+                           "listener[0].route[3].host=app.example",       "listener[0].route[3].path_prefix=/static/",
                            "listener[0].route[3].pool=direct-10.0.0.1-81"};
         QTest::newRow("host names, if, unknown directives and placeholders are reported")
             << "http {\n upstream u { server app.internal:8080; server 10.0.0.1:81; }\n server {\n  listen ${PORT};\n"
-               "  listen 127.0.0.1:8080;\n  if ($host = x) { return 404; }\n  frobnicate on;\n  location / { proxy_pass http://u; }\n }\n}\n"
+               "  listen 127.0.0.1:8080;\n  if ($host = x) { return 404; }\n  frobnicate on;\n  location / { "
+               "proxy_pass http://u; }\n }\n}\n"
             << QStringList{"2|unsupported|server|not an IPv4 address", "4|unsupported|listen|template placeholder",
                            "6|unsupported|if|nothing inside this if", "7|unsupported|frobnicate|not a directive"}
             << QStringList{"pool[0].backend[0].address=10.0.0.1:81"};
@@ -344,8 +403,9 @@ private slots:
         QTest::addColumn<QString>("fe2");
         QTest::addColumn<QStringList>("entries");
         QTest::addColumn<QStringList>("fields");
-        const QString base = "vrrp_instance VI_1 {\n state STATE\n interface eth0\n virtual_router_id 51\n priority PRIO\n"
-                             " advert_int 1\n EXTRA\n virtual_ipaddress {\n  192.0.2.100\n }\n}\n";
+        const QString base =
+            "vrrp_instance VI_1 {\n state STATE\n interface eth0\n virtual_router_id 51\n priority PRIO\n"
+            " advert_int 1\n EXTRA\n virtual_ipaddress {\n  192.0.2.100\n }\n}\n";
         auto conf = [&](const QString &state, const QString &prio, const QString &extra) {
             return QString(base).replace("STATE", state).replace("PRIO", prio).replace("EXTRA", extra);
         };
@@ -360,29 +420,36 @@ private slots:
             << QStringList{"7|mapped|nopreempt|preempt: false"} << QStringList{"vip[0].preempt=false"};
         QTest::newRow("authentication is reported and the password never carried")
             << conf("MASTER", "150", "authentication {\n  auth_type PASS\n  auth_pass s3cr3tpw\n }")
-            << conf("BACKUP", "100", "")
-            << QStringList{"7|unsupported|authentication|password is not carried"} << QStringList{};
+            << conf("BACKUP", "100", "") << QStringList{"7|unsupported|authentication|password is not carried"}
+            << QStringList{};
         QTest::newRow("vrrp_script weight 0 means FAULT; track_interface")
             << "vrrp_script chk {\n script \"/usr/local/bin/check-disk\"\n interval 2\n fall 3\n}\n" +
                    conf("MASTER", "150", "track_script {\n  chk\n }\n track_interface {\n  eth1 weight -30\n }")
-            << conf("BACKUP", "100", "track_script {\n  chk\n }")
-            << QStringList{"13|mapped|chk|weight 0"}
+            << conf("BACKUP", "100", "track_script {\n  chk\n }") << QStringList{"13|mapped|chk|weight 0"}
             << QStringList{"vip[0].track_script[0].weight=0", "vip[0].track_script[0].interval_ms=2000",
                            "vip[0].track_script[0].fall=3", "vip[0].track_interface[0].weight=-30"};
         QTest::newRow("files that disagree are reported")
-            << conf("MASTER", "150", "") << conf("BACKUP", "100", "").replace("51", "52").replace("advert_int 1", "advert_int 2").replace("192.0.2.100", "192.0.2.101")
+            << conf("MASTER", "150", "")
+            << conf("BACKUP", "100", "")
+                   .replace("51", "52")
+                   .replace("advert_int 1", "advert_int 2")
+                   .replace("192.0.2.100", "192.0.2.101")
             << QStringList{"4|approximated|virtual_router_id|fe2's says 52, fe1's says 51",
-                           "6|approximated|advert_int|fe2's says 2000 ms", "8|approximated|virtual_ipaddress|192.0.2.101/32"}
+                           "6|approximated|advert_int|fe2's says 2000 ms",
+                           "8|approximated|virtual_ipaddress|192.0.2.101/32"}
             << QStringList{"vip[0].vrid=51"};
         QTest::newRow("a check of nginx becomes self-tracking")
-            << "vrrp_script chk_nginx {\n script \"killall -0 nginx\"\n weight -40\n}\n" + conf("MASTER", "150", "track_script {\n  chk_nginx\n }")
-            << conf("BACKUP", "100", "")
-            << QStringList{"12|approximated|chk_nginx|self-tracking"}
+            << "vrrp_script chk_nginx {\n script \"killall -0 nginx\"\n weight -40\n}\n" +
+                   conf("MASTER", "150", "track_script {\n  chk_nginx\n }")
+            << conf("BACKUP", "100", "") << QStringList{"12|approximated|chk_nginx|self-tracking"}
             << QStringList{"vip[0].self_track.weight=-40"};
         QTest::newRow("conditional lines per node")
-            << "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 9\n @fe1 priority 150\n @^fe1 priority 90\n virtual_ipaddress {\n  192.0.2.9/24\n }\n}\n"
-            << "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 9\n @fe1 priority 150\n @^fe1 priority 90\n virtual_ipaddress {\n  192.0.2.9/24\n }\n}\n"
-            << QStringList{"4|approximated|priority|applied for node fe1", "5|approximated|priority|skipped for node fe1"}
+            << "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 9\n @fe1 priority 150\n @^fe1 priority 90\n "
+               "virtual_ipaddress {\n  192.0.2.9/24\n }\n}\n"
+            << "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 9\n @fe1 priority 150\n @^fe1 priority 90\n "
+               "virtual_ipaddress {\n  192.0.2.9/24\n }\n}\n"
+            << QStringList{"4|approximated|priority|applied for node fe1",
+                           "5|approximated|priority|skipped for node fe1"}
             << QStringList{"vip[0].priority[0].value=150", "vip[0].priority[1].value=90"};
     }
     void keepalivedRulesAreCarried()
@@ -402,18 +469,25 @@ private slots:
 
     void nodeWithoutAddressIsRefusedWithTheReason()
     {
-        const auto r = run(QString(), {{"fe1", "vrrp_instance V { \n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n 192.0.2.1\n }\n}\n"}}, {});
+        const auto r = run(
+            QString(),
+            {{"fe1",
+              "vrrp_instance V { \n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n 192.0.2.1\n }\n}\n"}},
+            {});
         QVERIFY(!r.ok());
         QVERIFY2(r.problems[0].find("give --node fe1=A.B.C.D") != std::string::npos, r.problems[0].c_str());
     }
 
     void unicastSourceGivesTheAddress()
     {
-        const auto r = run(QString(), {{"fe1", "vrrp_instance V {\n interface eth0\n virtual_router_id 1\n unicast_src_ip 192.0.2.11\n"
-                                              " unicast_peer {\n  192.0.2.12\n }\n virtual_ipaddress {\n 192.0.2.1/24\n }\n}\n"}}, {});
+        const auto r =
+            run(QString(),
+                {{"fe1", "vrrp_instance V {\n interface eth0\n virtual_router_id 1\n unicast_src_ip 192.0.2.11\n"
+                         " unicast_peer {\n  192.0.2.12\n }\n virtual_ipaddress {\n 192.0.2.1/24\n }\n}\n"}},
+                {});
         QVERIFY2(r.ok(), r.problems.empty() ? "" : r.problems[0].c_str());
         QCOMPARE(QString::fromStdString(r.cluster.node(0).address()), QStringLiteral("192.0.2.11"));
-        QCOMPARE(r.cluster.vip(0).unicast_peer_size(), 2);   // the peer and the node itself (skipped when sending)
+        QCOMPARE(r.cluster.vip(0).unicast_peer_size(), 2); // the peer and the node itself (skipped when sending)
     }
 
     // With the certificate files on disk the import is checked as
@@ -438,9 +512,11 @@ private slots:
             const std::string text =
                 "http {\n ssl_certificate " + ecdsa.certFile + ";\n ssl_certificate_key " + ecdsa.keyFile +
                 ";\n ssl_certificate " + rsa.certFile + ";\n ssl_certificate_key " + rsa.keyFile +
-                ";\n server { listen 127.0.0.1:8443 ssl default_server; server_name www.example.com; root " + d + "; }\n"
-                " server { listen 127.0.0.1:8443 ssl; server_name shop.example.com " + extraName +
-                "; ssl_certificate certs/shop.pem; ssl_certificate_key certs/shop.key; root " + d + "; }\n}\n";
+                ";\n server { listen 127.0.0.1:8443 ssl default_server; server_name www.example.com; root " + d +
+                "; }\n"
+                " server { listen 127.0.0.1:8443 ssl; server_name shop.example.com " +
+                extraName + "; ssl_certificate certs/shop.pem; ssl_certificate_key certs/shop.key; root " + d +
+                "; }\n}\n";
             return f.write(text.data(), qint64(text.size())) == qint64(text.size());
         };
         QVERIFY(write(""));
@@ -455,7 +531,7 @@ private slots:
         QCOMPARE(tls.certificate_size(), 3);
         QCOMPARE(tls.certificate(0).cert_file(), ecdsa.certFile);
         QCOMPARE(tls.certificate(1).cert_file(), rsa.certFile);
-        QCOMPARE(tls.certificate(2).cert_file(), d + "/conf/certs/shop.pem");   // nginx.conf's folder
+        QCOMPARE(tls.certificate(2).cert_file(), d + "/conf/certs/shop.pem"); // nginx.conf's folder
         QVERIFY(dump(r.report).find("not on this machine") == std::string::npos);
         hafront::config::ValidateOptions options;
         options.directoryExists = [](const std::string &) { return true; };
@@ -482,8 +558,10 @@ private slots:
     {
         const auto r = run(server("  gzip on;\n  root /srv/www;\n"));
         const std::string text = reportText(r.report);
-        QVERIFY2(text.find("/etc/nginx/nginx.conf:4: unsupported: gzip: compression is not in hafront") != std::string::npos, text.c_str());
-        QVERIFY(text.find(": mapped: ") == std::string::npos);   // stderr lists only what is not a plain mapping
+        QVERIFY2(text.find("/etc/nginx/nginx.conf:4: unsupported: gzip: compression is not in hafront") !=
+                     std::string::npos,
+                 text.c_str());
+        QVERIFY(text.find(": mapped: ") == std::string::npos); // stderr lists only what is not a plain mapping
         QVERIFY(reportJson(r.report).find("\"kind\":\"mapped\"") != std::string::npos);
     }
 };

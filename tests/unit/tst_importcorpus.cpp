@@ -17,7 +17,10 @@ using namespace importtesting;
 
 namespace {
 
-QString corpusDir() { return QStringLiteral(HAFRONT_SOURCE_DIR "/tests/import/corpus"); }
+QString corpusDir()
+{
+    return QStringLiteral(HAFRONT_SOURCE_DIR "/tests/import/corpus");
+}
 
 QByteArray readAll(const QString &path)
 {
@@ -65,22 +68,34 @@ private slots:
                 continue;
             const QString word = line.section(' ', 0, 0), rest = line.section(' ', 1);
             const QStringList args = rest.split(' ', Qt::SkipEmptyParts);
-            if (word == "mount") mount(reader, args.value(0), args.value(1));
-            else if (word == "nginx") req.nginxFile = rest.toStdString();
-            else if (word == "prefix") req.nginxPrefix = rest.toStdString();
-            else if (word == "keepalived") req.keepalivedFiles.push_back({args.value(0).toStdString(), args.value(1).toStdString()});
-            else if (word == "node") req.nodes.push_back({args.value(0).toStdString(), args.value(1).toStdString()});
-            else if (word == "dir") reader.addDirectory(rest.toStdString());
-            else if (word == "valid") valid = rest;
-            else if (word == "entry") entries << rest;
-            else if (word == "field") fields << rest;
-            else if (word == "problem") problems << rest;
-            else if (word == "absent") absent << rest;
-            else QFAIL(qPrintable("unknown case line: " + line));
+            if (word == "mount")
+                mount(reader, args.value(0), args.value(1));
+            else if (word == "nginx")
+                req.nginxFile = rest.toStdString();
+            else if (word == "prefix")
+                req.nginxPrefix = rest.toStdString();
+            else if (word == "keepalived")
+                req.keepalivedFiles.push_back({args.value(0).toStdString(), args.value(1).toStdString()});
+            else if (word == "node")
+                req.nodes.push_back({args.value(0).toStdString(), args.value(1).toStdString()});
+            else if (word == "dir")
+                reader.addDirectory(rest.toStdString());
+            else if (word == "valid")
+                valid = rest;
+            else if (word == "entry")
+                entries << rest;
+            else if (word == "field")
+                fields << rest;
+            else if (word == "problem")
+                problems << rest;
+            else if (word == "absent")
+                absent << rest;
+            else
+                QFAIL(qPrintable("unknown case line: " + line));
         }
         QVERIFY2(valid == "yes" || valid == "no", "a case says valid yes|no");
         const ImportResult r = runImport(req, reader);
-        if (qEnvironmentVariableIsSet("HAFRONT_IMPORT_DUMP"))   // to write a case: read this, check each line
+        if (qEnvironmentVariableIsSet("HAFRONT_IMPORT_DUMP")) // to write a case: read this, check each line
             qInfo("%s\n%s", dump(r.report).c_str(), r.configText.c_str());
         const QString why = QString::fromStdString(r.problems.empty() ? "" : r.problems[0]);
         QVERIFY2(r.ok() == (valid == "yes"), qPrintable(why + "\n" + QString::fromStdString(dump(r.report))));
@@ -126,7 +141,7 @@ private slots:
     // a report, and a valid result is a config the validator accepts.
     void mutatedFilesNeverCrash()
     {
-        QRandomGenerator rng(18);   // fixed seed: the same mutations every run
+        QRandomGenerator rng(18); // fixed seed: the same mutations every run
         QDirIterator it(corpusDir(), QDir::Files, QDirIterator::Subdirectories);
         int runs = 0;
         while (it.hasNext()) {

@@ -53,8 +53,8 @@ private slots:
         QCOMPARE(m.rowCount(), 2);
         QVERIFY(m.index(0, 0).data().toString().startsWith(QStringLiteral("/a.conf")));
         const QModelIndex a = m.index(0, 0);
-        QCOMPARE(m.rowCount(a), 2);   // the mapped line is hidden
-        QCOMPARE(m.index(0, model::ImportReportModel::FileOrLine, a).data().toInt(), 1);   // line order
+        QCOMPARE(m.rowCount(a), 2);                                                      // the mapped line is hidden
+        QCOMPARE(m.index(0, model::ImportReportModel::FileOrLine, a).data().toInt(), 1); // line order
         QCOMPARE(m.index(1, model::ImportReportModel::Kind, a).data().toString(), QStringLiteral("approximated"));
         QVERIFY(m.index(0, 0).data().toString().contains("1 mapped, 1 approximated, 0 unsupported, 1 errors"));
         m.setShowMapped(true);
@@ -88,7 +88,7 @@ private slots:
         QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.errors[0].format().c_str());
         QCOMPARE(loaded.cluster.node_size(), 2);
         if (const QString shots = qEnvironmentVariable("HAFRONT_SCREENSHOT_DIR"); !shots.isEmpty()) {
-            QTest::qWait(300);   // let the topology lay out
+            QTest::qWait(300); // let the topology lay out
             QVERIFY(dialog.grab().save(shots + "/import-dialog.png"));
         }
     }

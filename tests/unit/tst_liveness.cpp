@@ -18,13 +18,13 @@ private slots:
         const int64_t limit = 2'000'000;
         worker.beat(20'000);
         QVERIFY(l.check(1'000'000, limit).empty());
-        QVERIFY(l.check(2'020'000, limit).empty());   // exactly at the limit: not yet
+        QVERIFY(l.check(2'020'000, limit).empty()); // exactly at the limit: not yet
         auto c = l.check(2'020'001, limit);
         QCOMPARE(c.size(), size_t(1));
         QVERIFY(c[0].stalled);
         QCOMPARE(QString::fromStdString(c[0].thread), QString("hf-proxy-0"));
         QCOMPARE(c[0].silentMicros, qint64(2'000'001));
-        QVERIFY(l.check(5'000'000, limit).empty());   // reported once
+        QVERIFY(l.check(5'000'000, limit).empty()); // reported once
         QVERIFY(!l.allLive());
         QVERIFY(!l.servingLive());
         worker.beat(5'100'000);
@@ -62,7 +62,7 @@ private slots:
         for (int64_t t : {20'000, 40'000, 190'000, 210'000, 450'000})
             b.beat(t);
         QCOMPARE(b.maxGap(), qint64(240'000));
-        QCOMPARE(b.longGaps(), quint64(2));   // 150 ms and 240 ms exceed 100 ms
+        QCOMPARE(b.longGaps(), quint64(2)); // 150 ms and 240 ms exceed 100 ms
         const auto s = l.states(500'000);
         QCOMPARE(s.size(), size_t(1));
         QCOMPARE(s[0].sinceBeatMicros, qint64(50'000));

@@ -18,15 +18,46 @@ private slots:
         QTest::addColumn<QString>("host");
         QTest::addColumn<QString>("target");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("https redirect") << "http" << "https://$host$request_uri" << "Shop.Example:8080" << "/a?b=1"
+        QTest::newRow("https redirect") << "http"
+                                        << "https://$host$request_uri"
+                                        << "Shop.Example:8080"
+                                        << "/a?b=1"
                                         << "https://shop.example/a?b=1";
-        QTest::newRow("http_host keeps the port") << "http" << "http://$http_host/" << "h:81" << "/" << "http://h:81/";
-        QTest::newRow("uri and args") << "http" << "/new$uri$is_args$args" << "h" << "/p?q" << "/new/p?q";
-        QTest::newRow("no query: no ?") << "http" << "/new$uri$is_args$args" << "h" << "/p" << "/new/p";
-        QTest::newRow("query_string like args") << "http" << "$query_string" << "h" << "/p?x=1" << "x=1";
-        QTest::newRow("scheme") << "http" << "$scheme://x" << "h" << "/" << "http://x";
-        QTest::newRow("scheme over TLS") << "https" << "$scheme://x" << "h" << "/" << "https://x";
-        QTest::newRow("unknown variable stays") << "http" << "$hostname and $host_x" << "h" << "/" << "$hostname and $host_x";
+        QTest::newRow("http_host keeps the port") << "http"
+                                                  << "http://$http_host/"
+                                                  << "h:81"
+                                                  << "/"
+                                                  << "http://h:81/";
+        QTest::newRow("uri and args") << "http"
+                                      << "/new$uri$is_args$args"
+                                      << "h"
+                                      << "/p?q"
+                                      << "/new/p?q";
+        QTest::newRow("no query: no ?") << "http"
+                                        << "/new$uri$is_args$args"
+                                        << "h"
+                                        << "/p"
+                                        << "/new/p";
+        QTest::newRow("query_string like args") << "http"
+                                                << "$query_string"
+                                                << "h"
+                                                << "/p?x=1"
+                                                << "x=1";
+        QTest::newRow("scheme") << "http"
+                                << "$scheme://x"
+                                << "h"
+                                << "/"
+                                << "http://x";
+        QTest::newRow("scheme over TLS") << "https"
+                                         << "$scheme://x"
+                                         << "h"
+                                         << "/"
+                                         << "https://x";
+        QTest::newRow("unknown variable stays") << "http"
+                                                << "$hostname and $host_x"
+                                                << "h"
+                                                << "/"
+                                                << "$hostname and $host_x";
     }
     void expandsNginxVariablesInFixedResponses()
     {
@@ -35,7 +66,8 @@ private slots:
         QFETCH(QString, host);
         QFETCH(QString, target);
         QFETCH(QString, expected);
-        QCOMPARE(QString::fromStdString(expandResponseText(text.toStdString(), scheme.toStdString(), host.toStdString(), target.toStdString())),
+        QCOMPARE(QString::fromStdString(expandResponseText(text.toStdString(), scheme.toStdString(), host.toStdString(),
+                                                           target.toStdString())),
                  expected);
     }
 
@@ -123,7 +155,7 @@ private slots:
         QTest::newRow("te") << "TE"
                             << "" << true;
         QTest::newRow("trailer is end-to-end (RFC 9110 7.6.1)") << "Trailer"
-                                                                 << "" << false;
+                                                                << "" << false;
         QTest::newRow("proxy-connection") << "Proxy-Connection"
                                           << "" << true;
         QTest::newRow("upper case") << "TRANSFER-ENCODING"

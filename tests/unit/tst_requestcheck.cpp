@@ -18,40 +18,62 @@ private slots:
         QTest::addColumn<QString>("url");
         QTest::addColumn<int>("major");
         QTest::addColumn<int>("minor");
-        QTest::addColumn<QString>("headers");   // "Name: value" lines joined by '|'
+        QTest::addColumn<QString>("headers"); // "Name: value" lines joined by '|'
         QTest::addColumn<bool>("chunked");
-        QTest::addColumn<qint64>("contentLength");   // -1: none
+        QTest::addColumn<qint64>("contentLength"); // -1: none
         QTest::addColumn<int>("status");
-        QTest::addColumn<QString>("expect");         // reason part, or the forwarded target
+        QTest::addColumn<QString>("expect"); // reason part, or the forwarded target
         const int GET = HTTP_GET, POST = HTTP_POST;
         QTest::newRow("plain GET") << GET << "/a?b" << 1 << 1 << "Host: www" << false << -1ll << 0 << "/a?b";
         QTest::newRow("HTTP/1.0 without Host") << GET << "/" << 1 << 0 << "" << false << -1ll << 0 << "/";
-        QTest::newRow("host with port") << GET << "/" << 1 << 1 << "Host: www.example:8080" << false << -1ll << 0 << "/";
-        QTest::newRow("IPv6 literal host") << GET << "/" << 1 << 1 << "Host: [2001:db8::1]:80" << false << -1ll << 0 << "/";
-        QTest::newRow("absolute-form, same host") << GET << "http://www/x?y" << 1 << 1 << "Host: www" << false << -1ll << 0 << "/x?y";
-        QTest::newRow("absolute-form without a path") << GET << "http://www" << 1 << 1 << "Host: www" << false << -1ll << 0 << "/";
-        QTest::newRow("absolute-form, query only") << GET << "http://www?q" << 1 << 1 << "Host: www" << false << -1ll << 0 << "/?q";
+        QTest::newRow("host with port") << GET << "/" << 1 << 1 << "Host: www.example:8080" << false << -1ll << 0
+                                        << "/";
+        QTest::newRow("IPv6 literal host")
+            << GET << "/" << 1 << 1 << "Host: [2001:db8::1]:80" << false << -1ll << 0 << "/";
+        QTest::newRow("absolute-form, same host")
+            << GET << "http://www/x?y" << 1 << 1 << "Host: www" << false << -1ll << 0 << "/x?y";
+        QTest::newRow("absolute-form without a path")
+            << GET << "http://www" << 1 << 1 << "Host: www" << false << -1ll << 0 << "/";
+        QTest::newRow("absolute-form, query only")
+            << GET << "http://www?q" << 1 << 1 << "Host: www" << false << -1ll << 0 << "/?q";
         QTest::newRow("OPTIONS *") << int(HTTP_OPTIONS) << "*" << 1 << 1 << "Host: www" << false << -1ll << 0 << "*";
-        QTest::newRow("chunked POST") << POST << "/" << 1 << 1 << "Host: w|Transfer-Encoding: chunked" << true << -1ll << 0 << "/";
+        QTest::newRow("chunked POST") << POST << "/" << 1 << 1 << "Host: w|Transfer-Encoding: chunked" << true << -1ll
+                                      << 0 << "/";
         QTest::newRow("HTTP/0.9 line") << GET << "/" << 0 << 9 << "" << false << -1ll << 400 << "HTTP/0.9";
-        QTest::newRow("HTTP/2.0 line (nginx: 505)") << GET << "/" << 2 << 0 << "Host: w" << false << -1ll << 505 << "version";
-        QTest::newRow("empty field name") << GET << "/" << 1 << 1 << "Host: w|: x" << false << -1ll << 400 << "empty name";
+        QTest::newRow("HTTP/2.0 line (nginx: 505)")
+            << GET << "/" << 2 << 0 << "Host: w" << false << -1ll << 505 << "version";
+        QTest::newRow("empty field name")
+            << GET << "/" << 1 << 1 << "Host: w|: x" << false << -1ll << 400 << "empty name";
         QTest::newRow("HTTP/1.1 without Host") << GET << "/" << 1 << 1 << "" << false << -1ll << 400 << "without Host";
-        QTest::newRow("two Hosts") << GET << "/" << 1 << 1 << "Host: a|Host: b" << false << -1ll << 400 << "more than one Host";
+        QTest::newRow("two Hosts") << GET << "/" << 1 << 1 << "Host: a|Host: b" << false << -1ll << 400
+                                   << "more than one Host";
         QTest::newRow("empty Host") << GET << "/" << 1 << 1 << "Host: " << false << -1ll << 400 << "invalid Host";
-        QTest::newRow("Host with a slash and a backslash") << GET << "/" << 1 << 1 << "Host: a/b\\c" << false << -1ll << 400 << "invalid Host";
-        QTest::newRow("Host with userinfo") << GET << "/" << 1 << 1 << "Host: u@h" << false << -1ll << 400 << "invalid Host";
-        QTest::newRow("Host with a space") << GET << "/" << 1 << 1 << "Host: a b" << false << -1ll << 400 << "invalid Host";
-        QTest::newRow("Host with a bad port") << GET << "/" << 1 << 1 << "Host: a:8x" << false << -1ll << 400 << "invalid Host";
-        QTest::newRow("unterminated IP literal") << GET << "/" << 1 << 1 << "Host: [::1" << false << -1ll << 400 << "invalid Host";
-        QTest::newRow("absolute-form, other host") << GET << "http://evil/" << 1 << 1 << "Host: www" << false << -1ll << 400 << "different Host";
-        QTest::newRow("TE not ending in chunked") << POST << "/" << 1 << 1 << "Host: w|Transfer-Encoding: gzip" << false << -1ll << 400 << "Transfer-Encoding";
-        QTest::newRow("TE in HTTP/1.0") << POST << "/" << 1 << 0 << "Transfer-Encoding: chunked" << true << -1ll << 400 << "HTTP/1.0";
-        QTest::newRow("CR in a value") << GET << "/" << 1 << 1 << "Host: w|X: a\rb" << false << -1ll << 400 << "control character";
-        QTest::newRow("NUL in a value") << GET << "/" << 1 << 1 << QString("Host: w|X: a") + QChar(0) + "b" << false << -1ll << 400 << "control character";
-        QTest::newRow("relative target") << GET << "a/b" << 1 << 1 << "Host: w" << false << -1ll << 400 << "neither origin-form";
-        QTest::newRow("CONNECT") << int(HTTP_CONNECT) << "www:443" << 1 << 1 << "Host: www:443" << false << -1ll << 405 << "CONNECT";
-        QTest::newRow("body over the limit") << POST << "/" << 1 << 1 << "Host: w|Content-Length: 2000" << false << 2000ll << 413 << "max_body_bytes";
+        QTest::newRow("Host with a slash and a backslash")
+            << GET << "/" << 1 << 1 << "Host: a/b\\c" << false << -1ll << 400 << "invalid Host";
+        QTest::newRow("Host with userinfo")
+            << GET << "/" << 1 << 1 << "Host: u@h" << false << -1ll << 400 << "invalid Host";
+        QTest::newRow("Host with a space")
+            << GET << "/" << 1 << 1 << "Host: a b" << false << -1ll << 400 << "invalid Host";
+        QTest::newRow("Host with a bad port")
+            << GET << "/" << 1 << 1 << "Host: a:8x" << false << -1ll << 400 << "invalid Host";
+        QTest::newRow("unterminated IP literal")
+            << GET << "/" << 1 << 1 << "Host: [::1" << false << -1ll << 400 << "invalid Host";
+        QTest::newRow("absolute-form, other host")
+            << GET << "http://evil/" << 1 << 1 << "Host: www" << false << -1ll << 400 << "different Host";
+        QTest::newRow("TE not ending in chunked") << POST << "/" << 1 << 1 << "Host: w|Transfer-Encoding: gzip" << false
+                                                  << -1ll << 400 << "Transfer-Encoding";
+        QTest::newRow("TE in HTTP/1.0") << POST << "/" << 1 << 0 << "Transfer-Encoding: chunked" << true << -1ll << 400
+                                        << "HTTP/1.0";
+        QTest::newRow("CR in a value") << GET << "/" << 1 << 1 << "Host: w|X: a\rb" << false << -1ll << 400
+                                       << "control character";
+        QTest::newRow("NUL in a value") << GET << "/" << 1 << 1 << QString("Host: w|X: a") + QChar(0) + "b" << false
+                                        << -1ll << 400 << "control character";
+        QTest::newRow("relative target") << GET << "a/b" << 1 << 1 << "Host: w" << false << -1ll << 400
+                                         << "neither origin-form";
+        QTest::newRow("CONNECT") << int(HTTP_CONNECT) << "www:443" << 1 << 1 << "Host: www:443" << false << -1ll << 405
+                                 << "CONNECT";
+        QTest::newRow("body over the limit")
+            << POST << "/" << 1 << 1 << "Host: w|Content-Length: 2000" << false << 2000ll << 413 << "max_body_bytes";
     }
     void headsAreForwardedOrRefused()
     {

@@ -72,12 +72,24 @@ private slots:
         QTest::addColumn<QString>("host");
         QTest::addColumn<QString>("path");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("exact beats a longer prefix") << "any" << "/api" << "exact-api";
-        QTest::newRow("exact is not a prefix") << "any" << "/api/x" << "api-prefix";
-        QTest::newRow("exact beats the host's prefix") << "h.example" << "/api" << "exact-api";
-        QTest::newRow("host exact before any-host exact") << "h.example" << "/" << "h-exact-root";
-        QTest::newRow("any-host exact for other hosts") << "other" << "/" << "exact-root";
-        QTest::newRow("prefix when no exact matches") << "other" << "/x" << "root";
+        QTest::newRow("exact beats a longer prefix") << "any"
+                                                     << "/api"
+                                                     << "exact-api";
+        QTest::newRow("exact is not a prefix") << "any"
+                                               << "/api/x"
+                                               << "api-prefix";
+        QTest::newRow("exact beats the host's prefix") << "h.example"
+                                                       << "/api"
+                                                       << "exact-api";
+        QTest::newRow("host exact before any-host exact") << "h.example"
+                                                          << "/"
+                                                          << "h-exact-root";
+        QTest::newRow("any-host exact for other hosts") << "other"
+                                                        << "/"
+                                                        << "exact-root";
+        QTest::newRow("prefix when no exact matches") << "other"
+                                                      << "/x"
+                                                      << "root";
     }
     void exactRoutesWinOnlyForTheirPath()
     {

@@ -18,7 +18,8 @@ std::shared_ptr<const v1::Cluster> cluster()
         vip { name: "www" vrid: 51 interface: "eth0" address: "192.0.2.100/24"
               priority { node: "fe1" value: 150 } priority { node: "fe2" value: 100 } }
         pool { name: "app" backend { name: "app1" address: "192.0.2.21:80" weight: 3 }
-                           backend { name: "app2" address: "192.0.2.22:80" } })", c.get());
+                           backend { name: "app2" address: "192.0.2.22:80" } })",
+                                                  c.get());
     return c;
 }
 } // namespace
@@ -32,11 +33,16 @@ private slots:
         QTest::addColumn<QString>("backend");
         QTest::addColumn<uint>("weight");
         QTest::addColumn<QString>("error");
-        QTest::newRow("ok") << "app" << "app1" << 5u << "";
-        QTest::newRow("zero is allowed") << "app" << "app1" << 0u << "";
-        QTest::newRow("unknown pool") << "web" << "app1" << 5u << "unknown pool 'web'";
-        QTest::newRow("unknown backend") << "app" << "b9" << 5u << "backend 'b9' is not in pool 'app'";
-        QTest::newRow("too heavy") << "app" << "app1" << 1001u << "weight 1001 is outside 0-1000";
+        QTest::newRow("ok") << "app"
+                            << "app1" << 5u << "";
+        QTest::newRow("zero is allowed") << "app"
+                                         << "app1" << 0u << "";
+        QTest::newRow("unknown pool") << "web"
+                                      << "app1" << 5u << "unknown pool 'web'";
+        QTest::newRow("unknown backend") << "app"
+                                         << "b9" << 5u << "backend 'b9' is not in pool 'app'";
+        QTest::newRow("too heavy") << "app"
+                                   << "app1" << 1001u << "weight 1001 is outside 0-1000";
     }
     void editsAreRefusedWithAReason()
     {
@@ -60,13 +66,12 @@ private slots:
         const auto before = store.current();
         int observed = 0;
         store.addObserver([&](const auto &s) { observed = int(s->generation); });
-        const auto r = store.updateOverrides([](const v1::Cluster &c, v1::RuntimeState &s) {
-            return config::setWeight(c, s, "app", "app2", 7);
-        });
+        const auto r = store.updateOverrides(
+            [](const v1::Cluster &c, v1::RuntimeState &s) { return config::setWeight(c, s, "app", "app2", 7); });
         QVERIFY(r.ok());
         QCOMPARE(observed, 1);
         QCOMPARE(store.generation(), uint64_t(1));
-        QCOMPARE(before->weight("app", *before->backend("app", "app2")), 1u);   // old snapshot unchanged
+        QCOMPARE(before->weight("app", *before->backend("app", "app2")), 1u); // old snapshot unchanged
         const auto now = store.current();
         QCOMPARE(now->weight("app", *now->backend("app", "app2")), 7u);
         QCOMPARE(now->weight("app", *now->backend("app", "app1")), 3u);
@@ -94,7 +99,7 @@ private slots:
         QCOMPARE(QString::fromStdString(config::setVipMaintenance(*c, "fe1", s, "www", true).error()),
                  QStringLiteral("VIP 'www' is forced master on 'fe1'; release it first"));
         QVERIFY(config::releaseVip(*c, "fe1", s, "www").ok());
-        QCOMPARE(s.vip_size(), 0);   // nothing left overridden
+        QCOMPARE(s.vip_size(), 0); // nothing left overridden
         QVERIFY(config::setVipMaintenance(*c, "fe1", s, "www", true).ok());
         QCOMPARE(s.vip(0).maintenance(), true);
     }

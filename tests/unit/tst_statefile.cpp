@@ -157,7 +157,7 @@ private slots:
             QVERIFY2(loaded.problem.empty(), loaded.problem.c_str());
             const uint64_t g = loaded.state.generation();
             if (g == 1)
-                continue;   // killed before its first rename
+                continue; // killed before its first rename
             ++sawNewer;
             QCOMPARE(loaded.state.backend_size(), int(g % 400) + 1);
             for (const auto &b : loaded.state.backend())
@@ -169,12 +169,12 @@ private slots:
     void corruptFileIsMovedAsideWithAnErrorNamingIt_data()
     {
         QTest::addColumn<std::string>("bytes");
-        QTest::addColumn<QString>("why");   // what the problem says is wrong
+        QTest::addColumn<QString>("why"); // what the problem says is wrong
         QTest::newRow("binary garbage") << std::string("\x00\xff\x13garbage", 10) << "line 1 column 1: ";
         QTest::newRow("unknown field") << std::string("backend { pool: \"app\" colour: \"red\" }\n")
                                        << "no field named \"colour\"";
-        QTest::newRow("cut inside a message") << std::string("generation: 4\nbackend { pool: \"app\" backend: \"b1\"")
-                                              << "line 2 column ";
+        QTest::newRow("cut inside a message")
+            << std::string("generation: 4\nbackend { pool: \"app\" backend: \"b1\"") << "line 2 column ";
         QTest::newRow("bad enum value") << std::string("backend { pool: \"app\" backend: \"b1\" state: SLEEPY }\n")
                                         << "SLEEPY";
         // Found by fuzz_statefile: text format takes these, the agent would have used them.
@@ -218,12 +218,13 @@ private slots:
         QTemporaryDir dir;
         const std::string path = (dir.path() + "/ro/state.txtpb").toStdString();
         std::filesystem::create_directory(dir.path().toStdString() + "/ro");
-        std::filesystem::permissions(dir.path().toStdString() + "/ro", std::filesystem::perms::owner_read |
-                                                                          std::filesystem::perms::owner_exec);
+        std::filesystem::permissions(dir.path().toStdString() + "/ro",
+                                     std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
         const auto saved = StateFile(path).save(stateWithWeights(1, 1, 1));
         QVERIFY(!saved.ok());
-        QVERIFY2(QString::fromStdString(saved.error()).startsWith(QString::fromStdString("cannot write " + path + ".tmp.")),
-                 saved.error().c_str());
+        QVERIFY2(
+            QString::fromStdString(saved.error()).startsWith(QString::fromStdString("cannot write " + path + ".tmp.")),
+            saved.error().c_str());
     }
 
     void missingDirectoryIsAnErrorNamingTheFile()
@@ -232,8 +233,9 @@ private slots:
         const std::string path = (dir.path() + "/absent/state.txtpb").toStdString();
         const auto saved = StateFile(path).save(stateWithWeights(1, 1, 1));
         QVERIFY(!saved.ok());
-        QVERIFY2(QString::fromStdString(saved.error()).startsWith(QString::fromStdString("cannot write " + path + ".tmp.")),
-                 saved.error().c_str());
+        QVERIFY2(
+            QString::fromStdString(saved.error()).startsWith(QString::fromStdString("cannot write " + path + ".tmp.")),
+            saved.error().c_str());
         QVERIFY(saved.error().find("No such file or directory") != std::string::npos);
     }
 };

@@ -21,16 +21,26 @@ private slots:
         QTest::addColumn<QString>("pattern");
         QTest::addColumn<QString>("host");
         QTest::addColumn<bool>("covers");
-        QTest::newRow("exact") << "www.example.com" << "www.example.com" << true;
-        QTest::newRow("case-insensitive") << "WWW.Example.com" << "www.EXAMPLE.com" << true;
-        QTest::newRow("trailing dot") << "www.example.com" << "www.example.com." << true;
-        QTest::newRow("other name") << "www.example.com" << "api.example.com" << false;
-        QTest::newRow("wildcard one label") << "*.example.com" << "api.example.com" << true;
-        QTest::newRow("wildcard not the apex") << "*.example.com" << "example.com" << false;
-        QTest::newRow("wildcard not two labels") << "*.example.com" << "a.b.example.com" << false;
-        QTest::newRow("no wildcard over a TLD") << "*.com" << "example.com" << false;
-        QTest::newRow("empty label") << "*.example.com" << ".example.com" << false;
-        QTest::newRow("empty host") << "www.example.com" << "" << false;
+        QTest::newRow("exact") << "www.example.com"
+                               << "www.example.com" << true;
+        QTest::newRow("case-insensitive") << "WWW.Example.com"
+                                          << "www.EXAMPLE.com" << true;
+        QTest::newRow("trailing dot") << "www.example.com"
+                                      << "www.example.com." << true;
+        QTest::newRow("other name") << "www.example.com"
+                                    << "api.example.com" << false;
+        QTest::newRow("wildcard one label") << "*.example.com"
+                                            << "api.example.com" << true;
+        QTest::newRow("wildcard not the apex") << "*.example.com"
+                                               << "example.com" << false;
+        QTest::newRow("wildcard not two labels") << "*.example.com"
+                                                 << "a.b.example.com" << false;
+        QTest::newRow("no wildcard over a TLD") << "*.com"
+                                                << "example.com" << false;
+        QTest::newRow("empty label") << "*.example.com"
+                                     << ".example.com" << false;
+        QTest::newRow("empty host") << "www.example.com"
+                                    << "" << false;
     }
     void namesCover()
     {
@@ -44,11 +54,11 @@ private slots:
     {
         const std::vector<std::vector<std::string>> groups{
             {"www.example.com", "example.com"}, {"*.example.com"}, {"api.example.com"}, {"shop.test"}};
-        QCOMPARE(tls::pickCertificate(groups, "api.example.com"), size_t(2));   // exact beats the earlier wildcard
+        QCOMPARE(tls::pickCertificate(groups, "api.example.com"), size_t(2)); // exact beats the earlier wildcard
         QCOMPARE(tls::pickCertificate(groups, "img.example.com"), size_t(1));
         QCOMPARE(tls::pickCertificate(groups, "SHOP.test"), size_t(3));
-        QCOMPARE(tls::pickCertificate(groups, ""), size_t(0));                  // no SNI
-        QCOMPARE(tls::pickCertificate(groups, "unknown.org"), size_t(0));       // no match
+        QCOMPARE(tls::pickCertificate(groups, ""), size_t(0));            // no SNI
+        QCOMPARE(tls::pickCertificate(groups, "unknown.org"), size_t(0)); // no match
         QVERIFY(tls::anyCovers(groups, "x.example.com"));
         QVERIFY(!tls::anyCovers(groups, "x.shop.test"));
     }
@@ -63,7 +73,7 @@ private slots:
         QVERIFY(a.name != next.name && a.aes != next.aes && a.hmac != next.hmac);
         const auto other = tls::deriveTicketKey(std::string(48, 't'), 100);
         QVERIFY(a.name != other.name && a.aes != other.aes);
-        QVERIFY(a.aes != a.hmac);   // the three parts are different bytes of the output
+        QVERIFY(a.aes != a.hmac); // the three parts are different bytes of the output
     }
 
     void periodsFollowTheRotation()
@@ -72,7 +82,7 @@ private slots:
         QCOMPARE(tls::ticketPeriod(43199, 43200), int64_t(0));
         QCOMPARE(tls::ticketPeriod(43200, 43200), int64_t(1));
         QCOMPARE(tls::ticketPeriod(-1, 43200), int64_t(-1));
-        QCOMPARE(tls::ticketPeriod(100, 0), int64_t(0));   // 0: the 12 h default
+        QCOMPARE(tls::ticketPeriod(100, 0), int64_t(0)); // 0: the 12 h default
     }
 
     // New tickets use the current period's key; one period later that key is
@@ -121,15 +131,36 @@ private slots:
         QTest::addColumn<QString>("requestHost");
         QTest::addColumn<QString>("target");
         QTest::addColumn<QString>("location");
-        QTest::newRow("to https, same host and target")
-            << "" << "" << 0u << "" << "www.example.com" << "/a/b?x=1" << "https://www.example.com/a/b?x=1";
-        QTest::newRow("request port dropped") << "" << "" << 0u << "" << "www.example.com:80" << "/"
+        QTest::newRow("to https, same host and target") << ""
+                                                        << "" << 0u << ""
+                                                        << "www.example.com"
+                                                        << "/a/b?x=1"
+                                                        << "https://www.example.com/a/b?x=1";
+        QTest::newRow("request port dropped") << ""
+                                              << "" << 0u << ""
+                                              << "www.example.com:80"
+                                              << "/"
                                               << "https://www.example.com/";
-        QTest::newRow("default port left out") << "https" << "" << 443u << "" << "h" << "/p" << "https://h/p";
-        QTest::newRow("other port kept") << "https" << "" << 8443u << "" << "h:8080" << "/p" << "https://h:8443/p";
-        QTest::newRow("fixed host and path") << "http" << "new.example" << 0u << "/moved" << "old" << "/x?y"
+        QTest::newRow("default port left out") << "https"
+                                               << "" << 443u << ""
+                                               << "h"
+                                               << "/p"
+                                               << "https://h/p";
+        QTest::newRow("other port kept") << "https"
+                                         << "" << 8443u << ""
+                                         << "h:8080"
+                                         << "/p"
+                                         << "https://h:8443/p";
+        QTest::newRow("fixed host and path") << "http"
+                                             << "new.example" << 0u << "/moved"
+                                             << "old"
+                                             << "/x?y"
                                              << "http://new.example/moved";
-        QTest::newRow("IPv6 host") << "" << "" << 0u << "" << "[2001:db8::1]:80" << "/" << "https://[2001:db8::1]/";
+        QTest::newRow("IPv6 host") << ""
+                                   << "" << 0u << ""
+                                   << "[2001:db8::1]:80"
+                                   << "/"
+                                   << "https://[2001:db8::1]/";
     }
     void redirectTargets()
     {

@@ -29,20 +29,20 @@ namespace {
 
 struct ClientOptions {
     std::string serverName;
-    std::string alpn;          // wire format built from a comma list
-    std::string sigalgs;       // empty: OpenSSL's
-    int maxVersion = 0;        // 0: any
+    std::string alpn;    // wire format built from a comma list
+    std::string sigalgs; // empty: OpenSSL's
+    int maxVersion = 0;  // 0: any
     SSL_SESSION *session = nullptr;
 };
 
 struct Outcome {
     bool ok = false;
     TlsFailure failure = TlsFailure::Other;
-    std::string subjectNames;  // of the certificate the client got
+    std::string subjectNames; // of the certificate the client got
     std::string keyType;
     std::string alpn;
     bool resumed = false;
-    SSL_SESSION *session = nullptr;   // for the next connection; caller frees
+    SSL_SESSION *session = nullptr; // for the next connection; caller frees
 };
 
 std::string wire(const std::string &list)
@@ -108,7 +108,7 @@ Outcome handshakeWith(const TlsServerContext &server, const std::string &caFile,
                     clientFailed = true;
         }
         if (serverFailed && !clientDone)
-            break;   // the alert is on its way; the client fails on it
+            break; // the alert is on its way; the client fails on it
     }
     ERR_clear_error();
     if (serverDone && clientDone) {
@@ -127,7 +127,7 @@ Outcome handshakeWith(const TlsServerContext &server, const std::string &caFile,
             X509_free(peer);
         }
         char b = 'x';
-        for (int i = 0; i < 50; ++i) {   // server says one byte; reading it takes in the tickets
+        for (int i = 0; i < 50; ++i) { // server says one byte; reading it takes in the tickets
             transport.write(&b, 1);
             char got;
             size_t n = 0;
@@ -135,7 +135,7 @@ Outcome handshakeWith(const TlsServerContext &server, const std::string &caFile,
                 break;
         }
         out.session = SSL_get1_session(client);
-        SSL_shutdown(client);   // a session closed without close_notify is not resumable (OpenSSL)
+        SSL_shutdown(client); // a session closed without close_notify is not resumable (OpenSSL)
     }
     SSL_free(client);
     SSL_CTX_free(cctx);
@@ -197,7 +197,7 @@ private slots:
         auto b = handshakeWith(*ctx, m_ca->caFile(), {"www.example.test"});
         QVERIFY(b.ok);
         QCOMPARE(b.subjectNames, std::string("www.example.test,example.test"));
-        auto none = handshakeWith(*ctx, m_ca->caFile(), {});   // no SNI: the first certificate
+        auto none = handshakeWith(*ctx, m_ca->caFile(), {}); // no SNI: the first certificate
         QCOMPARE(none.subjectNames, std::string("www.example.test,example.test"));
         SSL_SESSION_free(a.session);
         SSL_SESSION_free(b.session);
@@ -219,10 +219,10 @@ private slots:
 
     void alpnAndVersionsAreRefusedWithTheReason()
     {
-        const auto both = build(config({m_www}));   // default: h2, then http/1.1
+        const auto both = build(config({m_www})); // default: h2, then http/1.1
         auto h2 = handshakeWith(*both, m_ca->caFile(), {"www.example.test", "http/1.1,h2"});
         QVERIFY(h2.ok);
-        QCOMPARE(h2.alpn, std::string("h2"));   // the server's preference
+        QCOMPARE(h2.alpn, std::string("h2")); // the server's preference
         SSL_SESSION_free(h2.session);
         v1::Tls h1only = config({m_www});
         h1only.add_alpn("http/1.1");
@@ -285,7 +285,7 @@ private slots:
         const std::string secretFile = file("secret", std::string(48, 'A'));
         const auto fe1 = build(config({m_www}, secretFile));
         ClientOptions o{"www.example.test"};
-        o.maxVersion = TLS1_2_VERSION;   // the ticket is in the session, in the clear
+        o.maxVersion = TLS1_2_VERSION; // the ticket is in the session, in the clear
         auto first = handshakeWith(*fe1, m_ca->caFile(), o);
         QVERIFY(first.ok);
         QVERIFY(first.session);

@@ -15,13 +15,13 @@ namespace {
 // Runs a script tracker until its child finished, advancing virtual time by 10 ms.
 bool runOnce(vip::ScriptTracker &t, int64_t &now)
 {
-    bool changed = t.poll(now);   // starts the child
+    bool changed = t.poll(now); // starts the child
     for (int i = 0; i < 2500; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
         now += 10'000;
         changed = t.poll(now) || changed;
         if (t.nextDueMicros() - now > 100'000)
-            break;   // the child finished: next run is an interval away
+            break; // the child finished: next run is an interval away
     }
     return changed;
 }
@@ -56,16 +56,16 @@ private slots:
         QVERIFY(t.ok());
         std::ofstream(flag) << "x";
         now += 1'000'000;
-        QVERIFY(!runOnce(t, now));   // one failure: fall is 2
+        QVERIFY(!runOnce(t, now)); // one failure: fall is 2
         QVERIFY(t.ok());
         now += 1'000'000;
-        QVERIFY(runOnce(t, now));    // second failure: verdict changes
+        QVERIFY(runOnce(t, now)); // second failure: verdict changes
         QVERIFY(!t.ok());
         QCOMPARE(t.delta(), -60);
         QVERIFY(!t.fault());
         std::remove(flag.c_str());
         now += 1'000'000;
-        QVERIFY(!runOnce(t, now));   // one success: rise is 2
+        QVERIFY(!runOnce(t, now)); // one success: rise is 2
         now += 1'000'000;
         QVERIFY(runOnce(t, now));
         QVERIFY(t.ok());
@@ -77,10 +77,10 @@ private slots:
         vip::ScriptTracker t(script("sleep 30", 1, 1, 0, 500));
         int64_t now = 1'000'000;
         t.poll(now);
-        now += 600'000;   // past the 500 ms timeout
+        now += 600'000; // past the 500 ms timeout
         QVERIFY(t.poll(now));
         QVERIFY(!t.ok());
-        QVERIFY(t.fault());   // weight 0: failing means fault
+        QVERIFY(t.fault()); // weight 0: failing means fault
         v1::TrackerStatus s;
         t.fill(s);
         QVERIFY(QString::fromStdString(s.last_result()).contains("timed out"));
@@ -101,7 +101,7 @@ private slots:
         QVERIFY(!t.poll(0));
         QCOMPARE(t.delta(), 0);
         serving = false;
-        QVERIFY(!t.poll(100'000));       // not due yet: polled every 500 ms
+        QVERIFY(!t.poll(100'000)); // not due yet: polled every 500 ms
         QVERIFY(t.poll(600'000));
         QCOMPARE(t.delta(), -100);
     }
@@ -138,7 +138,7 @@ private slots:
         c.set_interface("lo");
         vip::InterfaceTracker lo(c);
         lo.poll(0);
-        QVERIFY(lo.ok());   // loopback reports "unknown": counts as up
+        QVERIFY(lo.ok()); // loopback reports "unknown": counts as up
         c.set_interface("no-such-if0");
         vip::InterfaceTracker missing(c);
         missing.poll(0);

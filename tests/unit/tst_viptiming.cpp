@@ -15,7 +15,8 @@ v1::Cluster cluster(const std::string &vipBody)
 node { name: "fe1" address: "192.0.2.11" }
 node { name: "fe2" address: "192.0.2.12" }
 node { name: "fe3" address: "192.0.2.13" }
-vip { name: "www" vrid: 51 interface: "eth0" address: "192.0.2.100/24" )" + vipBody + " }\n";
+vip { name: "www" vrid: 51 interface: "eth0" address: "192.0.2.100/24" )" +
+                             vipBody + " }\n";
     auto loaded = config::loadClusterText(text, "t.conf", "/");
     if (!loaded.ok())
         qFatal("%s", loaded.errors.front().format().c_str());
@@ -60,14 +61,16 @@ private slots:
 
     void successorIsTheBestRemainingNode_data()
     {
-        QTest::addColumn<QString>("priorities");   // "fe1=150 fe2=100 ..."
-        QTest::addColumn<QString>("successors");   // "fe1>fe2 fe2>fe1 ..."
-        QTest::newRow("two nodes") << "fe1=150 fe2=100" << "fe1>fe2 fe2>fe1";
-        QTest::newRow("three nodes: the second best follows the best")
-            << "fe1=150 fe2=100 fe3=120" << "fe1>fe3 fe2>fe1 fe3>fe1";
-        QTest::newRow("equal priorities: the higher address wins")
-            << "fe1=100 fe2=100 fe3=100" << "fe1>fe3 fe2>fe3 fe3>fe2";
-        QTest::newRow("one node: nobody") << "fe1=100" << "fe1>";
+        QTest::addColumn<QString>("priorities"); // "fe1=150 fe2=100 ..."
+        QTest::addColumn<QString>("successors"); // "fe1>fe2 fe2>fe1 ..."
+        QTest::newRow("two nodes") << "fe1=150 fe2=100"
+                                   << "fe1>fe2 fe2>fe1";
+        QTest::newRow("three nodes: the second best follows the best") << "fe1=150 fe2=100 fe3=120"
+                                                                       << "fe1>fe3 fe2>fe1 fe3>fe1";
+        QTest::newRow("equal priorities: the higher address wins") << "fe1=100 fe2=100 fe3=100"
+                                                                   << "fe1>fe3 fe2>fe3 fe3>fe2";
+        QTest::newRow("one node: nobody") << "fe1=100"
+                                          << "fe1>";
     }
     void successorIsTheBestRemainingNode()
     {

@@ -7,9 +7,9 @@
 using namespace hafront::vrrp;
 
 namespace {
-constexpr uint32_t kSelf = 0xC000020B;    // 192.0.2.11
-constexpr uint32_t kPeer = 0xC000020C;    // 192.0.2.12
-constexpr uint32_t kLower = 0xC000020A;   // 192.0.2.10
+constexpr uint32_t kSelf = 0xC000020B;  // 192.0.2.11
+constexpr uint32_t kPeer = 0xC000020C;  // 192.0.2.12
+constexpr uint32_t kLower = 0xC000020A; // 192.0.2.10
 constexpr int64_t kMs = 1000;
 
 RouterConfig config(uint16_t intervalCs = 100)
@@ -102,7 +102,7 @@ private slots:
         sm.advertReceived(kPeer, 150, 100, 100 * kMs);
         sm.takeActions();
         sm.advertReceived(kPeer, 0, 100, 200 * kMs);
-        QCOMPARE(sm.state(), State::Master);   // no Skew_Time wait
+        QCOMPARE(sm.state(), State::Master); // no Skew_Time wait
         const auto actions = sm.takeActions();
         QCOMPARE(count(actions, Action::Kind::AddAddress), 1);
         QCOMPARE(count(actions, Action::Kind::SendGarp), 1);
@@ -117,16 +117,19 @@ private slots:
     // name; a node that succeeds every other takes over from the master's priority 0.
     void successorOfEveryoneTakesOverFromTheMastersPriorityZero()
     {
-        const hafront::config::Address self(hafront::config::IPv6{0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12});
-        const hafront::config::Address master(hafront::config::IPv6{0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x11});
-        const hafront::config::Address other(hafront::config::IPv6{0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x13});
+        const hafront::config::Address self(
+            hafront::config::IPv6{0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12});
+        const hafront::config::Address master(
+            hafront::config::IPv6{0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x11});
+        const hafront::config::Address other(
+            hafront::config::IPv6{0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x13});
         RouterConfig c = config(100);
         c.primaryIp = self;
         c.successorOfEveryone = true;
         StateMachine sm(c);
         sm.start(100, 0);
         sm.advertReceived(master, 150, 100, 100 * kMs);
-        sm.advertReceived(other, 0, 100, 150 * kMs);   // not the master: Skew_Time
+        sm.advertReceived(other, 0, 100, 150 * kMs); // not the master: Skew_Time
         QCOMPARE(sm.state(), State::Backup);
         sm.advertReceived(master, 150, 100, 200 * kMs);
         sm.advertReceived(master, 0, 100, 300 * kMs);
@@ -137,8 +140,10 @@ private slots:
     // RFC 5798 6.4.3: equal priorities, the higher primary address wins, IPv6 compared as a 128-bit number.
     void ipv6TiesGoToTheHigherAddress()
     {
-        const hafront::config::Address low(hafront::config::IPv6{0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0x01, 0, 0, 0, 0, 0, 0xff});
-        const hafront::config::Address high(hafront::config::IPv6{0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0x02, 0, 0, 0, 0, 0, 0x01});
+        const hafront::config::Address low(
+            hafront::config::IPv6{0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0x01, 0, 0, 0, 0, 0, 0xff});
+        const hafront::config::Address high(
+            hafront::config::IPv6{0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0x02, 0, 0, 0, 0, 0, 0x01});
         RouterConfig c = config(10);
         c.primaryIp = low;
         StateMachine sm(c);
@@ -146,7 +151,7 @@ private slots:
         sm.timersDue(sm.nextDeadline());
         QCOMPARE(sm.state(), State::Master);
         sm.advertReceived(high, 100, 10, sm.nextDeadline());
-        QCOMPARE(sm.state(), State::Backup);   // fe80::2:0:0:1 > fe80::1:0:0:ff
+        QCOMPARE(sm.state(), State::Backup); // fe80::2:0:0:1 > fe80::1:0:0:ff
         QVERIFY(sm.masterIp() == high);
     }
 
@@ -199,7 +204,7 @@ private slots:
         sm.advertReceived(peerIp, uint8_t(peerPriority), 10, 500 * kMs);
         QCOMPARE(sm.state() == State::Backup, yields);
         const auto actions = sm.takeActions();
-        QCOMPARE(count(actions, Action::Kind::SplitBrain), 1);   // two masters were seen, either way
+        QCOMPARE(count(actions, Action::Kind::SplitBrain), 1); // two masters were seen, either way
         QCOMPARE(count(actions, Action::Kind::RemoveAddress), yields ? 1 : 0);
     }
 
@@ -237,7 +242,7 @@ private slots:
         QCOMPARE(int(actions.front().priority), 0);
         QCOMPARE(count(actions, Action::Kind::RemoveAddress), 1);
         for (int64_t t = 1000 * kMs; t < 10000 * kMs; t += 100 * kMs)
-            sm.timersDue(t);   // nobody else answers, still no takeover
+            sm.timersDue(t); // nobody else answers, still no takeover
         QCOMPARE(sm.state(), State::Backup);
         sm.setMaintenance(false, 10000 * kMs);
         sm.timersDue(sm.nextDeadline());
@@ -253,7 +258,7 @@ private slots:
         QCOMPARE(sm.state(), State::Master);
         QCOMPARE(int(sm.priority()), 254);
         sm.takeActions();
-        sm.advertReceived(kPeer, 150, 100, 300 * kMs);   // the old master is lower now
+        sm.advertReceived(kPeer, 150, 100, 300 * kMs); // the old master is lower now
         QCOMPARE(sm.state(), State::Master);
     }
 

@@ -132,8 +132,7 @@ std::unique_ptr<DrillRunner> DrillDialog::makeRunner()
     o.failback = m_failback->isChecked();
     auto runner = std::make_unique<DrillRunner>(o, *m_observer);
     connect(runner.get(), &DrillRunner::progress, m_status, &QLabel::setText);
-    connect(runner.get(), &DrillRunner::prechecked, this,
-            [this](const PrecheckResult &r) { showPrechecks(r.checks); });
+    connect(runner.get(), &DrillRunner::prechecked, this, [this](const PrecheckResult &r) { showPrechecks(r.checks); });
     connect(runner.get(), &DrillRunner::probesArrived, m_chart, &DrillChart::addProbes);
     return runner;
 }
@@ -192,8 +191,9 @@ void DrillDialog::showReport(const DrillReport &r)
     m_haveReport = true;
     m_chart->showReport(r);
     m_status->setText(
-        (r.completed ? tr("Downtime %1 ms (predicted %2 ms), %3 of %4 probes failed; master %5 → %6 → %7.")
-                     : tr("Aborted (%8). Downtime %1 ms (predicted %2 ms), %3 of %4 probes failed; master %5 → %6 → %7."))
+        (r.completed
+             ? tr("Downtime %1 ms (predicted %2 ms), %3 of %4 probes failed; master %5 → %6 → %7.")
+             : tr("Aborted (%8). Downtime %1 ms (predicted %2 ms), %3 of %4 probes failed; master %5 → %6 → %7."))
             .arg(r.downtimeMs, 0, 'f', 1)
             .arg(r.predictedMs, 0, 'f', 1)
             .arg(r.probesFailed)
@@ -214,8 +214,8 @@ void DrillDialog::showReport(const DrillReport &r)
 
 void DrillDialog::exportJson()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export drill report"), m_vip + "-drill.json",
-                                                      tr("JSON (*.json)"));
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export drill report"), m_vip + "-drill.json", tr("JSON (*.json)"));
     QFile f(path);
     if (path.isEmpty())
         return;
@@ -226,8 +226,8 @@ void DrillDialog::exportJson()
 
 void DrillDialog::exportHtml()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export drill report"), m_vip + "-drill.html",
-                                                      tr("HTML (*.html)"));
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export drill report"), m_vip + "-drill.html", tr("HTML (*.html)"));
     QFile f(path);
     if (path.isEmpty())
         return;
@@ -251,9 +251,9 @@ void DrillDialog::setRunning(bool running)
     m_abort->setEnabled(running);
     m_saveJson->setEnabled(!running && m_haveReport);
     m_saveHtml->setEnabled(!running && m_haveReport);
-    for (QWidget *w : {static_cast<QWidget *>(m_mode), static_cast<QWidget *>(m_rate),
-                       static_cast<QWidget *>(m_duration), static_cast<QWidget *>(m_probe),
-                       static_cast<QWidget *>(m_failback)})
+    for (QWidget *w :
+         {static_cast<QWidget *>(m_mode), static_cast<QWidget *>(m_rate), static_cast<QWidget *>(m_duration),
+          static_cast<QWidget *>(m_probe), static_cast<QWidget *>(m_failback)})
         w->setEnabled(!running);
 }
 

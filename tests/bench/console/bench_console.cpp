@@ -126,7 +126,8 @@ int main(int argc, char **argv)
     TimedApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("hafront-bench"));
     QCommandLineParser parser;
-    parser.addOption({QStringLiteral("seconds"), QStringLiteral("Run time."), QStringLiteral("N"), QStringLiteral("60")});
+    parser.addOption(
+        {QStringLiteral("seconds"), QStringLiteral("Run time."), QStringLiteral("N"), QStringLiteral("60")});
     parser.process(app);
     const int seconds = std::max(1, parser.value(QStringLiteral("seconds")).toInt());
 
@@ -201,8 +202,9 @@ int main(int argc, char **argv)
         feedTotal += v;
     const bool ok = busy < 0.30 && frame.max() <= 50.0;
 
-    std::printf("console benchmark: %d nodes x %d backends (%d pools), status at 4 Hz, %.1f s, window %dx%d offscreen\n",
-                kNodes, kPools * kBackendsPerPool, kPools, wallS, window.width(), window.height());
+    std::printf(
+        "console benchmark: %d nodes x %d backends (%d pools), status at 4 Hz, %.1f s, window %dx%d offscreen\n",
+        kNodes, kPools * kBackendsPerPool, kPools, wallS, window.width(), window.height());
     std::printf("  status ticks            %zu (x %d nodes)\n", feed.values.size(), kNodes);
     std::printf("  UI thread busy          %.1f %% of wall time   (target < 30 %%)\n", busy * 100);
     std::printf("  feed handler            %.1f %% of wall; per tick p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",

@@ -37,7 +37,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(owners(), QStringList{"fe1"}, 15000);
 
         window.requestForceMaster("www", "fe2");
-        QVERIFY2(asked.contains("fe1") && asked.contains("fe2"), qPrintable(asked));   // says what moves where
+        QVERIFY2(asked.contains("fe1") && asked.contains("fe2"), qPrintable(asked)); // says what moves where
         QTRY_COMPARE_WITH_TIMEOUT(owners(), QStringList{"fe2"}, 10000);
         QTRY_VERIFY_WITH_TIMEOUT(window.lastHandover().contains("fe2"), 5000);
         qInfo("confirmation: %s", qPrintable(asked));
@@ -45,7 +45,7 @@ private slots:
         QTest::qWait(500);
         QVERIFY(window.grab().save(qEnvironmentVariable("HAFRONT_LAB_OUT") + "/console-failover-live.png"));
 
-        window.requestRelease("www", "fe2");   // configured priorities: fe1 preempts back
+        window.requestRelease("www", "fe2"); // configured priorities: fe1 preempts back
         QTRY_COMPARE_WITH_TIMEOUT(owners(), QStringList{"fe1"}, 10000);
     }
 };

@@ -60,10 +60,12 @@ private slots:
         };
         QTRY_VERIFY_WITH_TIMEOUT(connected(), 15000);
         QCOMPARE(model::linkText(*window.clusterModel()->node("n1")), QString("connected over SSH (streamlocal)"));
-        QTRY_VERIFY_WITH_TIMEOUT(window.clusterModel()->backendRow("app", "a") >= 0 &&
-                                     window.clusterModel()->backends()[static_cast<size_t>(
-                                         window.clusterModel()->backendRow("app", "a"))].weight() > 0,
-                                 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.clusterModel()->backendRow("app", "a") >= 0 &&
+                window.clusterModel()
+                        ->backends()[static_cast<size_t>(window.clusterModel()->backendRow("app", "a"))]
+                        .weight() > 0,
+            10000);
 
         // A weight set in the window reaches the agent over SSH.
         const int row = window.clusterModel()->backendRow("app", "a");

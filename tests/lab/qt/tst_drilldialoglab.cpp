@@ -43,7 +43,7 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&dialog));
         for (auto *spin : dialog.findChildren<QSpinBox *>())
             if (spin->suffix().contains("s") && !spin->suffix().contains("/"))
-                spin->setValue(4);   // duration: a short drill
+                spin->setValue(4); // duration: a short drill
         QPushButton *run = nullptr;
         for (auto *b : dialog.findChildren<QPushButton *>())
             if (b->text().contains("Run"))
@@ -53,7 +53,7 @@ private slots:
 
         auto *table = dialog.findChild<QTableWidget *>();
         QVERIFY(table);
-        QTRY_VERIFY_WITH_TIMEOUT(table->rowCount() == 2, 60000);   // failover + failback phases
+        QTRY_VERIFY_WITH_TIMEOUT(table->rowCount() == 2, 60000); // failover + failback phases
         double worst = 0;
         for (int row = 0; row < table->rowCount(); ++row)
             worst = std::max(worst, table->item(row, 1)->text().section(' ', 0, 0).toDouble());
