@@ -26,6 +26,8 @@ test_packages=(
   # tests/fuzz: clang 14 and its libFuzzer runtime (libclang_rt.fuzzer-x86_64.a),
   # which clang only recommends and --no-install-recommends would leave out.
   clang libclang-rt-14-dev
+  # scripts/format.sh --check (command 2 fails on a file .clang-format would change)
+  clang-format
   # TLS and HTTP/2 peers: testssl.sh against a TLS listener, h2load/nghttp,
   # python3-h2 for raw HTTP/2 frames.
   testssl.sh nghttp2-client python3-h2

@@ -20,6 +20,8 @@ start=$(date +%s)
 phase() { echo "== $1 ($(( $(date +%s) - start )) s) =="; }
 
 scripts/install-deps.sh
+phase "format (scripts/format.sh --check: every tracked .cpp/.h as .clang-format writes it)"
+scripts/format.sh --check
 phase "build"
 # Line tables only (-g1): backtraces keep file:line, the build is a fifth faster.
 BUILD_DIR=build CMAKE_ARGS="-DHAFRONT_LINE_TABLES=ON ${CMAKE_ARGS:-}" scripts/build.sh

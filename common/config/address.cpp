@@ -183,9 +183,14 @@ std::string formatAddress(const Address &a)
     return a.v6 ? formatIPv6(a.ip6) : formatIPv4(a.ip);
 }
 
+std::string formatHost(const Address &a)
+{
+    return a.v6 ? "[" + formatAddress(a) + "]" : formatAddress(a);
+}
+
 std::string formatEndpoint(const Endpoint &e)
 {
-    return (e.v6 ? "[" + formatIPv6(e.ip6) + "]" : formatIPv4(e.ip)) + ":" + std::to_string(e.port);
+    return formatHost(e.address()) + ":" + std::to_string(e.port);
 }
 
 bool isLinkLocal(const IPv6 &ip)

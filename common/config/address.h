@@ -55,6 +55,7 @@ std::optional<Address> parseAddress(std::string_view text);
 std::string formatIPv4(uint32_t ip);
 std::string formatIPv6(const IPv6 &ip);        // RFC 5952: lowercase, longest zero run as ::
 std::string formatAddress(const Address &a);   // bare, no brackets
+std::string formatHost(const Address &a);      // A.B.C.D or [IPV6]: as in a URL or a Host header
 std::string formatEndpoint(const Endpoint &e); // A.B.C.D:PORT or [IPV6]:PORT
 
 // The same with the reason for a refusal ("a zone id ... is not allowed").

@@ -105,15 +105,13 @@ Result<ProbeTarget> ProbeTarget::parse(const std::string &url)
     } else if (!t.http) {
         return fail("tcp probe URL needs a port: " + url);
     }
-    const std::string bare = config::formatAddress(t.address);
-    t.hostHeader = (t.address.v6 ? "[" + bare + "]" : bare) + (hasPort ? ":" + std::to_string(t.port) : "");
+    t.hostHeader = config::formatHost(t.address) + (hasPort ? ":" + std::to_string(t.port) : "");
     return t;
 }
 
 std::string ProbeTarget::url() const
 {
-    const std::string bare = config::formatAddress(address);
-    return (http ? "http://" : "tcp://") + (address.v6 ? "[" + bare + "]" : bare) + ":" + std::to_string(port) +
+    return (http ? "http://" : "tcp://") + config::formatHost(address) + ":" + std::to_string(port) +
            (http ? path : "");
 }
 
