@@ -102,7 +102,7 @@ void Http1Session::readClient()
         const IoResult r = m_transport->read(buf, sizeof buf);
         if (r.status == Io::Done) {
             m_in.append(buf, r.bytes);
-            if (r.bytes < sizeof buf)
+            if (r.bytes < sizeof buf && !m_transport->pending())
                 break;
             continue;
         }
@@ -643,6 +643,8 @@ void Http1Session::updateInterest()
                          !(m_phase == Phase::Waiting && m_in.size() - m_inPos > kMaxBufferedWhileWaiting);
     if (reading)
         want |= EPOLLIN | EPOLLRDHUP;
+    if (reading && m_transport->pending())
+        m_host.readAgain(this); // records read ahead: no epoll event will come for them
     if (m_out.pending() || m_static || (reading && m_transport->readNeedsWritable()))
         want |= EPOLLOUT;
     if (want != m_interest) {

@@ -500,7 +500,7 @@ void Http2Session::readClient()
         feed(buf, r.bytes);
         if (dead)
             return;
-        if (r.bytes < sizeof buf)
+        if (r.bytes < sizeof buf && !m_transport->pending())
             break;
     }
 }
@@ -602,6 +602,8 @@ void Http2Session::updateInterest()
     const bool reading = !m_terminated && !m_clientEof && m_out.pending() <= kOutStopReading;
     if (reading)
         want |= EPOLLIN | EPOLLRDHUP;
+    if (reading && m_transport->pending())
+        m_host.readAgain(this); // records read ahead: no epoll event will come for them
     if (m_out.pending() || (reading && m_transport->readNeedsWritable()))
         want |= EPOLLOUT;
     if (want != m_interest) {

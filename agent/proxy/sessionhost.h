@@ -26,6 +26,9 @@ public:
     virtual void add(IoHandle *handle, uint32_t events) = 0;
     virtual void modify(IoHandle *handle, uint32_t events) = 0;
     virtual void destroy(IoHandle *handle) = 0; // closes now, deletes after the batch
+    // `handle` stopped reading while its transport still holds input
+    // (Transport::pending): call its onEvent(EPOLLIN) again before waiting.
+    virtual void readAgain(IoHandle *handle) = 0;
     // `next` takes over the socket of `old` (a TLS handshake hands its connection
     // to the codec ALPN chose); `old` is deleted after the batch, the fd stays open.
     virtual void replace(IoHandle *old, IoHandle *next, uint32_t events) = 0;

@@ -134,6 +134,9 @@ SSL_CTX *newContext(const v1::Tls &tls, const TlsServerContext *self, std::strin
     SSL_CTX_set_options(c, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION | SSL_OP_CIPHER_SERVER_PREFERENCE |
                                SSL_OP_IGNORE_UNEXPECTED_EOF | SSL_OP_NO_ANTI_REPLAY);
     SSL_CTX_set_mode(c, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
+    // One read(2) per burst instead of a header read and a body read per
+    // record; what it took beyond the record comes back via Transport::pending.
+    SSL_CTX_set_read_ahead(c, 1);
     SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_OFF); // tickets carry the session
     SSL_CTX_set_num_tickets(c, 1);
     SSL_CTX_set_max_early_data(c, 0); // no 0-RTT

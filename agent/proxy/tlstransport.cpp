@@ -78,18 +78,30 @@ IoResult TlsTransport::fail(int sslError)
 IoResult TlsTransport::read(char *buffer, size_t size)
 {
     m_readWantsWrite = false;
+    m_readWouldBlock = false;
     ERR_clear_error();
     size_t n = 0;
     if (SSL_read_ex(m_ssl, buffer, size, &n) == 1)
         return {Io::Done, n, 0};
     const int e = SSL_get_error(m_ssl, 0);
-    if (e == SSL_ERROR_WANT_READ)
+    if (e == SSL_ERROR_WANT_READ) {
+        m_readWouldBlock = true;
         return {Io::Again, 0, 0};
+    }
     if (e == SSL_ERROR_WANT_WRITE) {
         m_readWantsWrite = true;
         return {Io::Again, 0, 0};
     }
     return fail(e);
+}
+
+// With read ahead (tlscontext.cpp) one read(2) takes whatever the socket
+// holds: the rest of a record's header and body, and often the next records.
+// SSL_has_pending also counts the start of a record still arriving; after a
+// read that wanted more, those bytes wait for the socket, which epoll reports.
+bool TlsTransport::pending() const
+{
+    return !m_readWouldBlock && !m_shutdown && SSL_has_pending(m_ssl) == 1;
 }
 
 IoResult TlsTransport::write(const char *data, size_t size)

@@ -44,7 +44,8 @@ public:
     void shutdownWrite() override;
     void setNoDelay() override;
     bool readNeedsWritable() const override { return m_readWantsWrite; }
-    void closing() override; // close_notify, best effort
+    bool pending() const override; // read ahead, and not an incomplete record the socket will finish
+    void closing() override;       // close_notify, best effort
 
 private:
     IoResult fail(int sslError);
@@ -53,6 +54,7 @@ private:
     std::shared_ptr<const TlsServerContext> m_context;
     int m_fd;
     bool m_readWantsWrite = false;
+    bool m_readWouldBlock = false; // the last read found the socket empty
     bool m_shutdown = false;
     TlsFailure m_failure = TlsFailure::Other;
     std::string m_fileChunk; // read from the file, not yet taken by SSL_write

@@ -27,6 +27,10 @@ public:
     virtual void setNoDelay() = 0;
     // A read that needs the socket writable first (a TLS handshake): wait for EPOLLOUT.
     virtual bool readNeedsWritable() const { return false; }
+    // Input already taken off the socket and not yet returned by read() (TLS
+    // records OpenSSL read ahead). epoll cannot see it: a reader that stops
+    // while this is true asks its host to read again (SessionHost::readAgain).
+    virtual bool pending() const { return false; }
     // The connection is about to close: say goodbye in the protocol (TLS close_notify).
     virtual void closing() {}
 };

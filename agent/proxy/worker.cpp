@@ -183,6 +183,12 @@ void Worker::destroy(IoHandle *h)
     m_graveyard.push_back(h);
 }
 
+void Worker::readAgain(IoHandle *h)
+{
+    if (std::find(m_readAgain.begin(), m_readAgain.end(), h) == m_readAgain.end())
+        m_readAgain.push_back(h);
+}
+
 void Worker::replace(IoHandle *old, IoHandle *next, uint32_t events)
 {
     next->fd = old->fd;
@@ -382,7 +388,7 @@ void Worker::run()
             m_yield.polled(n);
         }
         if (n == 0)
-            n = ::epoll_wait(m_epoll, events, 256, 20);
+            n = ::epoll_wait(m_epoll, events, 256, m_readAgain.empty() ? 20 : 0);
         handled = n;
         refreshNow();
         if (m_heartbeat)
@@ -398,12 +404,22 @@ void Worker::run()
             if (!h->dead)
                 h->onEvent(events[i].events);
         }
+        // Input OpenSSL read ahead of the socket: no event will report it.
+        // Handles that still hold some after this pass ask again for the next.
+        m_readAgainTaken.swap(m_readAgain);
+        for (IoHandle *h : m_readAgainTaken)
+            if (!h->dead)
+                h->onEvent(EPOLLIN);
+        m_readAgainTaken.clear();
         if (m_now - m_lastSweep >= 10'000 || !m_graveyard.empty()) {
             if (m_now - m_lastSweep >= 10'000) {
                 sweep();
                 m_lastSweep = m_now;
             }
             if (!m_graveyard.empty()) {
+                m_readAgain.erase(
+                    std::remove_if(m_readAgain.begin(), m_readAgain.end(), [](IoHandle *h) { return h->dead; }),
+                    m_readAgain.end());
                 m_handles.erase(std::remove_if(m_handles.begin(), m_handles.end(), [](IoHandle *h) { return h->dead; }),
                                 m_handles.end());
                 for (auto &[backend, list] : m_idle) {

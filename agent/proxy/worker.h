@@ -40,6 +40,7 @@ public:
     void add(IoHandle *handle, uint32_t events) override;
     void modify(IoHandle *handle, uint32_t events) override;
     void destroy(IoHandle *handle) override; // closes the fd now, deletes after the batch
+    void readAgain(IoHandle *handle) override;
     void replace(IoHandle *old, IoHandle *next, uint32_t events) override;
     UpstreamConnection *acquireUpstream(BackendRuntime &backend, std::string &error) override;
     void releaseUpstream(UpstreamConnection *connection) override;
@@ -85,6 +86,8 @@ private:
     std::vector<std::unique_ptr<Listener>> m_listeners;
     std::vector<IoHandle *> m_handles; // live sessions and upstreams, for the timer sweep
     std::vector<IoHandle *> m_graveyard;
+    std::vector<IoHandle *> m_readAgain; // input buffered above the socket: run again before the next wait
+    std::vector<IoHandle *> m_readAgainTaken;
     std::map<BackendRuntime *, std::vector<UpstreamConnection *>> m_idle;
     int64_t m_now = 0;
     int64_t m_lastLogFlush = 0;

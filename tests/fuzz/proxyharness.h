@@ -39,6 +39,10 @@ public:
     size_t answeredUpTo = 0; // of `written`
     std::string written;
     bool shutDown = false;
+    // Like TLS with read ahead: the first read empties "the socket", the rest
+    // of `incoming` sits inside the transport (pending()) where no readiness
+    // event reports it, and only SessionHost::readAgain gets it read.
+    bool readAhead = false;
 
     IoResult read(char *buffer, size_t size) override
     {
@@ -72,8 +76,12 @@ public:
     }
     void shutdownWrite() override { shutDown = true; }
     void setNoDelay() override {}
-    bool pending() const
+    bool pending() const override { return readAhead && position > 0 && position < incoming.size(); }
+    // What level-triggered epoll would report as readable.
+    bool hasInput() const
     {
+        if (readAhead && position > 0)
+            return endAfterIncoming && position == incoming.size();
         return position < incoming.size() || endAfterIncoming || (!answers.empty() && written.size() > answeredUpTo);
     }
 };
@@ -105,6 +113,7 @@ public:
     std::deque<std::deque<std::string>> responses;
     std::vector<MemoryTransport *> upstreamTransports; // in the order opened
     bool backendsCloseAfterAnswers = false;            // a backend closes once it gave its answers (a killed one)
+    bool clientReadAhead = false; // the client's transport reads ahead (MemoryTransport::readAhead)
     int upstreamsOpened = 0;
 
     // A client connection on listener `listenerIndex` that sends `bytes`, `readSize` at a time.
@@ -114,6 +123,7 @@ public:
         transport->incoming = bytes;
         transport->readSize = std::max<size_t>(1, readSize);
         transport->endAfterIncoming = endAfter;
+        transport->readAhead = clientReadAhead;
         m_client = transport.get();
         m_transports.push_back(std::move(transport));
         auto *s = new Http1Session(*this, -1, listenerIndex, "192.0.2.50", m_client);
@@ -128,6 +138,7 @@ public:
         transport->incoming = bytes;
         transport->readSize = std::max<size_t>(1, readSize);
         transport->endAfterIncoming = endAfter;
+        transport->readAhead = clientReadAhead;
         m_client = transport.get();
         m_transports.push_back(std::move(transport));
         auto *s = new Http2Session(*this, -1, listenerIndex, "192.0.2.50", m_client);
@@ -161,7 +172,7 @@ public:
                 // end) for EPOLLIN interest, the peer's end again and again
                 // for EPOLLRDHUP interest, and room to write for EPOLLOUT.
                 const uint32_t interest = m_interest[h];
-                const bool hasInput = h == m_session ? m_client->pending() : upstreamHasInput(h);
+                const bool hasInput = h == m_session ? m_client->hasInput() : upstreamHasInput(h);
                 const MemoryTransport *t = h == m_session ? m_client : transportOf(h);
                 const bool peerEnded =
                     t && t->endAfterIncoming && t->position == t->incoming.size() && t->answers.empty();
@@ -175,6 +186,13 @@ public:
                     moved = moved || (events & (EPOLLIN | EPOLLRDHUP));
                 }
             }
+            m_readAgainTaken.swap(m_readAgain); // as the worker does after its batch
+            for (IoHandle *h : m_readAgainTaken)
+                if (!h->dead) {
+                    h->onEvent(EPOLLIN);
+                    moved = true;
+                }
+            m_readAgainTaken.clear();
             quiet = moved ? 0 : quiet + 1;
             if (quiet > quietTicks)
                 break;
@@ -202,6 +220,11 @@ public:
     }
     void modify(IoHandle *handle, uint32_t events) override { m_interest[handle] = events; }
     void destroy(IoHandle *handle) override { handle->dead = true; }
+    void readAgain(IoHandle *handle) override
+    {
+        if (std::find(m_readAgain.begin(), m_readAgain.end(), handle) == m_readAgain.end())
+            m_readAgain.push_back(handle);
+    }
     void replace(IoHandle *old, IoHandle *next, uint32_t events) override
     {
         next->fd = old->fd;
@@ -244,14 +267,14 @@ private:
     bool upstreamHasInput(IoHandle *h) const
     {
         const auto it = m_upstreamOf.find(h);
-        return it != m_upstreamOf.end() && it->second->pending();
+        return it != m_upstreamOf.end() && it->second->hasInput();
     }
     bool anyInput() const
     {
         if (sessionAlive() && m_client->position < m_client->incoming.size())
             return true;
         for (const auto &[h, t] : m_upstreamOf)
-            if (!h->dead && t->pending() && (m_interest.at(h) & EPOLLIN))
+            if (!h->dead && t->hasInput() && (m_interest.at(h) & EPOLLIN))
                 return true;
         return false;
     }
@@ -270,6 +293,7 @@ private:
     std::unique_ptr<config::SnapshotStore> m_store;
     std::shared_ptr<ClusterView> m_view;
     std::vector<IoHandle *> m_handles;
+    std::vector<IoHandle *> m_readAgain, m_readAgainTaken;
     std::map<IoHandle *, uint32_t> m_interest;
     std::map<IoHandle *, MemoryTransport *> m_upstreamOf;
     std::vector<UpstreamConnection *> m_idle;

@@ -194,14 +194,19 @@ class TestHttp2Session : public QObject {
     Q_OBJECT
 private slots:
     // One GET, whatever the read size: the response's status, fields and
-    // body; the backend gets HTTP/1.1 with Host from :authority.
+    // body; the backend gets HTTP/1.1 with Host from :authority. With
+    // readAhead, as under TLS with read ahead, only the first read is
+    // announced; the rest waits inside the transport (Transport::pending).
     void getAtEveryReadSize()
     {
-        for (size_t split : {size_t(65536), size_t(1), size_t(7)}) {
+        for (const auto &[split, readAhead] :
+             {std::pair{size_t(65536), false}, std::pair{size_t(1), false}, std::pair{size_t(7), false},
+              std::pair{size_t(1), true}, std::pair{size_t(7), true}}) {
             ProxyHarness h(kConfig);
             QVERIFY(h.ok());
             h.responses.push_back({kOk});
             Client c;
+            h.clientReadAhead = readAhead;
             h.connect2(c.preface() + c.headers(1, Client::get("/a?b=1"), true), split, false);
             QVERIFY(h.run(20000, 50'000) < 20000);
             Reply r = parse(h.client().written);
@@ -232,7 +237,8 @@ private slots:
         in += c.headers(3, grpc, false); // one deflater: the blocks in order
         in += frame(0, 0, 3, "abc");
         in += c.headers(3, {{"x-checksum", "7"}}, true);
-        h.connect2(in, 65536, false);
+        h.clientReadAhead = true; // all but the first 100 bytes come only through Transport::pending
+        h.connect2(in, 100, false);
         h.run(20000, 50'000);
         Reply r = parse(h.client().written);
         QVERIFY2(of(r.status, 1) == "200",

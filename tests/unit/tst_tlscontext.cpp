@@ -33,6 +33,12 @@ struct ClientOptions {
     std::string sigalgs; // empty: OpenSSL's
     int maxVersion = 0;  // 0: any
     SSL_SESSION *session = nullptr;
+    std::vector<std::string> records; // sent after the handshake, one SSL_write each, read back by the server
+};
+
+struct ServerRead {
+    std::string data;
+    bool pendingAfter = false; // Transport::pending() right after this read
 };
 
 struct Outcome {
@@ -43,6 +49,7 @@ struct Outcome {
     std::string alpn;
     bool resumed = false;
     SSL_SESSION *session = nullptr; // for the next connection; caller frees
+    std::vector<ServerRead> reads;  // of ClientOptions::records, until the server's read would block
 };
 
 std::string wire(const std::string &list)
@@ -134,6 +141,17 @@ Outcome handshakeWith(const TlsServerContext &server, const std::string &caFile,
             if (SSL_read_ex(client, &got, 1, &n) == 1)
                 break;
         }
+        for (const std::string &record : o.records) {
+            size_t n = 0;
+            SSL_write_ex(client, record.data(), record.size(), &n);
+        }
+        for (int i = 0; i < 20 && !o.records.empty(); ++i) {
+            char buf[16384];
+            const IoResult r = transport.read(buf, sizeof buf);
+            if (r.status != Io::Done)
+                break;
+            out.reads.push_back({std::string(buf, r.bytes), transport.pending()});
+        }
         out.session = SSL_get1_session(client);
         SSL_shutdown(client); // a session closed without close_notify is not resumable (OpenSSL)
     }
@@ -202,6 +220,23 @@ private slots:
         SSL_SESSION_free(a.session);
         SSL_SESSION_free(b.session);
         SSL_SESSION_free(none.session);
+    }
+
+    // Read ahead: one read(2) takes both records the client sent; the second
+    // is reported as pending (no epoll event will announce it) until it is read.
+    void recordsReadAheadArePendingUntilRead()
+    {
+        const auto ctx = build(config({m_www}));
+        ClientOptions o{"www.example.test"};
+        o.records = {"GET /1 HTTP/1.1\r\n\r\n", "GET /2 HTTP/1.1\r\n\r\n"};
+        auto a = handshakeWith(*ctx, m_ca->caFile(), o);
+        QVERIFY(a.ok);
+        QCOMPARE(a.reads.size(), size_t(2));
+        QCOMPARE(a.reads[0].data, o.records[0]);
+        QVERIFY2(a.reads[0].pendingAfter, "the second record was read ahead and must be reported");
+        QCOMPARE(a.reads[1].data, o.records[1]);
+        QVERIFY(!a.reads[1].pendingAfter);
+        SSL_SESSION_free(a.session);
     }
 
     void signatureAlgorithmsPickEcdsaOrRsa()
