@@ -6,11 +6,14 @@
 #   app1..3 192.0.2.21-23            HTTP app servers, weights 1/2/3, 5/20/50 ms
 #   rpc1..2 192.0.2.31-32            RPC providers (TCP echo) behind :20880
 #   client  192.0.2.50               steady, bounded load through the VIP
+# --dual-stack adds IPv6 at the front (resources/demo/cluster-dual-stack.conf):
+# fe1/fe2/client also 2001:db8::11/12/50, VIP www6 2001:db8::100 (VRRPv3 for
+# IPv6) with listener web6, checked from the client and drilled like www.
 # With a display the console opens on the cluster; without one the demo prints
 # the status, renders the console to a PNG, runs one graceful failover drill and
 # watches the status until Ctrl-C or --duration S.
 #
-#   scripts/demo.sh [--duration S] [--screenshot FILE] [--down]
+#   scripts/demo.sh [--duration S] [--screenshot FILE] [--dual-stack] [--down]
 #
 # Ctrl-C, a failure or --down removes every namespace and process it created;
 # a new start first cleans what a crashed earlier run left behind.
@@ -25,13 +28,14 @@ usage() {
   sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
   exit "${1:-0}"
 }
-duration="" down=0
+duration="" down=0 dual=0
 screenshot=${TMPDIR:-/tmp}/hafront-demo-console.png
 while (($#)); do
   case $1 in
     --duration) duration=${2:?--duration needs seconds}; shift ;;
     --screenshot) screenshot=${2:?--screenshot needs a file}; shift ;;
     --down) down=1 ;;
+    --dual-stack) dual=1 ;;
     -h | --help) usage 0 ;;
     *) echo "demo: unknown option $1" >&2; usage 2 >&2 ;;
   esac
@@ -44,7 +48,8 @@ need_root "network namespaces, VRRP raw sockets" "$0" "$@"
 lab=hfdemo
 run=/run/hafront-demo          # control sockets and state; named in resources/demo/cluster.conf
 cfg=$src/resources/demo/cluster.conf
-vip=192.0.2.100
+((dual)) && cfg=$src/resources/demo/cluster-dual-stack.conf
+vip=192.0.2.100 vip6=2001:db8::100
 source "$src/tests/lab/lab.sh"
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
@@ -61,7 +66,7 @@ teardown() {
   if [[ -f $run/root-pids ]]; then
     while read -r pid; do
       # Only a process of ours: its command line names the demo config.
-      { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -q 'resources/demo/cluster.conf' && kill "$pid" 2>/dev/null || true
+      { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -Eq 'resources/demo/cluster(-dual-stack)?\.conf' && kill "$pid" 2>/dev/null || true
     done <"$run/root-pids"
   fi
   # Agents first, gently: they send a priority-0 advert and remove the VIP.
@@ -120,11 +125,19 @@ trap finish EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-say "network: namespaces $lab-* on bridge $lab-br, 192.0.2.0/24"
 mkdir -p "$run/state-fe1" "$run/state-fe2"
-lab_up "$lab" fe1=192.0.2.11 fe2=192.0.2.12 app1=192.0.2.21 app2=192.0.2.22 app3=192.0.2.23 \
-  rpc1=192.0.2.31 rpc2=192.0.2.32 client=192.0.2.50
-echo "fe1 192.0.2.11  fe2 192.0.2.12  app1..3 192.0.2.21-23  rpc1..2 192.0.2.31-32  client 192.0.2.50"
+if ((dual)); then
+  say "network: namespaces $lab-* on bridge $lab-br, 192.0.2.0/24 and 2001:db8::/64 at the front"
+  lab_up "$lab" fe1=192.0.2.11,2001:db8::11 fe2=192.0.2.12,2001:db8::12 app1=192.0.2.21 app2=192.0.2.22 \
+    app3=192.0.2.23 rpc1=192.0.2.31 rpc2=192.0.2.32 client=192.0.2.50,2001:db8::50
+  echo "fe1 192.0.2.11 2001:db8::11  fe2 192.0.2.12 2001:db8::12  client 192.0.2.50 2001:db8::50"
+else
+  say "network: namespaces $lab-* on bridge $lab-br, 192.0.2.0/24"
+  lab_up "$lab" fe1=192.0.2.11 fe2=192.0.2.12 app1=192.0.2.21 app2=192.0.2.22 app3=192.0.2.23 \
+    rpc1=192.0.2.31 rpc2=192.0.2.32 client=192.0.2.50
+  echo "fe1 192.0.2.11  fe2 192.0.2.12  client 192.0.2.50"
+fi
+echo "app1..3 192.0.2.21-23  rpc1..2 192.0.2.31-32"
 
 say "backends: app1/app2/app3 (weights 1/2/3, latency 5/20/50 ms), rpc1/rpc2 (TCP echo)"
 # Debian's own interpreter starts fastest (a pyenv shim takes seconds per start).
@@ -155,14 +168,18 @@ for n in fe1 fe2; do
   disown
 done
 ctlc() { "$ctl" --cluster "$cfg" "$@"; }
-client_get() { ip netns exec "$lab-client" curl -s -m 1 -o /dev/null -w '%{http_code}' "http://$vip$1" || true; }
-ready=0 t0=$SECONDS
-while ((SECONDS - t0 < 10)); do   # VIP elected, health checks risen
-  if [[ $(client_get /) == 200 && $(client_get /static/index.html) == 200 ]]; then ready=1; break; fi
-  sleep 0.1
+client_get() { ip netns exec "$lab-client" curl -s -m 1 -o /dev/null -w '%{http_code}' "http://$1$2" || true; }
+vips=("$vip")
+((dual)) && vips+=("[$vip6]")
+for v in "${vips[@]}"; do
+  ready=0 t0=$SECONDS
+  while ((SECONDS - t0 < 10)); do   # VIP elected, health checks risen
+    if [[ $(client_get "$v" /) == 200 && $(client_get "$v" /static/index.html) == 200 ]]; then ready=1; break; fi
+    sleep 0.1
+  done
+  ((ready)) || { echo "demo: the VIP $v did not answer within 10 s" >&2; exit 1; }
+  echo "VIP $v answers from the client namespace"
 done
-((ready)) || { echo "demo: the VIP $vip did not answer within 10 s" >&2; exit 1; }
-echo "VIP $vip answers from the client namespace"
 
 # Bounded load: with --duration it stops shortly after the demo would; without,
 # after an hour. It also stops when this script goes away.
@@ -216,6 +233,12 @@ html=${screenshot%.png}-drill.html
 ip netns exec "$lab-client" "$ctl" --cluster "$cfg" drill www --mode graceful --probe "http://$vip/static/index.html" \
   --rate 100 --duration 6 --html "$html" 2>"$run/drill.log"
 echo "drill report (HTML): $html"
+if ((dual)); then
+  say "the same drill on VIP www6 over IPv6"
+  ip netns exec "$lab-client" "$ctl" --cluster "$cfg" drill www6 --mode graceful \
+    --probe "http://[$vip6]/static/index.html" --rate 100 --duration 6 --html "${html%.html}6.html" 2>>"$run/drill.log"
+  echo "drill report (HTML): ${html%.html}6.html"
+fi
 
 say "hafrontctl status --watch ($([[ -n $duration ]] && echo "for $duration s" || echo "Ctrl-C ends the demo"))"
 "$ctl" --cluster "$cfg" status --watch &

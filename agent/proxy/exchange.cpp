@@ -256,6 +256,10 @@ size_t Exchange::upstreamPending() const
 {
     return m_upstream ? m_upstream->pendingOut() : 0;
 }
+size_t Exchange::requestHeld() const
+{
+    return upstreamPending() + m_requestCopy.size();
+}
 bool Exchange::clientBackedUp() const
 {
     return m_downstream.backedUp();

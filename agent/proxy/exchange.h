@@ -54,6 +54,7 @@ public:
     bool upstreamHasRequest() const { return m_dispatched; }
     bool backendBackedUp() const;   // stop reading the client's body
     size_t upstreamPending() const; // request bytes the backend connection holds unsent
+    size_t requestHeld() const;     // those and the request's copy kept for a retry
     const std::string &clientIp() const { return m_clientIp; }
 
     // From the upstream connection.

@@ -213,6 +213,7 @@ public:
     size_t bodyPos = 0;
     bool deferred = false;
     mutable bool wasBackedUp = false;
+    bool budgetPaused = false; // in the session's m_budgetPaused
     StaticFile *file = nullptr;
     Exchange exchange;
 
@@ -275,6 +276,7 @@ public:
             bodyPos = 0;
         }
         body.append(data);
+        session.m_responseBuffered += data.size();
         resume();
     }
     void sendTrailers(const HeaderList &fields) override
@@ -303,8 +305,12 @@ public:
         fields.add("content-type", "text/plain; charset=utf-8");
         fields.add("content-length", std::to_string(text.size()));
         const bool withBody = !headRequest && !text.empty();
-        if (withBody)
+        if (withBody) {
+            session.m_responseBuffered -= buffered();
             body.assign(text);
+            bodyPos = 0;
+            session.m_responseBuffered += body.size();
+        }
         responseEnded = true;
         submit(fields, withBody);
         session.flushOut();
@@ -338,15 +344,25 @@ public:
     {
         if (buffered() > kStreamBuffer)
             wasBackedUp = true;
+        if (session.overBudget()) {
+            if (!budgetPaused) {
+                const_cast<Stream *>(this)->budgetPaused = true;
+                session.m_budgetPaused.push_back(id);
+            }
+            return true;
+        }
         return wasBackedUp && buffered() > kStreamBuffer / 2;
     }
     void pauseRequestBody(bool paused) override
     {
-        if (paused || !unconsumed || closed || exchange.upstreamPending() >= kRequestHeld)
+        if (paused || closed)
             return;
-        nghttp2_session_consume(session.m_session, id, unconsumed);
-        unconsumed = 0;
-        session.flushOut(); // the WINDOW_UPDATE
+        if (unconsumed && exchange.upstreamPending() < kRequestHeld && !session.overBudget()) {
+            session.consumeHeld(*this);
+            session.flushOut(); // the WINDOW_UPDATE
+        }
+        if (!session.dead)
+            session.budgetFreed(); // the backend took request bytes
     }
     void startTunnel() override { abort(); }
     void tunnelData(std::string_view) override {}
@@ -370,6 +386,7 @@ Http2Session::Http2Session(SessionHost &host, int fd_, size_t listenerIndex, std
     m_maxHeaderList = config::http2MaxHeaderListBytes(config);
     m_maxBodyBytes = config::maxBodyBytes(config);
     m_idleMicros = int64_t(config::http2IdleTimeoutMs(config)) * 1000;
+    m_bufferCap = config::http2MaxConnectionBufferBytes(config);
     m_progressMicros = host.now();
     deadlineMicros = m_progressMicros + m_idleMicros;
 
@@ -545,7 +562,13 @@ void Http2Session::flushOut()
 
 void Http2Session::flushPass()
 {
+    // A client that takes everything at once (a big socket buffer, a fast
+    // reader) could keep this pass going forever: after 64 rounds it yields,
+    // and EPOLLOUT brings it back (m_moreToSend) after the other connections.
+    m_moreToSend = false;
     for (int rounds = 0; rounds < 64; ++rounds) {
+        if (rounds == 63)
+            m_moreToSend = true;
         m_wantFlush = false;
         while (m_out.pending() < kOutHigh) {
             const uint8_t *data = nullptr;
@@ -587,8 +610,10 @@ void Http2Session::flushPass()
             if (dead)
                 return;
         }
-        if (!m_wantFlush && (m_out.pending() || !nghttp2_session_want_write(m_session)))
+        if (!m_wantFlush && (m_out.pending() || !nghttp2_session_want_write(m_session))) {
+            m_moreToSend = false;
             break;
+        }
     }
 }
 
@@ -604,7 +629,7 @@ void Http2Session::updateInterest()
         want |= EPOLLIN | EPOLLRDHUP;
     if (reading && m_transport->pending())
         m_host.readAgain(this); // records read ahead: no epoll event will come for them
-    if (m_out.pending() || (reading && m_transport->readNeedsWritable()))
+    if (m_out.pending() || m_moreToSend || (reading && m_transport->readNeedsWritable()))
         want |= EPOLLOUT;
     if (want != m_interest) {
         m_interest = want;
@@ -959,7 +984,7 @@ int Http2Session::onDataChunk(uint8_t, int32_t streamId, const uint8_t *data, si
     // Flow control follows the upstream: bytes it has not taken stay out of
     // the client's window until Exchange::resumeFromUpstream (which comes
     // once the backend connection holds less than kRequestHeld).
-    if (s->exchange.upstreamPending() >= kRequestHeld || s->exchange.backendBackedUp())
+    if (s->exchange.upstreamPending() >= kRequestHeld || s->exchange.backendBackedUp() || overBudget())
         s->unconsumed += len;
     else
         nghttp2_session_consume(m_session, streamId, len);
@@ -976,12 +1001,14 @@ int Http2Session::onStreamClose(int32_t streamId, uint32_t)
     if (s.unconsumed)
         nghttp2_session_consume_connection(m_session, s.unconsumed);
     s.unconsumed = 0;
+    m_responseBuffered -= s.buffered(); // dropped with the stream
     if (!s.requestDone || !s.responseEnded || s.buffered() || s.file)
         s.exchange.clientGone(); // a reset or an unfinished response: drop the upstream
     m_listenerRt->h2Streams.fetch_sub(1, std::memory_order_relaxed);
     m_closed.push_back(std::move(it->second));
     m_streams.erase(it);
     progress();
+    budgetFreed(); // its request copy and upstream went with it
     return 0;
 }
 
@@ -1013,7 +1040,10 @@ ssize_t Http2Session::readResponse(int32_t streamId, uint8_t *buf, size_t length
         return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
     if (s->file && s->buffered() < length) {
         SliceSink sink(s->body);
-        if (!s->file->sendSome(sink))
+        const size_t was = s->buffered();
+        const bool sent = s->file->sendSome(sink);
+        m_responseBuffered += s->buffered() - was;
+        if (!sent)
             return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
         if (s->file->done()) {
             delete s->file;
@@ -1024,6 +1054,7 @@ ssize_t Http2Session::readResponse(int32_t streamId, uint8_t *buf, size_t length
     const size_t n = std::min(before, length);
     std::memcpy(buf, s->body.data() + s->bodyPos, n);
     s->bodyPos += n;
+    m_responseBuffered -= n;
     if (s->bodyPos == s->body.size()) {
         s->body.clear();
         s->bodyPos = 0;
@@ -1034,6 +1065,8 @@ ssize_t Http2Session::readResponse(int32_t streamId, uint8_t *buf, size_t length
         s->wasBackedUp = false;
         m_drained.push_back(streamId);
     }
+    if (n)
+        budgetFreed();
     if (s->buffered() == 0 && s->responseEnded && !s->file) {
         *flags |= NGHTTP2_DATA_FLAG_EOF;
         if (s->hasTrailers) { // they end the stream, not this DATA frame
@@ -1049,6 +1082,53 @@ ssize_t Http2Session::readResponse(int32_t streamId, uint8_t *buf, size_t length
         return NGHTTP2_ERR_DEFERRED;
     }
     return ssize_t(n);
+}
+
+// ---- the connection's budget ----
+
+size_t Http2Session::requestHeld() const
+{
+    size_t held = 0;
+    for (const auto &[id, s] : m_streams)
+        held += s->exchange.requestHeld();
+    return held;
+}
+
+bool Http2Session::overBudget()
+{
+    if (!m_overBudget && bufferedBytes() > m_bufferCap)
+        m_overBudget = true;
+    return m_overBudget;
+}
+
+// Drained to half the cap: the paused backends read again and the held
+// windows open (hysteresis, so a busy connection does not flap at the cap).
+void Http2Session::budgetFreed()
+{
+    if (!m_overBudget || bufferedBytes() > m_bufferCap / 2)
+        return;
+    m_overBudget = false;
+    for (const int32_t id : m_budgetPaused)
+        if (Stream *s = stream(id)) {
+            s->budgetPaused = false;
+            m_drained.push_back(id);
+        }
+    m_budgetPaused.clear();
+    bool opened = false;
+    for (auto &[id, s] : m_streams)
+        if (s->unconsumed && !s->closed && s->exchange.upstreamPending() < kRequestHeld &&
+            !s->exchange.backendBackedUp()) {
+            consumeHeld(*s);
+            opened = true;
+        }
+    if (opened || !m_drained.empty())
+        flushOut(); // the WINDOW_UPDATEs; the drained backends resume in the flush pass
+}
+
+void Http2Session::consumeHeld(Stream &s)
+{
+    nghttp2_session_consume(m_session, s.id, s.unconsumed);
+    s.unconsumed = 0;
 }
 
 } // namespace hafront::proxy

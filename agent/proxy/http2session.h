@@ -15,8 +15,12 @@
 // budget spent ends the connection with GOAWAY (ENHANCE_YOUR_CALM), counted
 // by reason (stats::Goaway). Output is pulled from nghttp2 only while the
 // socket takes it, and a stream buffers at most kStreamBuffer of response
-// before its backend is paused: a client that never opens its window holds
-// bounded memory until the idle timeout ends it.
+// before its backend is paused. All streams together hold at most the
+// listener's max_connection_buffer_bytes of responses and requests (plus one
+// backend read, 64 KiB, and the 1 MiB connection window the client may
+// already fill): over it, every backend pauses and the client's window stays
+// shut until the connection drains to half. A client that never opens its
+// window holds bounded memory until the idle timeout ends it.
 #pragma once
 
 #include "http/headers.h"
@@ -84,6 +88,7 @@ public:
     // Graceful GOAWAY (NO_ERROR, last stream id): the open streams finish, no new one starts.
     void drain();
     size_t memoryInUse() const { return m_memory; }
+    size_t bufferedBytes() const { return m_responseBuffered + requestHeld(); } // counted by the budget
     size_t streamsOpen() const { return m_streams.size(); }
 
     // nghttp2 callbacks (static trampolines in the .cpp).
@@ -116,6 +121,10 @@ private:
     void sweepClosed();
     void close();
     Stream *stream(int32_t id) const;
+    size_t requestHeld() const;
+    bool overBudget();
+    void budgetFreed();
+    void consumeHeld(Stream &stream);
 
     SessionHost &m_host;
     size_t m_listenerIndex;
@@ -133,6 +142,10 @@ private:
     std::unordered_map<int32_t, std::unique_ptr<Stream>> m_streams;
     std::vector<std::unique_ptr<Stream>> m_closed; // deleted from the next event on (an exchange may be on the stack)
     std::vector<int32_t> m_drained;                // streams whose buffer emptied below half: resume their backends
+    size_t m_bufferCap = 4u << 20;                 // max_connection_buffer_bytes
+    size_t m_responseBuffered = 0;                 // response bytes all streams hold
+    bool m_overBudget = false;                     // from over the cap until drained to half
+    std::vector<int32_t> m_budgetPaused;           // streams whose backends paused for the budget
     // Limits of the listener, read once.
     uint32_t m_maxStreams = 128;
     uint32_t m_maxHeaderList = 65536;
@@ -145,6 +158,7 @@ private:
     uint32_t m_continuations = 0; // in the header block being read
     bool m_inNghttp2 = false;     // inside mem_recv / mem_send: no sending, no deleting
     bool m_wantFlush = false;
+    bool m_moreToSend = false; // the last flush pass yielded with output left in nghttp2
     bool m_flushing = false;   // in flushOut: a nested call leaves it to the outer pass
     bool m_failed = false;     // the socket or nghttp2 failed: close after the pass
     bool m_terminated = false; // a GOAWAY that ends the connection is queued

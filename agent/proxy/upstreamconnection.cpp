@@ -109,11 +109,23 @@ void UpstreamConnection::detach()
 void UpstreamConnection::pauseReading(bool paused)
 {
     if (paused != m_readPaused) {
-        m_readPaused = paused;
-        updateInterest();
+        setReadPaused(paused);
         if (!paused)
             readable();
     }
+}
+
+// While the client holds us back the backend is not late: the read timeout
+// stops, and starts afresh when reading resumes (the client's own timeouts
+// end a client that never drains).
+void UpstreamConnection::setReadPaused(bool paused)
+{
+    m_readPaused = paused;
+    if (paused)
+        deadlineMicros = 0;
+    else if (m_session && !m_complete && m_readTimeout)
+        deadlineMicros = m_host.now() + m_readTimeout;
+    updateInterest();
 }
 
 void UpstreamConnection::updateInterest()
@@ -167,6 +179,9 @@ void UpstreamConnection::readable()
 {
     if (m_connecting || dead)
         return;
+    // A client already over its budget takes no more: not even this read.
+    if (m_session && !m_tunnel && !m_readPaused && m_session->clientBackedUp())
+        return setReadPaused(true);
     char buf[65536];
     for (int rounds = 0; rounds < 4 && !m_readPaused; ++rounds) {
         const IoResult r = m_transport->read(buf, sizeof buf);
@@ -350,10 +365,8 @@ int UpstreamConnection::onBody(const char *at, size_t len)
     if (m_session)
         m_session->upstreamBody(at, len);
     // Backpressure: finish this buffer, then stop reading until the client drains.
-    if (m_session && m_session->clientBackedUp() && !m_readPaused) {
-        m_readPaused = true;
-        updateInterest();
-    }
+    if (m_session && m_session->clientBackedUp() && !m_readPaused)
+        setReadPaused(true);
     return 0;
 }
 

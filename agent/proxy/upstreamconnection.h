@@ -53,6 +53,7 @@ private:
     void writable();
     void fail(const std::string &why, stats::BackendError kind); // counted once, by the exchange
     void updateInterest();
+    void setReadPaused(bool paused);
     http::ParsedHead &fieldsBeingRead(); // the head, or the trailers after the last chunk
     std::string badResponse(llhttp_errno_t err) const;
 

@@ -392,6 +392,8 @@ private:
             error(at(path, "initial_window_bytes"), "initial_window_bytes above 2^31-1");
         if (h.max_frame_bytes() && (h.max_frame_bytes() < 16384 || h.max_frame_bytes() > 16777215))
             error(at(path, "max_frame_bytes"), "max_frame_bytes outside 16384..16777215");
+        if (h.max_connection_buffer_bytes() && h.max_connection_buffer_bytes() < 65536)
+            error(at(path, "max_connection_buffer_bytes"), "max_connection_buffer_bytes below 65536");
         if (h.max_header_list_bytes() && h.max_header_list_bytes() < 1024)
             error(at(path, "max_header_list_bytes"), "max_header_list_bytes below 1024");
     }

@@ -154,6 +154,10 @@ inline uint32_t http2IdleTimeoutMs(const v1::Listener &l)
 {
     return l.http2().idle_timeout_ms() ? l.http2().idle_timeout_ms() : 60000;
 }
+inline uint32_t http2MaxConnectionBufferBytes(const v1::Listener &l)
+{
+    return l.http2().max_connection_buffer_bytes() ? l.http2().max_connection_buffer_bytes() : 4u << 20;
+}
 inline std::string indexOf(const v1::Route &r)
 {
     return r.index().empty() ? "index.html" : r.index();

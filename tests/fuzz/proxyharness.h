@@ -38,6 +38,7 @@ public:
     std::deque<std::string> answers;
     size_t answeredUpTo = 0; // of `written`
     std::string written;
+    size_t writeLimit = SIZE_MAX; // a peer that stops reading: writes past it would block
     bool shutDown = false;
     // Like TLS with read ahead: the first read empties "the socket", the rest
     // of `incoming` sits inside the transport (pending()) where no readiness
@@ -61,6 +62,9 @@ public:
     }
     IoResult write(const char *data, size_t size) override
     {
+        if (written.size() >= writeLimit)
+            return {Io::Again, 0, 0};
+        size = std::min(size, writeLimit - written.size());
         written.append(data, size);
         return {Io::Done, size, 0};
     }
@@ -113,7 +117,8 @@ public:
     std::deque<std::deque<std::string>> responses;
     std::vector<MemoryTransport *> upstreamTransports; // in the order opened
     bool backendsCloseAfterAnswers = false;            // a backend closes once it gave its answers (a killed one)
-    bool clientReadAhead = false; // the client's transport reads ahead (MemoryTransport::readAhead)
+    bool clientReadAhead = false;         // the client's transport reads ahead (MemoryTransport::readAhead)
+    size_t upstreamWriteLimit = SIZE_MAX; // of backends opened from now on (MemoryTransport::writeLimit)
     int upstreamsOpened = 0;
 
     // A client connection on listener `listenerIndex` that sends `bytes`, `readSize` at a time.
@@ -246,6 +251,7 @@ public:
         auto transport = std::make_unique<MemoryTransport>();
         transport->answers = std::move(responses.front());
         transport->endAfterIncoming = backendsCloseAfterAnswers;
+        transport->writeLimit = upstreamWriteLimit;
         responses.pop_front();
         auto *c = new UpstreamConnection(*this, backend, -1, false, transport.get());
         m_upstreamOf[c] = transport.get();

@@ -218,6 +218,10 @@ private slots:
         QTest::newRow("http2 frame size outside the RFC's range")
             << 14 << R"(  http2 { enabled: true max_frame_bytes: 1000 } route { path_prefix: "/" pool: "app" } })"
             << QStringList{"14|max_frame_bytes:|max_frame_bytes outside 16384..16777215"};
+        QTest::newRow("http2 connection buffer below one read")
+            << 14
+            << R"(  http2 { enabled: true max_connection_buffer_bytes: 4096 } route { path_prefix: "/" pool: "app" } })"
+            << QStringList{"14|max_connection_buffer_bytes:|max_connection_buffer_bytes below 65536"};
         QTest::newRow("http2 on a TCP listener")
             << 15
             << R"(listener { name: "rpc" bind: "192.0.2.100:20880" protocol: TCP pool: "rpc" http2 { enabled: true } })"

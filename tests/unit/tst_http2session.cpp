@@ -88,6 +88,7 @@ struct Reply {
     std::map<int32_t, std::vector<Fields>> blocks; // each header block apart: [1] holds trailers
     std::map<int32_t, std::string> endedBy;        // "DATA" or "HEADERS": the frame with END_STREAM
     std::map<int32_t, uint32_t> reset;             // RST_STREAM error codes
+    std::map<int32_t, uint64_t> windowUpdates;     // WINDOW_UPDATE increments, summed
     int goaways = 0;
     uint32_t goawayCode = 0;
     bool malformed = false;
@@ -154,6 +155,10 @@ Reply parse(const std::string &out)
         if (type == 3 && len == 4)
             r.reset[stream] = uint32_t(uint8_t(payload[0])) << 24 | uint32_t(uint8_t(payload[1])) << 16 |
                               uint32_t(uint8_t(payload[2])) << 8 | uint8_t(payload[3]);
+        if (type == 8 && len == 4)
+            r.windowUpdates[stream] += (uint32_t(uint8_t(payload[0])) << 24 | uint32_t(uint8_t(payload[1])) << 16 |
+                                        uint32_t(uint8_t(payload[2])) << 8 | uint8_t(payload[3])) &
+                                       0x7fffffff;
         if (type == 7 && len >= 8) {
             ++r.goaways;
             r.goawayCode = uint32_t(uint8_t(payload[4])) << 24 | uint32_t(uint8_t(payload[5])) << 16 |
@@ -181,6 +186,18 @@ template <class Map> std::string of(const Map &m, int32_t stream)
         return it->second;
     else
         return std::to_string(it->second);
+}
+
+std::string budgetConfig(size_t cap)
+{
+    return R"(name: "t"
+node { name: "n1" address: "127.0.0.1" }
+pool { name: "app" backend { name: "a" address: "127.0.0.1:2" } }
+listener { name: "web" bind: "127.0.0.1:1" max_body_bytes: 10000000
+  http2 { enabled: true max_concurrent_streams: 32 initial_window_bytes: 1048576 max_connection_buffer_bytes: )" +
+           std::to_string(cap) + R"( }
+  route { path_prefix: "/" pool: "app" } }
+)";
 }
 
 ListenerRuntime &listenerRt(ProxyHarness &h)
@@ -520,6 +537,85 @@ private slots:
         h.run(20000, 1'000'000, 200);       // let the 60 s idle timeout pass
         QVERIFY(!h.sessionAlive());
         QCOMPARE(listenerRt(h).h2Goaway[size_t(Goaway::Idle)].load(), uint64_t(1));
+    }
+
+    // Sixteen responses the client does not read yet: each stream alone may
+    // hold kStreamBuffer (16 x 320 KiB with the read that fills it), but the
+    // connection's budget pauses every backend once all of them hold the cap.
+    // Opening the window then delivers every response whole.
+    void responsesTogetherStayWithinTheConnectionBudget()
+    {
+        const size_t cap = 512u << 10;
+        ProxyHarness h(budgetConfig(cap));
+        const std::string big(1u << 20, 'r');
+        for (int i = 0; i < 16; ++i)
+            h.responses.push_back(
+                {"HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(big.size()) + "\r\n\r\n" + big});
+        Client c;
+        std::string in = // SETTINGS_INITIAL_WINDOW_SIZE = 0: no DATA until the client opens it
+            std::string("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") + frame(4, 0, 0, std::string("\x00\x04", 2) + u32(0));
+        for (int32_t id = 1; id <= 31; id += 2)
+            in += c.headers(id, Client::get("/big"), true);
+        auto *s = h.connect2(in, 65536, false);
+        h.run(400, 50'000, 5);
+        QCOMPARE(h.upstreamsOpened, 16);
+        QVERIFY2(s->bufferedBytes() <= cap + 65536, qPrintable(QString::number(s->bufferedBytes())));
+        QVERIFY2(s->bufferedBytes() >= cap / 2, "the budget was not used");
+
+        h.client().incoming += frame(4, 0, 0, std::string("\x00\x04", 2) + u32(1u << 30)) + // open every stream
+                               frame(8, 0, 0, u32(1u << 30));                               // and the connection
+        h.run(20000, 50'000, 5);
+        Reply r = parse(h.client().written);
+        for (int32_t id = 1; id <= 31; id += 2) {
+            QCOMPARE(of(r.status, id), std::string("200"));
+            QCOMPARE(r.body[id].size(), big.size());
+        }
+        QCOMPARE(s->bufferedBytes(), size_t(0));
+    }
+
+    // Eight request bodies to backends that take nothing: each stream alone
+    // may hold kRequestHeld, so without the budget every byte is given back
+    // to the client's window; with it, what the connection returns stays
+    // within the cap until the backends read, and then all of it goes back.
+    void requestsTogetherStayWithinTheConnectionBudget()
+    {
+        const size_t cap = 256u << 10;
+        const size_t body = 128u << 10; // 8 x 128 KiB: the 1 MiB connection window
+        ProxyHarness h(budgetConfig(cap));
+        h.upstreamWriteLimit = 0;
+        for (int i = 0; i < 8; ++i)
+            h.responses.push_back({kOk});
+        Client c;
+        std::string in = c.preface() + frame(4, 0x1, 0, ""); // and the ACK: the 1 MiB stream windows apply
+        for (int32_t id = 1; id <= 15; id += 2) {
+            Fields post = {{":method", "POST"},
+                           {":scheme", "http"},
+                           {":authority", "www"},
+                           {":path", "/up"},
+                           {"content-length", std::to_string(body)}};
+            in += c.headers(id, post, false);
+            for (size_t at = 0; at < body; at += 16384)
+                in += frame(0, at + 16384 >= body ? 0x1 : 0, id, std::string(16384, 'q'));
+        }
+        auto *s = h.connect2(in, 65536, false);
+        const uint64_t opening = parse(h.client().written).windowUpdates[0]; // the 1 MiB connection window
+        h.run(400, 50'000, 5);
+        QCOMPARE(h.upstreamsOpened, 8);
+        const uint64_t returned = parse(h.client().written).windowUpdates[0] - opening;
+        QVERIFY2(returned <= cap + 16384, qPrintable(QString::number(returned)));
+        QVERIFY2(s->bufferedBytes() >= cap, "the bodies are not held");
+
+        for (auto *t : h.upstreamTransports)
+            t->writeLimit = SIZE_MAX; // the backends read
+        h.run(20000, 50'000, 5);
+        Reply r = parse(h.client().written);
+        for (int32_t id = 1; id <= 15; id += 2)
+            QCOMPARE(of(r.status, id), std::string("200"));
+        QVERIFY2(r.windowUpdates[0] - opening >= 8 * body / 2, qPrintable(QString::number(r.windowUpdates[0])));
+        size_t bodies = 0;
+        for (auto *t : h.upstreamTransports)
+            bodies += size_t(std::count(t->written.begin(), t->written.end(), 'q'));
+        QCOMPARE(bodies, 8 * body);
     }
 
     void drainSendsGoawayAndFinishesStreams()
