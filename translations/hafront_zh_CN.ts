@@ -848,6 +848,121 @@ File: %2</source>
     </message>
 </context>
 <context>
+    <name>hafront::model::ListenersTableModel</name>
+    <message>
+        <source>Accepting connections on %1</source>
+        <translation>正在 %1 上接受连接</translation>
+    </message>
+    <message>
+        <source>Not accepting on %1: new connections are refused. The agent is stopping or could not bind the address; its log says why.</source>
+        <translation>未在 %1 上接受连接：新连接会被拒绝。代理正在停止，或无法绑定该地址；原因见其日志。</translation>
+    </message>
+    <message>
+        <source>%1 accepted in total, %2 of them handed over to another worker</source>
+        <translation>共接受 %1 个连接，其中 %2 个移交给另一个工作线程</translation>
+    </message>
+    <message>
+        <source>%1 of %2 TLS handshakes resumed with a session ticket</source>
+        <translation>%2 次 TLS 握手中有 %1 次通过会话票据恢复</translation>
+    </message>
+    <message>
+        <source>%1 HTTP/2 streams in total</source>
+        <translation>共 %1 个 HTTP/2 流</translation>
+    </message>
+    <message>
+        <source>listening</source>
+        <translation>监听中</translation>
+    </message>
+    <message>
+        <source>not listening</source>
+        <translation>未监听</translation>
+    </message>
+    <message>
+        <source>Connections open now</source>
+        <translation>当前打开的连接</translation>
+    </message>
+    <message>
+        <source>Share of TLS handshakes resumed with a session ticket</source>
+        <translation>通过会话票据恢复的 TLS 握手占比</translation>
+    </message>
+    <message>
+        <source>HTTP/2 connections open now</source>
+        <translation>当前打开的 HTTP/2 连接</translation>
+    </message>
+    <message>
+        <source>HTTP/2 streams open now</source>
+        <translation>当前打开的 HTTP/2 流</translation>
+    </message>
+    <message>
+        <source>GOAWAY frames sent, by reason</source>
+        <translation>已发送的 GOAWAY 帧（按原因）</translation>
+    </message>
+    <message>
+        <source>RST_STREAM frames received from clients</source>
+        <translation>从客户端收到的 RST_STREAM 帧</translation>
+    </message>
+    <message>
+        <source>Answers the proxy gave itself (it refused the request or no backend could), by status</source>
+        <translation>代理自行给出的应答（拒绝了请求，或没有后端能处理），按状态码</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>Listener</source>
+        <translation>监听器</translation>
+    </message>
+    <message>
+        <source>Bind</source>
+        <translation>绑定地址</translation>
+    </message>
+    <message>
+        <source>Protocol</source>
+        <translation>协议</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>req/s</source>
+        <translation>请求/秒</translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation>请求总数</translation>
+    </message>
+    <message>
+        <source>Resumed</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>H2 conns</source>
+        <translation>H2 连接</translation>
+    </message>
+    <message>
+        <source>H2 streams</source>
+        <translation>H2 流</translation>
+    </message>
+    <message>
+        <source>GOAWAY sent</source>
+        <translation>已发 GOAWAY</translation>
+    </message>
+    <message>
+        <source>Resets recv</source>
+        <translation>收到重置</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>活动连接</translation>
+    </message>
+</context>
+<context>
     <name>hafront::model::VipsTableModel</name>
     <message>
         <source>master</source>
@@ -1122,6 +1237,13 @@ File: %2</source>
     </message>
 </context>
 <context>
+    <name>hafront::views::ListenersPanel</name>
+    <message>
+        <source>Filter listeners (node, listener, bind, protocol, state)…</source>
+        <translation>筛选监听器（节点、监听器、绑定地址、协议、状态）…</translation>
+    </message>
+</context>
+<context>
     <name>hafront::views::MainWindow</name>
     <message>
         <source>Charts</source>
@@ -1304,6 +1426,10 @@ hafront 不会连接：可能有人在拦截连接，或该主机已重装。如
     <message>
         <source>&amp;Import from nginx + keepalived…</source>
         <translation>从 nginx + keepalived 导入(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Listeners</source>
+        <translation>监听器</translation>
     </message>
 </context>
 <context>

@@ -7,11 +7,13 @@
 #include "model/clustermodel.h"
 #include "model/clustersession.h"
 #include "model/eventlogmodel.h"
+#include "model/listenerstablemodel.h"
 #include "model/vipstablemodel.h"
 #include "views/backendspanel.h"
 #include "views/certificatespanel.h"
 #include "views/chartspanel.h"
 #include "views/eventlogpanel.h"
+#include "views/listenerspanel.h"
 #include "views/notifier.h"
 #include "views/settingskeys.h"
 #include "views/sharepanel.h"
@@ -106,11 +108,13 @@ MainWindow::MainWindow(QWidget *parent)
       m_backendsModel(new model::BackendsTableModel(m_model, this)),
       m_eventsModel(new model::EventLogModel(m_model, this)), m_vipsModel(new model::VipsTableModel(m_model, this)),
       m_certificatesModel(new model::CertificatesTableModel(m_model, this)),
-      m_topology(new TopologyView(m_model, this)), m_backends(new BackendsPanel(m_backendsModel, this)),
+      m_listenersModel(new model::ListenersTableModel(m_model, this)), m_topology(new TopologyView(m_model, this)),
+      m_backends(new BackendsPanel(m_backendsModel, this)),
       m_certificates(new CertificatesPanel(m_certificatesModel, this)),
-      m_events(new EventLogPanel(m_eventsModel, this)), m_charts(new ChartsPanel(m_model, this)),
-      m_share(new SharePanel(m_model, this)), m_notifier((initIconResources(), new Notifier(this))),
-      m_vips(new QTableView(this)), m_undo(new QUndoStack(this)), m_totals(new QLabel(this))
+      m_listeners(new ListenersPanel(m_listenersModel, this)), m_events(new EventLogPanel(m_eventsModel, this)),
+      m_charts(new ChartsPanel(m_model, this)), m_share(new SharePanel(m_model, this)),
+      m_notifier((initIconResources(), new Notifier(this))), m_vips(new QTableView(this)), m_undo(new QUndoStack(this)),
+      m_totals(new QLabel(this))
 {
     setWindowTitle(tr("hafront console"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/hafront.svg")));
@@ -220,12 +224,14 @@ void MainWindow::buildDocks()
     auto *charts = dock(tr("Charts"), QStringLiteral("chartsDock"), m_charts, Qt::BottomDockWidgetArea);
     auto *certificates =
         dock(tr("Certificates"), QStringLiteral("certificatesDock"), m_certificates, Qt::BottomDockWidgetArea);
+    auto *listeners = dock(tr("Listeners"), QStringLiteral("listenersDock"), m_listeners, Qt::BottomDockWidgetArea);
     auto *vips = dock(tr("VIPs"), QStringLiteral("vipsDock"), m_vips, Qt::TopDockWidgetArea);
     auto *share = dock(tr("Traffic share"), QStringLiteral("shareDock"), m_share, Qt::TopDockWidgetArea);
     splitDockWidget(vips, share, Qt::Horizontal);
     tabifyDockWidget(backends, events);
     tabifyDockWidget(events, charts);
     tabifyDockWidget(charts, certificates);
+    tabifyDockWidget(certificates, listeners);
     backends->toggleViewAction()->setIcon(QIcon(QStringLiteral(":/icons/backend.svg")));
     charts->toggleViewAction()->setIcon(QIcon(QStringLiteral(":/icons/charts.svg")));
     vips->toggleViewAction()->setIcon(QIcon(QStringLiteral(":/icons/vip.svg")));

@@ -1,6 +1,7 @@
-// MainWindow: the operator's console — topology in the middle, backends, VIPs
-// the event log and the TLS certificates in docks, link state per node and cluster totals in the
-// status bar; VIP and backend actions with a confirmation and an undo stack.
+// MainWindow: the operator's console — topology in the middle, backends, VIPs,
+// the event log, the TLS certificates and the listeners in docks, link state
+// per node and cluster totals in the status bar; VIP and backend actions with
+// a confirmation and an undo stack.
 #pragma once
 
 #include "hafront/v1/cluster.pb.h"
@@ -26,6 +27,7 @@ class CertificatesTableModel;
 class ClusterModel;
 class ClusterSession;
 class EventLogModel;
+class ListenersTableModel;
 struct FanoutResult;
 class VipsTableModel;
 } // namespace hafront::model
@@ -34,6 +36,7 @@ namespace hafront::views {
 
 class BackendsPanel;
 class CertificatesPanel;
+class ListenersPanel;
 
 // "Unknown SSH host key" with the SHA256 fingerprint and Accept/Reject;
 // exec() returns QMessageBox::Yes when accepted.
@@ -57,6 +60,7 @@ public:
     model::ClusterSession *session() const { return m_session; }
     BackendsPanel *backendsPanel() const { return m_backends; }
     CertificatesPanel *certificatesPanel() const { return m_certificates; }
+    ListenersPanel *listenersPanel() const { return m_listeners; }
     TopologyView *topology() const { return m_topology; }
     ChartsPanel *charts() const { return m_charts; }
     SharePanel *sharePanel() const { return m_share; }
@@ -109,9 +113,11 @@ private:
     model::EventLogModel *m_eventsModel;
     model::VipsTableModel *m_vipsModel;
     model::CertificatesTableModel *m_certificatesModel;
+    model::ListenersTableModel *m_listenersModel;
     TopologyView *m_topology;
     BackendsPanel *m_backends;
     CertificatesPanel *m_certificates;
+    ListenersPanel *m_listeners;
     EventLogPanel *m_events;
     ChartsPanel *m_charts;
     SharePanel *m_share;
