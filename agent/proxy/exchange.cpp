@@ -128,6 +128,12 @@ void Exchange::buildUpstreamHead(std::string_view target)
     head.reserve(in.bytes + 256); // one allocation on a new connection, not one per doubling
     head.append(in.method).append(" ").append(target).append(" HTTP/1.1\r\n");
     const std::string *connection = connectionTokens(in);
+    // HTTP/1.1 upstream needs a Host (RFC 9112 3.2), and an HTTP/1.0 client
+    // (a monitoring script, openssl s_time) may send none: the address it
+    // reached stands in, as the authority of its request. An HTTP/1.1 backend
+    // answers a request without one with 400 and a close.
+    if (!in.find("host"))
+        head.append("Host: ").append(m_listener->config->bind()).append("\r\n");
     std::string_view xff;
     for (const auto &[k, v] : in.headers) {
         if (isHopByHop(k, connection) || equalsLower(k, "x-real-ip") || equalsLower(k, "x-forwarded-proto") ||

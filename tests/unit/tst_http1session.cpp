@@ -50,6 +50,10 @@ private slots:
             << QByteArray("GET /a HTTP/1.1\r\nHost: www\r\n\r\n") << QStringList{QString::fromStdString(kOk)}
             << "HTTP/1.1 200 OK|Connection: keep-alive|ok"
             << "GET /a HTTP/1.1|X-Forwarded-For: 192.0.2.50" << false;
+        QTest::newRow("HTTP/1.0 without Host: the listener's address is the Host upstream")
+            << QByteArray("GET /old HTTP/1.0\r\n\r\n") << QStringList{QString::fromStdString(kOk)}
+            << "HTTP/1.1 200 OK|Connection: close|ok"
+            << "GET /old HTTP/1.1\r\nHost: 127.0.0.1:1\r\nX-Forwarded-For" << true;
         QTest::newRow("two pipelined GETs, answered in order")
             << QByteArray("GET /1 HTTP/1.1\r\nHost: w\r\n\r\nGET /2 HTTP/1.1\r\nHost: w\r\n\r\n")
             << QStringList{QString::fromStdString(kOk), QString::fromStdString(kOk)} << "200 OK|ok|200 OK|ok"
