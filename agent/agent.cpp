@@ -124,6 +124,12 @@ int runAgent(const AgentOptions &options)
     if (config::pruneOverrides(*snapshot->cluster, snapshot->overrides) > 0)
         log::warning("agent", "dropped overrides that no longer match the config");
 
+    // OpenSSL's socket BIO writes with write(2), not send(MSG_NOSIGNAL): a
+    // write to a connection the client reset would raise SIGPIPE, whose
+    // default action ends the whole agent. Ignored, as nginx and HAProxy do;
+    // every write checks for EPIPE. (Qt's local socket code ignores it too,
+    // but only once the control socket first writes.)
+    std::signal(SIGPIPE, SIG_IGN);
     // Blocked before any thread starts so that every thread inherits the mask.
     const int signalFd = blockSignalsIntoFd();
     int argc = 1;

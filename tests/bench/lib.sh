@@ -41,6 +41,15 @@ CONF
   nginx -c "$WORK/backend.conf" -p "$WORK" & PIDS+=($!)
 }
 
+# bench_alive PID NAME: a proxy that died mid-run makes its figures (and its
+# CPU time, read from a /proc entry that is gone) meaningless: stop, keep logs.
+bench_alive() {
+  kill -0 "$1" 2>/dev/null && return 0
+  echo "$2 (pid $1) is no longer running: its logs are kept in $WORK/logs" >&2
+  KEEP=1
+  exit 1
+}
+
 # cpu_ticks PID: user + system clock ticks of a process and its children
 # (nginx's workers). Per request, it is what the proxy itself costs, which a
 # busy shared machine disturbs far less than req/s.

@@ -38,7 +38,7 @@ done
 [ "$ROUNDS" -le 20 ] && [ "$DURATION" -le 60 ] || { echo "rounds <= 20, duration <= 60" >&2; exit 2; }
 bench_need h2load nginx haproxy curl "$AGENT"
 
-BASE=$((32000 + ($$ % 300) * 10))
+BASE=$((10000 + ($$ % 300) * 10))   # below the ephemeral ports (32768-60999): a client socket there blocks bind
 B1=$((BASE)) B2=$((BASE + 1)) P_HF=$((BASE + 2)) P_NG=$((BASE + 3)) P_HA=$((BASE + 4))
 bench_workdir hfh2bench
 
@@ -146,6 +146,7 @@ for round in $(seq 1 "$ROUNDS"); do
   for px in "${order[@]}"; do
     case $px in hafront) port=$P_HF pid=$PID_HF ;; nginx) port=$P_NG pid=$PID_NG ;; haproxy) port=$P_HA pid=$PID_HA ;; esac
     RESULTS[$px.$round]=$(run_h2load "$pid" "$port")
+    bench_alive "$pid" "$px"
     echo "round $round $px: ${RESULTS[$px.$round]}" >&2
   done
 done

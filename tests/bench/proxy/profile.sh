@@ -31,7 +31,7 @@ for tool in nginx valgrind strace python3 "$AGENT"; do
   command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 2; }
 done
 
-BASE=$((33000 + ($$ % 300) * 10))
+BASE=$((16000 + ($$ % 300) * 10))   # below the ephemeral ports (32768-60999)
 B1=$BASE P_HF=$((BASE + 2))
 WORK=$(mktemp -d /tmp/hfprofile.XXXXXX)
 PIDS=()

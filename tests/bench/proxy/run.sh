@@ -31,7 +31,7 @@ done
 [ "$ROUNDS" -le 20 ] && [ "$DURATION" -le 60 ] || { echo "rounds <= 20, duration <= 60" >&2; exit 2; }
 bench_need wrk nginx haproxy "$AGENT"
 
-BASE=$((30000 + ($$ % 300) * 10))
+BASE=$((26000 + ($$ % 300) * 10))   # below the ephemeral ports (32768-60999)
 B1=$((BASE)) B2=$((BASE + 1)) P_HF=$((BASE + 2)) P_NG=$((BASE + 3)) P_HA=$((BASE + 4)) P_HY=$((BASE + 5))
 bench_workdir hfbench
 head -c 1048576 /dev/zero | tr '\0' 'x' > "$WORK/www/1m"

@@ -29,7 +29,7 @@ done
 [ "$ROUNDS" -le 20 ] && [ "$DURATION" -le 60 ] || { echo "rounds <= 20, duration <= 60" >&2; exit 2; }
 bench_need wrk nginx haproxy openssl "$AGENT"
 
-BASE=$((32000 + ($$ % 300) * 10))
+BASE=$((13000 + ($$ % 300) * 10))   # below the ephemeral ports (32768-60999): a client socket there blocks bind
 B1=$((BASE)) B2=$((BASE + 1)) P_HF=$((BASE + 2)) P_NG=$((BASE + 3)) P_HA=$((BASE + 4))
 bench_workdir hftlsbench
 mkdir -p "$WORK/tls"
@@ -153,6 +153,7 @@ for round in $(seq 1 "$ROUNDS"); do
         full) RESULTS[$sc.$px.$round]=$(run_handshakes "$pid" "$port" -new) ;;
         resumed) RESULTS[$sc.$px.$round]=$(run_handshakes "$pid" "$port" -reuse) ;;
       esac
+      bench_alive "$pid" "$px"
       echo "round $round $sc $px: ${RESULTS[$sc.$px.$round]}" >&2
     done
   done

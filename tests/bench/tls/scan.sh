@@ -13,7 +13,7 @@ ROOT=$(cd "$HERE/../../.." && pwd)
 AGENT=${AGENT:-$ROOT/build/agent/hafront-agent}
 [ "${1:-}" = --agent ] && AGENT=$2
 command -v testssl >/dev/null || { echo "missing testssl (apt install testssl.sh)" >&2; exit 2; }
-PORT=$((34000 + ($$ % 300)))
+PORT=$((19000 + ($$ % 300)))   # below the ephemeral ports (32768-60999)
 WORK=$(mktemp -d /tmp/hftlsscan.XXXXXX)
 PID=
 cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$WORK"; }
