@@ -98,6 +98,41 @@ struct ProxyEngine::Impl {
                               names,
                           fields, wallMicros(), monoMicros());
         }
+        return loadPoolTls(snap, atStart);
+    }
+
+    // The same for pools with tls { } (the CA bundle, a client certificate),
+    // set on every backend of the pool; a pool without tls clears them. A
+    // failed reload keeps the previous context (none: its backends fail).
+    Status loadPoolTls(const config::Snapshot &snap, bool atStart)
+    {
+        for (const auto &p : snap.cluster->pool()) {
+            std::shared_ptr<const TlsClientContext> context;
+            if (p.has_tls()) {
+                auto built = TlsClientContext::build(p.tls());
+                std::map<std::string, std::string> fields{{"pool", p.name()}};
+                if (!built) {
+                    if (atStart)
+                        return fail("pool " + p.name() + ": " + built.error());
+                    fields["result"] = "refused";
+                    events.record(v1::CONFIG, "tls",
+                                  "pool " + p.name() +
+                                      ": backend TLS not replaced, the previous stays: " + built.error(),
+                                  fields, wallMicros(), monoMicros());
+                    continue;
+                }
+                context = built.value();
+                fields["result"] = "ok";
+                fields["ca_file"] = p.tls().ca_file().empty() ? "system" : p.tls().ca_file();
+                fields["server_name"] = p.tls().server_name();
+                events.record(v1::CONFIG, "tls",
+                              "pool " + p.name() + ": TLS to backends, verified with " + fields["ca_file"] +
+                                  (context->verifies() ? "" : " (verify off)"),
+                              fields, wallMicros(), monoMicros());
+            }
+            for (const auto &b : p.backend())
+                registry.backend(p.name(), b.name(), b.address()).setTls(context);
+        }
         return {};
     }
 
