@@ -8,7 +8,8 @@ the previous one resumes the TLS session; a pool whose server_name the
 certificate does not cover answers 502 saying why and counts the error as
 class "tls"; its health check marks the backend down with the same reason. A
 backend that never answers the handshake times out within connect_timeout_ms
-(504), a plain HTTP one behind a TLS pool fails with a tls reason (502).
+(504), a plain HTTP one behind a TLS pool fails with a tls reason (502) and,
+in a pool with a TLS backend too, the request is retried there.
 Exits 1 when a case fails."""
 import argparse
 import json
@@ -64,12 +65,15 @@ pool {{ name: "badcheck" {backend} {check_}
   tls {{ ca_file: "ca.pem" server_name: "wrong.test" }} }}
 pool {{ name: "silent" retries: 0 connect_timeout_ms: 300 backend {{ name: "s" address: "127.0.0.1:{P_SILENT}" }}
   tls {{ ca_file: "ca.pem" server_name: "app.test" }} }}
+pool {{ name: "mixed" backend {{ name: "p" address: "127.0.0.1:{P_PLAIN}" }} {backend}
+  tls {{ ca_file: "ca.pem" server_name: "app.test" }} }}
 pool {{ name: "plain" retries: 0 backend {{ name: "p" address: "127.0.0.1:{P_PLAIN}" }}
   tls {{ ca_file: "ca.pem" server_name: "app.test" }} }}
 listener {{ name: "web" bind: "127.0.0.1:{P_WEB}"
   route {{ path_prefix: "/wrong" pool: "wrongname" }}
   route {{ path_prefix: "/silent" pool: "silent" }}
   route {{ path_prefix: "/plain" pool: "plain" }}
+  route {{ path_prefix: "/mixed" pool: "mixed" }}
   route {{ path_prefix: "/" pool: "app" }} }}
 """
 
@@ -82,15 +86,17 @@ def get(path):
         return e.code, e.read()
 
 
-def backend_status(ctl, pool):
+def backend_status(ctl, pool, backend=None):
+    """The pool's first backend (or the one named) in `hafrontctl status --json`."""
     p = subprocess.run(ctl + ["status", "--json"], capture_output=True, text=True, timeout=10)
     try:
         st = json.loads(p.stdout)
     except ValueError:   # not up yet
         return {}
     for pl in st.get("pools", []):
-        if pl["name"] == pool:
-            return pl["backends"][0]
+        for b in pl["backends"] if pl["name"] == pool else []:
+            if backend in (None, b["name"]):
+                return b
     return {}
 
 
@@ -131,6 +137,12 @@ def run_cases(ctl, backend):
     status, body = get("/plain")
     check("a plain HTTP backend behind a TLS pool gets 502 with a tls reason",
           status == 502 and b"upstream failed: tls: " in body, (status, body))
+    # Round robin sends one of these to the plain backend first: its handshake
+    # fails like a refused connect and the request goes on to the TLS one.
+    mixed = [get("/mixed") for _ in range(2)]
+    p = backend_status(ctl, "mixed", "p")
+    check("a failed handshake is retried on another backend",
+          mixed == [(200, b"tls\n")] * 2 and errors_of(p).get("tls", 0) >= 1, (mixed, p))
     down = wait_until(lambda: backend_status(ctl, "badcheck").get("health") == "DOWN", 10)
     b = backend_status(ctl, "badcheck")
     check("a health check over TLS with the wrong name marks the backend down, saying why",
