@@ -37,6 +37,7 @@ struct BackendRuntime {
 
     std::atomic<uint32_t> active{0}, idle{0};
     std::atomic<uint64_t> requests{0}, bytesIn{0}, bytesOut{0}, retries{0};
+    std::atomic<uint64_t> tlsHandshakes{0}, tlsResumed{0};                 // TLS pools, by the workers
     std::atomic<uint64_t> responses[6] = {};                               // by class 1xx..5xx at [1..5]
     std::array<std::atomic<uint64_t>, stats::kBackendErrorKinds> errors{}; // by stats::BackendError
     stats::LatencyHistogram latency;

@@ -231,6 +231,7 @@ void ProxyEngine::fillStatus(v1::NodeStatus &status) const
         ps->set_name(pool.name());
         ps->set_protocol(pool.protocol());
         ps->set_balance(pool.balance());
+        ps->set_tls(pool.has_tls());
         double poolRate = 0;
         uint32_t up = 0;
         for (const auto &b : pool.backend()) {
@@ -272,6 +273,10 @@ void ProxyEngine::fillStatus(v1::NodeStatus &status) const
             bs->set_responses_3xx(rt.responses[3].load());
             bs->set_responses_4xx(rt.responses[4].load());
             bs->set_responses_5xx(rt.responses[5].load());
+            if (pool.has_tls()) {
+                bs->set_tls_handshakes_total(rt.tlsHandshakes.load(std::memory_order_relaxed));
+                bs->set_tls_resumed_total(rt.tlsResumed.load(std::memory_order_relaxed));
+            }
             for (size_t kind = 0; kind < stats::kBackendErrorKinds; ++kind)
                 if (const uint64_t v = rt.errors[kind].load(std::memory_order_relaxed)) {
                     auto *c = bs->add_errors();

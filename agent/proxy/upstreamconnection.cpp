@@ -183,6 +183,9 @@ void UpstreamConnection::handshake()
 {
     switch (m_tls->handshake()) {
     case TlsTransport::Handshake::Done:
+        m_backend.tlsHandshakes.fetch_add(1, std::memory_order_relaxed);
+        if (m_tls->resumed())
+            m_backend.tlsResumed.fetch_add(1, std::memory_order_relaxed);
         m_handshaking = m_connecting = false;
         deadlineMicros = 0;
         return writable(); // the request queued meanwhile

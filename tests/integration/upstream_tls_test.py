@@ -120,6 +120,12 @@ def run_cases(ctl, backend):
     check("connections after the first resume the TLS session", statuses == [200] * 3 and resumed[1:] == [True, True],
           (statuses, resumed))
 
+    b = backend_status(ctl, "app")
+    check("status counts the handshakes and the resumed ones",
+          int(b.get("tls_handshakes_total", 0)) >= 3 and int(b.get("tls_resumed_total", 0)) >= 2, b)
+    text = subprocess.run(ctl + ["status"], capture_output=True, text=True, timeout=10).stdout
+    check("hafrontctl status has a line per TLS pool", "TLS to pool app: " in text, text[-400:])
+
     status, body = get("/wrong")
     check("a backend whose certificate does not name server_name gets 502 saying why",
           status == 502 and MISMATCH.encode() in body, (status, body))
