@@ -1,9 +1,9 @@
 // TLS to backends: TlsClientContext and a client-side TlsTransport against
 // the proxy's own server side (TlsServerContext) over a socketpair, both
 // non-blocking. The backend's certificate verifies by server_name (sent as
-// SNI) or by the backend's IP; a wrong name, an unknown CA or a wrong IP is
-// refused with the reason the error response and the log show; verify off
-// accepts anything; the second connection resumes the session the slot kept,
+// SNI) or by the backend's IP; a wrong name, an unknown CA, a wrong IP or an
+// expired certificate is refused with the reason the error response and the
+// log show; verify off accepts anything; the second connection resumes the session the slot kept,
 // and a context built again (a reload) does not resume the old one.
 #include "proxy/tlsclientcontext.h"
 #include "proxy/tlscontext.h"
@@ -112,8 +112,9 @@ class TestUpstreamTls : public QObject {
     QTemporaryDir m_dir;
     std::unique_ptr<tlstesting::Authority> m_ca;
     std::unique_ptr<tlstesting::Authority> m_otherCa;
-    std::shared_ptr<const TlsServerContext> m_app;  // app.test
-    std::shared_ptr<const TlsServerContext> m_byIp; // IP:127.0.0.1 only
+    std::shared_ptr<const TlsServerContext> m_app;     // app.test
+    std::shared_ptr<const TlsServerContext> m_byIp;    // IP:127.0.0.1 only
+    std::shared_ptr<const TlsServerContext> m_expired; // app.test, expired 10 days ago
     tlstesting::Issued m_clientCert;
 
     std::shared_ptr<const TlsServerContext> server(const tlstesting::Issued &issued)
@@ -154,6 +155,7 @@ private slots:
         m_otherCa = std::make_unique<tlstesting::Authority>(dir + "/other", "another test CA");
         m_app = server(m_ca->issue("app", {"app.test"}));
         m_byIp = server(m_ca->issue("byip", {"IP:127.0.0.1"}));
+        m_expired = server(m_ca->issue("expired", {"app.test"}, tlstesting::Key::Ecdsa, -100, -10));
         m_clientCert = m_ca->issue("client", {"proxy.test"});
     }
 
@@ -172,29 +174,31 @@ private slots:
         QTest::addColumn<QString>("serverName");
         QTest::addColumn<bool>("otherCa");
         QTest::addColumn<QString>("backendIp");
-        QTest::addColumn<bool>("byIp");
+        QTest::addColumn<QString>("certificate"); // the backend's: app, byip, expired
         QTest::addColumn<QString>("reason");
-        QTest::newRow("hostname mismatch") << "other.test" << false << "127.0.0.1" << false
-                                           << QString::fromStdString(verifyFailure(X509_V_ERR_HOSTNAME_MISMATCH));
+        auto because = [](long code) { return QString::fromStdString(verifyFailure(code)); };
+        QTest::newRow("hostname mismatch") << "other.test" << false << "127.0.0.1"
+                                           << "app" << because(X509_V_ERR_HOSTNAME_MISMATCH);
         // The server sends its chain with the CA in it: a root the client does not trust.
-        QTest::newRow("unknown CA") << "app.test" << true << "127.0.0.1" << false
-                                    << QString::fromStdString(verifyFailure(X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN));
-        QTest::newRow("backend IP not in the certificate")
-            << "" << false << "127.0.0.2" << true
-            << QString::fromStdString(verifyFailure(X509_V_ERR_IP_ADDRESS_MISMATCH));
-        QTest::newRow("no IP SAN for the backend's address")
-            << "" << false << "127.0.0.1" << false
-            << QString::fromStdString(verifyFailure(X509_V_ERR_IP_ADDRESS_MISMATCH));
+        QTest::newRow("unknown CA") << "app.test" << true << "127.0.0.1"
+                                    << "app" << because(X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN);
+        QTest::newRow("backend IP not in the certificate") << "" << false << "127.0.0.2"
+                                                           << "byip" << because(X509_V_ERR_IP_ADDRESS_MISMATCH);
+        QTest::newRow("no IP SAN for the backend's address") << "" << false << "127.0.0.1"
+                                                             << "app" << because(X509_V_ERR_IP_ADDRESS_MISMATCH);
+        QTest::newRow("expired certificate") << "app.test" << false << "127.0.0.1"
+                                             << "expired" << because(X509_V_ERR_CERT_HAS_EXPIRED);
     }
     void refusalsSayWhy()
     {
         QFETCH(QString, serverName);
         QFETCH(bool, otherCa);
         QFETCH(QString, backendIp);
-        QFETCH(bool, byIp);
+        QFETCH(QString, certificate);
         QFETCH(QString, reason);
         const auto ctx = client((otherCa ? m_otherCa : m_ca)->caFile(), serverName.toStdString());
-        const auto r = handshakeWith(byIp ? m_byIp : m_app, ctx, ipv4(backendIp.toLatin1().constData()), nullptr);
+        const auto &backend = certificate == "byip" ? m_byIp : certificate == "expired" ? m_expired : m_app;
+        const auto r = handshakeWith(backend, ctx, ipv4(backendIp.toLatin1().constData()), nullptr);
         QVERIFY(!r.ok);
         QCOMPARE(QString::fromStdString(r.clientFailure), reason);
     }
