@@ -201,6 +201,10 @@ void renderBackends(Exposition &out, const v1::NodeStatus &status)
     out.family("hafront_backend_received_bytes_total", T::Counter, "Bytes received from the backend.");
     out.family("hafront_backend_sent_bytes_total", T::Counter,
                "Bytes sent to the backend (counted for TCP pools; HTTP pools do not count request bytes yet).");
+    out.family("hafront_backend_tls_handshakes_total", T::Counter,
+               "TLS pools: handshakes completed with the backend (failed ones are errors of class tls).");
+    out.family("hafront_backend_tls_resumed_handshakes_total", T::Counter,
+               "TLS pools: handshakes with the backend that resumed a session.");
     out.family("hafront_backend_latency_seconds", T::Histogram,
                "Time from the start of a request to the end of the backend's response.");
     for (const auto &p : status.pools()) {
@@ -234,6 +238,10 @@ void renderBackends(Exposition &out, const v1::NodeStatus &status)
             out.sample("hafront_backend_retries_total", backend, b.retries());
             out.sample("hafront_backend_received_bytes_total", backend, b.bytes_in());
             out.sample("hafront_backend_sent_bytes_total", backend, b.bytes_out());
+            if (p.tls()) {
+                out.sample("hafront_backend_tls_handshakes_total", backend, b.tls_handshakes_total());
+                out.sample("hafront_backend_tls_resumed_handshakes_total", backend, b.tls_resumed_total());
+            }
             renderLatency(out, backend, b.latency());
         }
     }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "proxy/accesslog.h"
+#include "proxy/tlsclientcontext.h"
 #include "proxy/tlscontext.h"
 
 #include "health/healthcounter.h"
@@ -36,6 +37,7 @@ struct BackendRuntime {
 
     std::atomic<uint32_t> active{0}, idle{0};
     std::atomic<uint64_t> requests{0}, bytesIn{0}, bytesOut{0}, retries{0};
+    std::atomic<uint64_t> tlsHandshakes{0}, tlsResumed{0};                 // TLS pools, by the workers
     std::atomic<uint64_t> responses[6] = {};                               // by class 1xx..5xx at [1..5]
     std::array<std::atomic<uint64_t>, stats::kBackendErrorKinds> errors{}; // by stats::BackendError
     stats::LatencyHistogram latency;
@@ -44,6 +46,23 @@ struct BackendRuntime {
     std::string lastCheck;
     int64_t lastCheckWallMicros = 0;
     std::unique_ptr<health::PassiveWindow> passive;
+
+    // Pools with tls { }: the context new connections to this backend use
+    // (workers and health checks); a reload swaps it, open connections keep theirs.
+    std::shared_ptr<const TlsClientContext> tls() const
+    {
+        std::lock_guard lock(tlsMutex);
+        return tlsContext;
+    }
+    void setTls(std::shared_ptr<const TlsClientContext> context)
+    {
+        std::lock_guard lock(tlsMutex);
+        tlsContext = std::move(context);
+    }
+    mutable std::mutex tlsMutex;
+    std::shared_ptr<const TlsClientContext> tlsContext;
+    // The last upstream TLS failure logged (monotonic us): one line a second per backend.
+    std::atomic<int64_t> tlsFailureLoggedMicros{0};
 
     void countError(stats::BackendError why) { errors[size_t(why)].fetch_add(1, std::memory_order_relaxed); }
     uint64_t errorCount(stats::BackendError why) const { return errors[size_t(why)].load(std::memory_order_relaxed); }

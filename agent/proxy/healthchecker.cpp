@@ -5,6 +5,7 @@
 #include "config/defaults.h"
 #include "health/healthcounter.h"
 #include "health/httpcheck.h"
+#include "proxy/tlstransport.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -20,22 +21,124 @@
 namespace hafront::proxy {
 namespace {
 
-struct Probe {
-    BackendRuntime *backend = nullptr;
-    int fd = -1;
-    bool http = false;
-    bool sent = false;
-    std::string request, response;
-    uint32_t expect = 200;
-    int64_t started = 0, deadline = 0;
-};
-
 struct Tracker {
     std::unique_ptr<health::RiseFall> riseFall;
     uint32_t rise = 0, fall = 0;
     int64_t nextDue = 0;
     bool inFlight = false;
+    TlsSessionSlot tlsSession; // TLS pools: checks resume, as the workers do
 };
+
+struct Outcome {
+    bool done = false;
+    bool ok = false;
+    std::string what;
+};
+
+// One check in flight: connect; for an HTTP check of a TLS pool the
+// handshake (as the workers do it: same context, verification and SNI);
+// then the request and the response. A TCP check is the connect alone.
+struct Probe {
+    BackendRuntime *backend = nullptr;
+    int fd = -1;
+    bool http = false;
+    bool connected = false;
+    bool handshaking = false, handshakeWantsWrite = false;
+    std::string request, response; // request: the bytes not yet sent
+    uint32_t expect = 200;
+    int64_t started = 0, deadline = 0;
+    std::shared_ptr<const TlsClientContext> tlsContext; // TLS pools
+    TlsSessionSlot *tlsSession = nullptr;
+    std::unique_ptr<Transport> transport; // after the connect
+    TlsTransport *tls = nullptr;          // the same, when TLS
+
+    short events() const
+    {
+        if (!connected || (handshaking && handshakeWantsWrite) || (!handshaking && !request.empty()))
+            return POLLOUT;
+        return POLLIN;
+    }
+    Outcome advance(short revents);
+
+private:
+    Outcome connectDone();
+    Outcome readResponse();
+};
+
+Outcome Probe::connectDone()
+{
+    int err = 0;
+    socklen_t len = sizeof err;
+    ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    if (err)
+        return {true, false, std::string("connect: ") + std::strerror(err)};
+    if (!http)
+        return {true, true, "connect ok"};
+    connected = true;
+    if (!tlsContext) {
+        transport = std::make_unique<SocketTransport>(fd);
+        return {};
+    }
+    SSL *ssl = tlsContext->newSsl(fd, backend->addr, tlsSession);
+    if (!ssl)
+        return {true, false, "tls: OpenSSL could not set up a connection"};
+    auto t = std::make_unique<TlsTransport>(ssl, tlsContext);
+    tls = t.get();
+    transport = std::move(t);
+    handshaking = true;
+    return {};
+}
+
+Outcome Probe::readResponse()
+{
+    for (;;) { // until the socket is empty: TLS may hold records it read ahead
+        char buf[512];
+        const IoResult r = transport->read(buf, sizeof buf);
+        if (r.status == Io::Again)
+            return {};
+        if (r.status == Io::Done)
+            response.append(buf, r.bytes);
+        // The whole head, strictly (http::ResponseHead), as the proxy would need it.
+        const auto verdict = health::judgeHttpCheck(response, r.status != Io::Done, expect);
+        if (verdict.done)
+            return {true, verdict.ok,
+                    r.status == Io::Failed && verdict.status == 0 ? std::string("recv failed") : verdict.what};
+    }
+}
+
+Outcome Probe::advance(short revents)
+{
+    if (!connected) {
+        if (!(revents & (POLLOUT | POLLERR | POLLHUP)))
+            return {};
+        if (Outcome o = connectDone(); o.done || !connected)
+            return o;
+    }
+    if (handshaking) {
+        switch (tls->handshake()) {
+        case TlsTransport::Handshake::Done:
+            handshaking = false;
+            break;
+        case TlsTransport::Handshake::WantRead:
+            handshakeWantsWrite = false;
+            return {};
+        case TlsTransport::Handshake::WantWrite:
+            handshakeWantsWrite = true;
+            return {};
+        case TlsTransport::Handshake::Failed:
+            return {true, false, tls->failureText()};
+        }
+    }
+    while (!request.empty()) {
+        const IoResult r = transport->write(request.data(), request.size());
+        if (r.status == Io::Again)
+            return {};
+        if (r.status != Io::Done)
+            return {true, false, std::string("send failed")};
+        request.erase(0, r.bytes);
+    }
+    return revents & (POLLIN | POLLHUP | POLLERR) || tls ? readResponse() : Outcome{};
+}
 
 const char *healthName(HealthState s)
 {
@@ -75,6 +178,7 @@ void HealthChecker::run()
     std::map<BackendRuntime *, Tracker> trackers;
     std::vector<Probe> probes;
     auto finish = [&](Probe &p, bool ok, const std::string &what) {
+        p.transport.reset(); // the SSL, before its socket
         if (p.fd >= 0)
             ::close(p.fd);
         p.fd = -1;
@@ -137,63 +241,56 @@ void HealthChecker::run()
                 p.http = h.has_http();
                 if (p.http) {
                     p.expect = config::expectStatusOf(h.http());
-                    p.request = "GET " + config::httpPathOf(h.http()) +
-                                " HTTP/1.1\r\nHost: " + (h.http().host().empty() ? b.address() : h.http().host()) +
+                    // Host: the one configured, else a TLS pool's server_name (the name its SNI asks for).
+                    std::string host = h.http().host();
+                    if (host.empty())
+                        host = pool.tls().server_name().empty() ? b.address() : pool.tls().server_name();
+                    p.request = "GET " + config::httpPathOf(h.http()) + " HTTP/1.1\r\nHost: " + host +
                                 "\r\nUser-Agent: hafront-health\r\nConnection: close\r\n\r\n";
+                }
+                if (p.http && pool.has_tls()) {
+                    p.tlsContext = rt.tls();
+                    p.tlsSession = &t.tlsSession;
                 }
                 p.fd = ::socket(rt.addr.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
                 t.inFlight = true;
                 const int rc = ::connect(p.fd, rt.addr.get(), rt.addr.length);
-                probes.push_back(p);
-                if (rc != 0 && errno != EINPROGRESS)
-                    finish(probes.back(), false, std::string("connect: ") + std::strerror(errno));
+                const int connectError = rc != 0 ? errno : 0;
+                const bool noContext = p.http && pool.has_tls() && !p.tlsContext;
+                probes.push_back(std::move(p));
+                if (connectError && connectError != EINPROGRESS)
+                    finish(probes.back(), false, std::string("connect: ") + std::strerror(connectError));
+                else if (noContext) // its files did not load (the tls event says why)
+                    finish(probes.back(), false, "tls: no client context for pool " + pool.name());
             }
         }
         probes.erase(std::remove_if(probes.begin(), probes.end(), [](const Probe &p) { return p.fd < 0; }),
                      probes.end());
         std::vector<pollfd> fds;
         for (auto &p : probes)
-            fds.push_back({p.fd, short(p.sent || !p.http ? POLLIN | POLLOUT : POLLOUT), 0});
+            fds.push_back({p.fd, p.events(), 0});
         ::poll(fds.data(), fds.size(), 10);
         const int64_t after = monoMicros();
         for (size_t i = 0; i < probes.size(); ++i) {
             Probe &p = probes[i];
             if (p.fd < 0)
                 continue;
-            const short ev = fds[i].revents;
-            if (ev & (POLLOUT | POLLERR | POLLHUP) && !p.sent) {
-                int err = 0;
-                socklen_t len = sizeof err;
-                ::getsockopt(p.fd, SOL_SOCKET, SO_ERROR, &err, &len);
-                if (err) {
-                    finish(p, false, std::string("connect: ") + std::strerror(err));
-                    continue;
-                }
-                if (!p.http) {
-                    finish(p, true, "connect ok");
-                    continue;
-                }
-                [[maybe_unused]] auto n = ::send(p.fd, p.request.data(), p.request.size(), MSG_NOSIGNAL);
-                p.sent = true;
-            } else if (ev & (POLLIN | POLLHUP) && p.sent) {
-                char buf[512];
-                const ssize_t n = ::recv(p.fd, buf, sizeof buf, 0);
-                if (n > 0)
-                    p.response.append(buf, static_cast<size_t>(n));
-                // The whole head, strictly (http::ResponseHead), as the proxy would need it.
-                const auto verdict = health::judgeHttpCheck(p.response, n <= 0, p.expect);
-                if (verdict.done) {
-                    finish(p, verdict.ok, n < 0 && verdict.status == 0 ? std::string("recv failed") : verdict.what);
+            if (fds[i].revents) {
+                const Outcome o = p.advance(fds[i].revents);
+                if (o.done) {
+                    finish(p, o.ok, o.what);
                     continue;
                 }
             }
-            if (p.fd >= 0 && after >= p.deadline)
-                finish(p, false, "timed out");
+            if (after >= p.deadline)
+                finish(p, false, p.handshaking ? "tls: handshake timed out" : "timed out");
         }
     }
-    for (auto &p : probes)
+    for (auto &p : probes) {
+        p.transport.reset();
         if (p.fd >= 0)
             ::close(p.fd);
+    }
 }
 
 } // namespace hafront::proxy

@@ -1,6 +1,7 @@
 // HealthChecker: active checks of every backend (HTTP status or TCP connect)
 // on one thread, many checks in flight at once; rise/fall decide the verdict
-// and every change is an event.
+// and every change is an event. An HTTP check of a pool with tls { } runs
+// over TLS with the pool's context, as the workers connect.
 #pragma once
 
 #include "base/liveness.h"

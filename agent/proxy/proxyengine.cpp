@@ -98,6 +98,41 @@ struct ProxyEngine::Impl {
                               names,
                           fields, wallMicros(), monoMicros());
         }
+        return loadPoolTls(snap, atStart);
+    }
+
+    // The same for pools with tls { } (the CA bundle, a client certificate),
+    // set on every backend of the pool; a pool without tls clears them. A
+    // failed reload keeps the previous context (none: its backends fail).
+    Status loadPoolTls(const config::Snapshot &snap, bool atStart)
+    {
+        for (const auto &p : snap.cluster->pool()) {
+            std::shared_ptr<const TlsClientContext> context;
+            if (p.has_tls()) {
+                auto built = TlsClientContext::build(p.tls());
+                std::map<std::string, std::string> fields{{"pool", p.name()}};
+                if (!built) {
+                    if (atStart)
+                        return fail("pool " + p.name() + ": " + built.error());
+                    fields["result"] = "refused";
+                    events.record(v1::CONFIG, "tls",
+                                  "pool " + p.name() +
+                                      ": backend TLS not replaced, the previous stays: " + built.error(),
+                                  fields, wallMicros(), monoMicros());
+                    continue;
+                }
+                context = built.value();
+                fields["result"] = "ok";
+                fields["ca_file"] = p.tls().ca_file().empty() ? "system" : p.tls().ca_file();
+                fields["server_name"] = p.tls().server_name();
+                events.record(v1::CONFIG, "tls",
+                              "pool " + p.name() + ": TLS to backends, verified with " + fields["ca_file"] +
+                                  (context->verifies() ? "" : " (verify off)"),
+                              fields, wallMicros(), monoMicros());
+            }
+            for (const auto &b : p.backend())
+                registry.backend(p.name(), b.name(), b.address()).setTls(context);
+        }
         return {};
     }
 
@@ -196,6 +231,7 @@ void ProxyEngine::fillStatus(v1::NodeStatus &status) const
         ps->set_name(pool.name());
         ps->set_protocol(pool.protocol());
         ps->set_balance(pool.balance());
+        ps->set_tls(pool.has_tls());
         double poolRate = 0;
         uint32_t up = 0;
         for (const auto &b : pool.backend()) {
@@ -237,6 +273,10 @@ void ProxyEngine::fillStatus(v1::NodeStatus &status) const
             bs->set_responses_3xx(rt.responses[3].load());
             bs->set_responses_4xx(rt.responses[4].load());
             bs->set_responses_5xx(rt.responses[5].load());
+            if (pool.has_tls()) {
+                bs->set_tls_handshakes_total(rt.tlsHandshakes.load(std::memory_order_relaxed));
+                bs->set_tls_resumed_total(rt.tlsResumed.load(std::memory_order_relaxed));
+            }
             for (size_t kind = 0; kind < stats::kBackendErrorKinds; ++kind)
                 if (const uint64_t v = rt.errors[kind].load(std::memory_order_relaxed)) {
                     auto *c = bs->add_errors();

@@ -24,17 +24,6 @@ constexpr const char *kTls12Ciphers =
     "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
 constexpr const char *kGroups = "X25519:P-256:P-384";
 
-std::string opensslError()
-{
-    const unsigned long e = ERR_get_error();
-    ERR_clear_error();
-    if (!e)
-        return "unknown OpenSSL error";
-    char buf[256];
-    ERR_error_string_n(e, buf, sizeof buf);
-    return buf;
-}
-
 // Without a shared secret file every listener of this process uses one
 // random secret: tickets survive a reload, not a restart or a failover.
 const std::string &processSecret()
@@ -42,7 +31,7 @@ const std::string &processSecret()
     static const std::string secret = [] {
         std::string s(48, '\0');
         if (RAND_bytes(reinterpret_cast<unsigned char *>(s.data()), int(s.size())) != 1)
-            throw std::runtime_error("no randomness for session ticket keys: " + opensslError());
+            throw std::runtime_error("no randomness for session ticket keys: " + takeOpensslError());
         return s;
     }();
     return secret;
@@ -126,7 +115,7 @@ SSL_CTX *newContext(const v1::Tls &tls, const TlsServerContext *self, std::strin
 {
     SSL_CTX *c = SSL_CTX_new(TLS_server_method());
     if (!c) {
-        error = opensslError();
+        error = takeOpensslError();
         return nullptr;
     }
     SSL_CTX_set_app_data(c, const_cast<TlsServerContext *>(self));
@@ -141,7 +130,7 @@ SSL_CTX *newContext(const v1::Tls &tls, const TlsServerContext *self, std::strin
     SSL_CTX_set_num_tickets(c, 1);
     SSL_CTX_set_max_early_data(c, 0); // no 0-RTT
     if (SSL_CTX_set_cipher_list(c, kTls12Ciphers) != 1 || SSL_CTX_set1_groups_list(c, kGroups) != 1) {
-        error = opensslError();
+        error = takeOpensslError();
         SSL_CTX_free(c);
         return nullptr;
     }
@@ -200,10 +189,10 @@ Result<std::shared_ptr<const TlsServerContext>> TlsServerContext::build(const v1
         SSL_CTX *ctx = self->m_contexts[group];
         ERR_clear_error();
         if (SSL_CTX_use_certificate_chain_file(ctx, c.cert_file().c_str()) != 1)
-            return fail("certificate " + c.cert_file() + ": " + opensslError());
+            return fail("certificate " + c.cert_file() + ": " + takeOpensslError());
         if (SSL_CTX_use_PrivateKey_file(ctx, c.key_file().c_str(), SSL_FILETYPE_PEM) != 1 ||
             SSL_CTX_check_private_key(ctx) != 1)
-            return fail("key " + c.key_file() + ": " + opensslError());
+            return fail("key " + c.key_file() + ": " + takeOpensslError());
         self->m_certificates.push_back(std::move(info.value()));
         self->m_files.push_back(c.cert_file());
     }
@@ -249,6 +238,17 @@ int TlsServerContext::selectAlpn(const unsigned char **out, unsigned char *outLe
         return SSL_TLSEXT_ERR_ALERT_FATAL; // no_application_protocol, as RFC 7301 3.2 asks
     *out = selected;
     return SSL_TLSEXT_ERR_OK;
+}
+
+std::string takeOpensslError()
+{
+    const unsigned long e = ERR_get_error();
+    ERR_clear_error();
+    if (!e)
+        return "unknown OpenSSL error";
+    char buf[256];
+    ERR_error_string_n(e, buf, sizeof buf);
+    return buf;
 }
 
 TlsFailure classifyHandshakeFailure(int sslError)

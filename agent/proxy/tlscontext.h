@@ -76,4 +76,7 @@ private:
 // Classifies the OpenSSL error queue of a failed handshake (and clears it).
 TlsFailure classifyHandshakeFailure(int sslError);
 
+// The oldest error OpenSSL queued, as text; clears the queue.
+std::string takeOpensslError();
+
 } // namespace hafront::proxy

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -18,7 +19,31 @@
 
 namespace hafront::proxy {
 
-TlsTransport::TlsTransport(SSL *ssl, std::shared_ptr<const TlsServerContext> context)
+namespace {
+
+// What a failed handshake's error queue and verify result say, as one line.
+std::string describeHandshakeFailure(SSL *ssl, int sslError)
+{
+    const int saved = errno;
+    const unsigned long e = ERR_peek_last_error();
+    const long verify = SSL_get_verify_result(ssl);
+    std::string text = "tls: ";
+    if (ERR_GET_REASON(e) == SSL_R_CERTIFICATE_VERIFY_FAILED && verify != X509_V_OK)
+        text += std::string("certificate verify failed: ") + X509_verify_cert_error_string(verify);
+    else if (const char *reason = e ? ERR_reason_error_string(e) : nullptr)
+        text += reason;
+    else if (sslError == SSL_ERROR_SYSCALL || sslError == SSL_ERROR_ZERO_RETURN)
+        text += std::string("connection closed during the handshake") + (saved ? ": " : "") +
+                (saved ? std::strerror(saved) : "");
+    else
+        text += "handshake failed";
+    errno = saved;
+    return text;
+}
+
+} // namespace
+
+TlsTransport::TlsTransport(SSL *ssl, std::shared_ptr<const void> context)
     : m_ssl(ssl), m_context(std::move(context)), m_fd(SSL_get_fd(ssl))
 {
 }
@@ -39,6 +64,7 @@ TlsTransport::Handshake TlsTransport::handshake()
         return Handshake::WantRead;
     if (e == SSL_ERROR_WANT_WRITE)
         return Handshake::WantWrite;
+    m_failureText = describeHandshakeFailure(m_ssl, e); // before the queue is cleared
     m_failure = classifyHandshakeFailure(e);
     m_shutdown = true; // no close_notify after a failed handshake
     return Handshake::Failed;

@@ -1,9 +1,11 @@
-// TlsTransport: a Transport over an OpenSSL server session on a non-blocking
-// socket, in the worker's own event loop. OpenSSL may need the socket
-// writable to read (a handshake message to send first): readNeedsWritable()
-// says so and the session asks epoll for EPOLLOUT. Writes may be partial and
-// the buffer may move between retries (SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER),
-// which is how OutBuffer writes. Files go through a 16 KiB staging buffer
+// TlsTransport: a Transport over an OpenSSL session on a non-blocking
+// socket, in the worker's own event loop: the server side of a TLS listener
+// (TlsServerContext::newSsl) or the client side of a connection to a backend
+// (TlsClientContext::newSsl; UpstreamConnection drives that handshake).
+// OpenSSL may need the socket writable to read (a handshake message to send
+// first): readNeedsWritable() says so and the session asks epoll for
+// EPOLLOUT. Writes may be partial and the buffer may move between retries
+// (SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER), which is how OutBuffer writes. Files go through a 16 KiB staging buffer
 // (no sendfile under TLS).
 //
 // TlsHandshake: the IoHandle of a TLS connection until its handshake is done;
@@ -27,13 +29,16 @@ struct ListenerRuntime;
 
 class TlsTransport final : public Transport {
 public:
-    // Takes `ssl`; holds `context` (its callbacks) until the connection closes.
-    TlsTransport(SSL *ssl, std::shared_ptr<const TlsServerContext> context);
+    // Takes `ssl`; holds `context` (its SSL_CTX and callbacks) until the connection closes.
+    TlsTransport(SSL *ssl, std::shared_ptr<const void> context);
     ~TlsTransport() override;
 
     enum class Handshake { Done, WantRead, WantWrite, Failed };
     Handshake handshake();
     TlsFailure failure() const { return m_failure; } // after Failed
+    // After Failed, for logs and error responses: "tls: certificate verify
+    // failed: hostname mismatch", "tls: tlsv1 alert unknown ca", ...
+    const std::string &failureText() const { return m_failureText; }
     bool resumed() const;
     std::string alpn() const;       // empty: none negotiated
     std::string serverName() const; // SNI, empty when not sent
@@ -51,12 +56,13 @@ private:
     IoResult fail(int sslError);
 
     SSL *m_ssl;
-    std::shared_ptr<const TlsServerContext> m_context;
+    std::shared_ptr<const void> m_context;
     int m_fd;
     bool m_readWantsWrite = false;
     bool m_readWouldBlock = false; // the last read found the socket empty
     bool m_shutdown = false;
     TlsFailure m_failure = TlsFailure::Other;
+    std::string m_failureText;
     std::string m_fileChunk; // read from the file, not yet taken by SSL_write
 };
 

@@ -1,5 +1,6 @@
 #include "proxy/upstreamconnection.h"
 
+#include "base/log.h"
 #include "http/chunked.h"
 #include "proxy/exchange.h"
 #include "proxy/sessionhost.h"
@@ -71,6 +72,13 @@ UpstreamConnection::UpstreamConnection(SessionHost &host, BackendRuntime &backen
 
 UpstreamConnection::~UpstreamConnection() = default;
 
+void UpstreamConnection::startTls(std::unique_ptr<TlsTransport> tls)
+{
+    m_tls = std::move(tls);
+    m_transport = m_tls.get();
+    m_connecting = true; // even when connect() finished at once: the handshake is part of it
+}
+
 void UpstreamConnection::attach(Exchange *session, bool headRequest, int64_t connectDeadline, int64_t readTimeout)
 {
     m_session = session;
@@ -135,7 +143,9 @@ void UpstreamConnection::updateInterest()
     // RDHUP only with EPOLLIN (level-triggered: a backend that closed while we
     // paused reading for a slow client would wake the worker on every turn).
     uint32_t want = 0;
-    if (m_connecting || m_out.pending())
+    if (m_handshaking)
+        want = m_handshakeWantsWrite ? EPOLLOUT : EPOLLIN | EPOLLRDHUP;
+    if (!m_handshaking && (m_connecting || m_out.pending() || m_transport->readNeedsWritable()))
         want |= EPOLLOUT;
     if (!m_connecting && !m_readPaused)
         want |= EPOLLIN | EPOLLRDHUP;
@@ -147,11 +157,13 @@ void UpstreamConnection::updateInterest()
 
 void UpstreamConnection::onEvent(uint32_t events)
 {
+    if (m_handshaking)
+        return handshake(); // OpenSSL reads or writes what it needs; an error or end fails it
     if (events & EPOLLOUT || (m_connecting && events & (EPOLLERR | EPOLLHUP)))
         writable();
     if (dead)
         return;
-    if (events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP))
+    if (events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP) || m_transport->readNeedsWritable())
         readable();
 }
 
@@ -163,6 +175,10 @@ void UpstreamConnection::writable()
         ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
         if (err)
             return fail(std::string("connect: ") + std::strerror(err), stats::BackendError::Connect);
+        if (m_tls) {
+            m_handshaking = true;
+            return handshake();
+        }
         m_connecting = false;
         deadlineMicros = 0;
     }
@@ -173,6 +189,46 @@ void UpstreamConnection::writable()
     if (m_out.pending() == 0 && m_session && !deadlineMicros)
         deadlineMicros = m_host.now() + m_readTimeout;
     updateInterest();
+}
+
+void UpstreamConnection::handshake()
+{
+    switch (m_tls->handshake()) {
+    case TlsTransport::Handshake::Done:
+        m_backend.tlsHandshakes.fetch_add(1, std::memory_order_relaxed);
+        if (m_tls->resumed())
+            m_backend.tlsResumed.fetch_add(1, std::memory_order_relaxed);
+        m_handshaking = m_connecting = false;
+        deadlineMicros = 0;
+        return writable(); // the request queued meanwhile
+    case TlsTransport::Handshake::WantRead:
+        m_handshakeWantsWrite = false;
+        break;
+    case TlsTransport::Handshake::WantWrite:
+        m_handshakeWantsWrite = true;
+        break;
+    case TlsTransport::Handshake::Failed:
+        return tlsFailed();
+    }
+    updateInterest();
+}
+
+// Counted as class "tls" by the exchange, which tries another backend; one
+// log line a second per backend says why (a wrong CA or name fails them all).
+void UpstreamConnection::tlsFailed()
+{
+    const std::string &why = m_tls->failureText();
+    const int64_t now = m_host.now();
+    int64_t last = m_backend.tlsFailureLoggedMicros.load(std::memory_order_relaxed);
+    if ((last == 0 || now - last >= 1'000'000) &&
+        m_backend.tlsFailureLoggedMicros.compare_exchange_strong(last, now, std::memory_order_relaxed))
+        log::event(log::Level::Warning, "proxy",
+                   {{"event", "upstream_tls_failed"},
+                    {"pool", m_backend.pool},
+                    {"backend", m_backend.name},
+                    {"address", m_backend.address},
+                    {"error", why}});
+    fail(why, stats::BackendError::Tls);
 }
 
 void UpstreamConnection::readable()
@@ -217,8 +273,9 @@ void UpstreamConnection::readable()
                 // Completed outside the parser's callback: the session may reuse us at once.
                 // Bytes after the response were sent before any request asked for them:
                 // such a backend cannot be trusted with the next request.
+                // Under TLS such bytes may also wait in OpenSSL's buffer.
                 const char *pos = llhttp_get_error_pos(&m_parser);
-                if (pos && pos < buf + n)
+                if ((pos && pos < buf + n) || m_transport->pending())
                     m_reusable = false;
                 Exchange *session = m_session;
                 m_session = nullptr;
@@ -257,6 +314,9 @@ void UpstreamConnection::readable()
                     m_connecting ? stats::BackendError::Connect : stats::BackendError::Reset);
     }
     updateInterest();
+    // TLS records read ahead: no epoll event will say they are there.
+    if (!m_readPaused && m_transport->pending())
+        m_host.readAgain(this);
 }
 
 void UpstreamConnection::onTimer(int64_t now)
@@ -266,7 +326,10 @@ void UpstreamConnection::onTimer(int64_t now)
     deadlineMicros = 0;
     if (!m_session)
         return close();
-    fail(m_connecting ? "connect timed out" : "no response in time", stats::BackendError::Timeout);
+    fail(m_handshaking  ? "tls: handshake timed out"
+         : m_connecting ? "connect timed out"
+                        : "no response in time",
+         stats::BackendError::Timeout);
 }
 
 void UpstreamConnection::fail(const std::string &why, stats::BackendError kind)
@@ -286,6 +349,7 @@ void UpstreamConnection::close()
     if (dead)
         return;
     m_backend.active.fetch_sub(1, std::memory_order_relaxed);
+    m_transport->closing(); // TLS: close_notify, best effort
     m_host.destroy(this);
 }
 

@@ -1,12 +1,15 @@
 // UpstreamConnection: one connection to a backend. Sends a request's bytes,
 // parses the response with llhttp (a chunked body's trailer section too) and
 // hands it to its Exchange; kept in the worker's idle pool between requests
-// (keep-alive).
+// (keep-alive). To a pool with tls { } the TLS handshake follows the TCP
+// connect; both count as connecting (one deadline, a failure is retried on
+// another backend) and the request waits in the buffer until both are done.
 #pragma once
 
 #include "http/headers.h"
 #include "proxy/backendruntime.h"
 #include "proxy/iohandle.h"
+#include "proxy/tlstransport.h"
 #include "proxy/transport.h"
 
 #include <llhttp.h>
@@ -23,6 +26,9 @@ public:
                        Transport *transport = nullptr);
     ~UpstreamConnection() override;
 
+    // Before attach: the connection speaks TLS through `tls` (client side).
+    void startTls(std::unique_ptr<TlsTransport> tls);
+    bool tls() const { return m_tls != nullptr; }
     void attach(Exchange *exchange, bool headRequest, int64_t connectDeadline, int64_t readTimeoutMicros);
     void send(std::string_view bytes);
     void requestComplete(); // the whole request is queued
@@ -51,6 +57,8 @@ public:
 private:
     void readable();
     void writable();
+    void handshake();
+    void tlsFailed();
     void fail(const std::string &why, stats::BackendError kind); // counted once, by the exchange
     void updateInterest();
     void setReadPaused(bool paused);
@@ -60,13 +68,16 @@ private:
     SessionHost &m_host;
     BackendRuntime &m_backend;
     SocketTransport m_socket;
+    std::unique_ptr<TlsTransport> m_tls;
     Transport *m_transport;
     Exchange *m_session = nullptr;
     llhttp_t m_parser;
     http::ParsedHead m_head;
     http::ParsedHead m_trailers; // its headers only: the trailer section of a chunked body
     OutBuffer m_out;
-    bool m_connecting;
+    bool m_connecting;          // TCP connect, then the TLS handshake
+    bool m_handshaking = false; // TCP is up, TLS is not yet
+    bool m_handshakeWantsWrite = false;
     bool m_reused = false;
     bool m_headRequest = false;
     bool m_responseStarted = false;

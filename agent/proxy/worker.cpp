@@ -211,13 +211,22 @@ void Worker::noteBackendFailure(BackendRuntime &b)
 
 UpstreamConnection *Worker::acquireUpstream(BackendRuntime &backend, std::string &error)
 {
+    const v1::Pool *pool = m_view->snapshot->pool(backend.pool);
+    const bool tls = pool && pool->has_tls();
     auto &idle = m_idle[&backend];
     while (!idle.empty()) {
         UpstreamConnection *c = idle.back();
         idle.pop_back();
         backend.idle.fetch_sub(1, std::memory_order_relaxed);
-        if (!c->dead)
+        if (!c->dead && c->tls() == tls)
             return c;
+        if (!c->dead) // a reload turned the pool's TLS on or off
+            c->close();
+    }
+    std::shared_ptr<const TlsClientContext> context = tls ? backend.tls() : nullptr;
+    if (tls && !context) { // its files did not load (the tls event says why): never fall back to plain
+        error = "tls: no client context for pool " + backend.pool;
+        return nullptr;
     }
     const int fd = ::socket(backend.addr.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
@@ -231,7 +240,15 @@ UpstreamConnection *Worker::acquireUpstream(BackendRuntime &backend, std::string
         ::close(fd);
         return nullptr;
     }
+    SSL *ssl = context ? context->newSsl(fd, backend.addr, &m_tlsSessions[&backend]) : nullptr;
+    if (context && !ssl) {
+        error = "tls: OpenSSL could not set up a connection";
+        ::close(fd);
+        return nullptr;
+    }
     auto *c = new UpstreamConnection(*this, backend, fd, rc != 0);
+    if (ssl)
+        c->startTls(std::make_unique<TlsTransport>(ssl, std::move(context)));
     add(c, EPOLLOUT | EPOLLIN | EPOLLRDHUP);
     return c;
 }

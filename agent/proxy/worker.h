@@ -89,6 +89,7 @@ private:
     std::vector<IoHandle *> m_readAgain; // input buffered above the socket: run again before the next wait
     std::vector<IoHandle *> m_readAgainTaken;
     std::map<BackendRuntime *, std::vector<UpstreamConnection *>> m_idle;
+    std::map<BackendRuntime *, TlsSessionSlot> m_tlsSessions; // TLS pools: the last session per backend
     int64_t m_now = 0;
     int64_t m_lastLogFlush = 0;
     int64_t m_lastSweep = 0;

@@ -205,6 +205,8 @@ private:
             error(at(path, "hash_key"), "hash_key must be client_ip, header:NAME or cookie:NAME");
         if (p.balance() == v1::CONSISTENT_HASH && p.protocol() == v1::TCP && !key.empty() && key != "client_ip")
             error(at(path, "hash_key"), "a TCP pool can hash only on client_ip");
+        if (p.has_tls())
+            checkPoolTls(p, path, m_options, m_findings);
     }
 
     void checkVip(const v1::Vip &v, const std::string &path)

@@ -23,7 +23,8 @@ struct ValidateOptions {
     // Load TLS files; the defaults read them (tls/certificateinfo.h).
     std::function<Result<tls::CertificateInfo>(const std::string &cert, const std::string &key)> loadCertificate;
     std::function<Result<std::string>(const std::string &file)> loadTicketSecret;
-    std::function<int64_t()> now; // Unix seconds, for expiry; default the clock
+    std::function<Result<int>(const std::string &file)> loadCaBundle; // certificates in a pool's ca_file
+    std::function<int64_t()> now;                                     // Unix seconds, for expiry; default the clock
 };
 
 std::vector<Finding> validateCluster(const v1::Cluster &cluster, const ValidateOptions &options = {});

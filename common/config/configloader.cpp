@@ -143,6 +143,7 @@ LoadResult loadClusterText(const std::string &text, const std::string &fileName,
         return tls::loadCertificate(resolve(baseDir, cert), resolve(baseDir, key));
     };
     options.loadTicketSecret = [&](const std::string &file) { return tls::loadTicketSecret(resolve(baseDir, file)); };
+    options.loadCaBundle = [&](const std::string &file) { return tls::loadCaBundle(resolve(baseDir, file)); };
     for (const auto &finding : validateCluster(result.cluster, options)) {
         const Position pos = locate(locations, finding.path);
         auto &list = finding.warning ? result.warnings : result.errors;
@@ -154,6 +155,14 @@ LoadResult loadClusterText(const std::string &text, const std::string &fileName,
     };
     std::stable_sort(result.errors.begin(), result.errors.end(), byPosition);
     std::stable_sort(result.warnings.begin(), result.warnings.end(), byPosition);
+    for (auto &pool : *result.cluster.mutable_pool()) {
+        if (!pool.has_tls())
+            continue;
+        auto &tls = *pool.mutable_tls();
+        for (std::string *file : {tls.mutable_ca_file(), tls.mutable_cert_file(), tls.mutable_key_file()})
+            if (!file->empty())
+                *file = resolve(baseDir, *file);
+    }
     for (auto &listener : *result.cluster.mutable_listener()) {
         for (auto &route : *listener.mutable_route())
             if (!route.static_root().empty())

@@ -81,6 +81,10 @@ inline int32_t selfTrackWeight(const v1::Vip &v)
     return v.self_track().weight() ? v.self_track().weight() : -100;
 }
 
+inline bool verifyOf(const v1::PoolTls &t)
+{
+    return t.has_verify() ? t.verify() : true;
+}
 inline uint32_t connectTimeoutMs(const v1::Pool &p)
 {
     return p.connect_timeout_ms() ? p.connect_timeout_ms() : 1000;

@@ -70,6 +70,32 @@ void checkListenerTls(const v1::Listener &l, const std::string &path, const Vali
         error(at(tlsPath, "ticket_rotation_s"), "ticket_rotation_s below 60 s");
 }
 
+void checkPoolTls(const v1::Pool &p, const std::string &path, const ValidateOptions &options, std::vector<Finding> &out)
+{
+    const std::string tlsPath = at(path, "tls");
+    auto error = [&](std::string where, std::string m) { out.push_back({std::move(where), std::move(m), false}); };
+    const v1::PoolTls &tls = p.tls();
+    if (p.protocol() != v1::HTTP)
+        error(tlsPath, "TLS to backends is for HTTP pools (a TCP pool passes the client's bytes through)");
+    if (!tls.ca_file().empty()) {
+        auto count = options.loadCaBundle ? options.loadCaBundle(tls.ca_file()) : tls::loadCaBundle(tls.ca_file());
+        if (!count)
+            error(at(tlsPath, "ca_file"), count.error());
+    }
+    if (tls.has_verify() && !tls.verify())
+        out.push_back({at(tlsPath, "verify"),
+                       "verify: false: any certificate is accepted from the backends of pool " + q(p.name()), true});
+    if (tls.cert_file().empty() != tls.key_file().empty()) {
+        error(at(tlsPath, tls.cert_file().empty() ? "key_file" : "cert_file"),
+              "a client certificate needs both cert_file and key_file");
+    } else if (!tls.cert_file().empty()) {
+        auto info = options.loadCertificate ? options.loadCertificate(tls.cert_file(), tls.key_file())
+                                            : tls::loadCertificate(tls.cert_file(), tls.key_file());
+        if (!info)
+            error(at(tlsPath, info.error().rfind("key ", 0) == 0 ? "key_file" : "cert_file"), info.error());
+    }
+}
+
 void checkRedirect(const v1::Redirect &r, const std::string &path, std::vector<Finding> &out)
 {
     const uint32_t s = r.status();

@@ -12,8 +12,9 @@ enum class BackendError : size_t {
     Timeout,  // connect or response deadline passed
     Reset,    // a connection that was up ended or failed before the response did
     Protocol, // the response could not be parsed (a bad status line, head or body framing)
+    Tls,      // the TLS handshake failed: the certificate did not verify, no shared version or cipher
 };
-inline constexpr std::array<const char *, 4> kBackendErrorNames = {"connect", "timeout", "reset", "protocol"};
+inline constexpr std::array<const char *, 5> kBackendErrorNames = {"connect", "timeout", "reset", "protocol", "tls"};
 inline constexpr size_t kBackendErrorKinds = kBackendErrorNames.size();
 
 } // namespace hafront::stats

@@ -140,6 +140,22 @@ Result<CertificateInfo> loadCertificate(const std::string &certFile, const std::
     return info;
 }
 
+Result<int> loadCaBundle(const std::string &file)
+{
+    auto text = readFile(file, "CA file");
+    if (!text)
+        return fail(text.error());
+    ERR_clear_error();
+    Bio bio(BIO_new_mem_buf(text->data(), int(text->size())));
+    int count = 0;
+    while (X509Ptr cert{PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)})
+        ++count;
+    ERR_clear_error(); // the end of the bundle reads as an error
+    if (count == 0)
+        return fail("CA file " + file + " holds no PEM certificate");
+    return count;
+}
+
 Result<std::string> loadTicketSecret(const std::string &file)
 {
     auto text = readFile(file, "session ticket secret");

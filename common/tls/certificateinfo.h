@@ -23,6 +23,10 @@ struct CertificateInfo {
 
 Result<CertificateInfo> loadCertificate(const std::string &certFile, const std::string &keyFile);
 
+// Reads a PEM bundle of CA certificates (a pool's tls.ca_file): how many it
+// holds, at least one.
+Result<int> loadCaBundle(const std::string &file);
+
 // Reads the shared ticket secret: at least 32 bytes (what HKDF needs to be safe).
 Result<std::string> loadTicketSecret(const std::string &file);
 

@@ -127,6 +127,21 @@ std::string formatStatus(const v1::NodeStatus &st)
                                 b.last_check().empty() ? "-" : b.last_check()});
             }
         out += "\n" + table(rows);
+        for (const auto &p : st.pools()) { // pools with tls { }: is the session reuse working?
+            if (!p.tls())
+                continue;
+            uint64_t handshakes = 0, resumed = 0, failed = 0;
+            for (const auto &b : p.backends()) {
+                handshakes += b.tls_handshakes_total();
+                resumed += b.tls_resumed_total();
+                for (const auto &e : b.errors())
+                    if (e.name() == "tls")
+                        failed += e.value();
+            }
+            out += "TLS to pool " + p.name() + ": " + std::to_string(handshakes) + " handshakes, " +
+                   std::to_string(resumed) + " resumed" + (failed ? ", " + std::to_string(failed) + " failed" : "") +
+                   "\n";
+        }
     }
     if (st.listeners_size() > 0) {
         std::vector<Row> rows{{"LISTENER", "BIND", "LISTENING", "REQ/S", "ACTIVE", "ACCEPTED"}};

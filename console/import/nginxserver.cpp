@@ -250,7 +250,9 @@ bool LocationPlanner::proxy(const Directive &d, RoutePlan &route, const Scope &s
     Report &r = m_ctx.report;
     const std::string url = d.args.size() == 1 ? d.args[0] : "";
     if (url.rfind("https://", 0) == 0)
-        return r.unsupported(d, "TLS to backends is not in this build; this route is not carried"), false;
+        return r.unsupported(d, "proxy_pass https:// is not carried by the import yet (hafront has pool tls { }): this "
+                                "route is not carried"),
+               false;
     if (url.rfind("http://", 0) != 0)
         return r.unsupported(d, "cannot read the URL '" + d.argText() + "'" + placeholderNote(d.argText())), false;
     if (url.find('$') != std::string::npos && !hasPlaceholder(url))

@@ -12,6 +12,10 @@
 
 namespace hafront::import {
 
+// hafront has pool { tls { } }; the import does not write it yet.
+constexpr const char *kProxySslNote =
+    "TLS to backends is not carried by the import yet: give the pool tls { ca_file server_name } by hand";
+
 bool isTlsDirective(const std::string &name)
 {
     return name == "ssl" || name.rfind("ssl_", 0) == 0 || name == "http2" || name == "http3" || name == "proxy_ssl" ||
@@ -21,7 +25,7 @@ bool isTlsDirective(const std::string &name)
 void reportTls(Report &report, const Directive &d)
 {
     if (d.name.rfind("proxy_ssl", 0) == 0)
-        return report.unsupported(d, "TLS to backends is not in hafront yet");
+        return report.unsupported(d, kProxySslNote);
     report.unsupported(d, "TLS in nginx's stream{} or main context is not carried: hafront terminates TLS on "
                           "HTTP listeners only");
 }
@@ -79,7 +83,7 @@ void judgeTls(NginxContext &ctx, const Directive &d)
     Report &r = ctx.report;
     const std::string &n = d.name;
     if (n.rfind("proxy_ssl", 0) == 0)
-        return r.unsupported(d, "TLS to backends is not in hafront yet");
+        return r.unsupported(d, kProxySslNote);
     if (n == "ssl") {
         if (d.argText() == "on")
             return r.mapped(

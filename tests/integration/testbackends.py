@@ -10,12 +10,15 @@ import urllib.parse
 
 class RecordingBackend:
     """HTTP/1.1 keep-alive backend on 127.0.0.1; answers its name; /slow?ms=N waits;
-    /bighead?kb=N adds a header of N KiB."""
+    /bighead?kb=N adds a header of N KiB; /close answers with Connection: close.
+    With `ssl_context` (server side) it is an HTTPS backend and records, per
+    request, whether the connection resumed a TLS session (`resumed`)."""
 
-    def __init__(self, name, port):
+    def __init__(self, name, port, ssl_context=None):
         self.name = name
         self.port = port
         self.requests = []
+        self.resumed = []   # (path, session_reused) per request over TLS
         self.lock = threading.Lock()
         outer = self
 
@@ -38,6 +41,8 @@ class RecordingBackend:
                         self.rfile.readline()
                 with outer.lock:
                     outer.requests.append((self.command, self.path, dict(self.headers), body))
+                    if ssl_context is not None:
+                        outer.resumed.append((self.path, self.connection.session_reused))
                 url = urllib.parse.urlparse(self.path)
                 if url.path == "/slow":
                     ms = int(urllib.parse.parse_qs(url.query).get("ms", ["500"])[0])
@@ -47,6 +52,9 @@ class RecordingBackend:
                 if url.path == "/bighead":   # a response head of about kb KiB
                     kb = int(urllib.parse.parse_qs(url.query).get("kb", ["1"])[0])
                     self.send_header("X-Big", "b" * (kb * 1024))
+                if url.path == "/close":
+                    self.send_header("Connection", "close")
+                    self.close_connection = True
                 self.send_header("Content-Type", "text/plain")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
@@ -61,6 +69,8 @@ class RecordingBackend:
             allow_reuse_address = True
 
         self.server = Server(("127.0.0.1", port), Handler)
+        if ssl_context is not None:   # the handshake runs in accept(); a failed one is dropped there
+            self.server.socket = ssl_context.wrap_socket(self.server.socket, server_side=True)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def start(self):

@@ -42,10 +42,10 @@ inline void writePem(const std::string &path, X509 *cert, EVP_PKEY *key, X509 *c
 // One CA; issue() signs leaves with it.
 class Authority {
 public:
-    explicit Authority(std::string dir) : m_dir(std::move(dir))
+    explicit Authority(std::string dir, const std::string &name = "hafront test CA") : m_dir(std::move(dir))
     {
         m_key = newKey(Key::Ecdsa);
-        m_cert = build("hafront test CA", {}, m_key, nullptr, nullptr, 0, 3650, true);
+        m_cert = build(name, {}, m_key, nullptr, nullptr, 0, 3650, true);
         writePem(m_dir + "/ca.pem", m_cert, nullptr);
     }
     ~Authority()
@@ -55,7 +55,8 @@ public:
     }
     std::string caFile() const { return m_dir + "/ca.pem"; }
 
-    // `names` become SAN DNS names (the first is also the CN); validity in days
+    // `names` become SAN DNS names, or IP addresses as "IP:A.B.C.D" (the first
+    // is also the CN); validity in days
     // from now (negative: already expired).
     Issued issue(const std::string &stem, const std::vector<std::string> &names, Key type = Key::Ecdsa,
                  long fromDays = -1, long toDays = 90)
@@ -97,8 +98,8 @@ private:
         add(NID_basic_constraints, ca ? "critical,CA:TRUE" : "CA:FALSE");
         if (!names.empty()) {
             std::string san;
-            for (const auto &n : names)
-                san += (san.empty() ? "DNS:" : ",DNS:") + n;
+            for (const auto &n : names) // "IP:192.0.2.1" as it is, else a DNS name
+                san += (san.empty() ? "" : ",") + (n.rfind("IP:", 0) == 0 ? n : "DNS:" + n);
             add(NID_subject_alt_name, san);
         }
         X509_sign(x, issuerKey ? issuerKey : key, EVP_sha256());

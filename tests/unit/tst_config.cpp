@@ -163,6 +163,83 @@ private slots:
                 QString::fromStdString(r.cluster.listener(0).tls().certificate(0).cert_file()).startsWith(dir + "/"));
     }
 
+    // A pool's tls { } (TLS to its backends): each file problem at the field
+    // that names it, a TCP pool refused, verify: false a warning. The text
+    // format carries the message as parsed; files resolve like listeners'.
+    void poolTlsProblemsAreReportedAtTheField_data()
+    {
+        QTest::addColumn<int>("line"); // 10: pool "app" (HTTP), 11: pool "rpc" (TCP)
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QStringList>("errors"); // "ANCHOR|MESSAGE" on that line
+        QTest::addColumn<QStringList>("warnings");
+        const QString app = R"(  health { http { path: "/healthz" } rise: 2 fall: 3 } %1 })";
+        QTest::newRow("valid") << 10 << app.arg(R"(tls { ca_file: "ca.pem" server_name: "app.test" })") << QStringList{}
+                               << QStringList{};
+        QTest::newRow("system store, client certificate")
+            << 10 << app.arg(R"(tls { server_name: "app.test" cert_file: "www.pem" key_file: "www.key" })")
+            << QStringList{} << QStringList{};
+        QTest::newRow("missing CA file") << 10 << app.arg(R"(tls { ca_file: "nope.pem" })")
+                                         << QStringList{"ca_file:|cannot read CA file DIR/nope.pem: No such file or "
+                                                        "directory"}
+                                         << QStringList{};
+        QTest::newRow("CA file without a certificate")
+            << 10 << app.arg(R"(tls { ca_file: "short" })")
+            << QStringList{"ca_file:|CA file DIR/short holds no PEM certificate"} << QStringList{};
+        QTest::newRow("client certificate without its key")
+            << 10 << app.arg(R"(tls { ca_file: "ca.pem" cert_file: "www.pem" })")
+            << QStringList{"cert_file:|a client certificate needs both cert_file and key_file"} << QStringList{};
+        QTest::newRow("client key without its certificate")
+            << 10 << app.arg(R"(tls { key_file: "www.key" })")
+            << QStringList{"key_file:|a client certificate needs both cert_file and key_file"} << QStringList{};
+        QTest::newRow("client key of another certificate")
+            << 10 << app.arg(R"(tls { cert_file: "www.pem" key_file: "api.key" })")
+            << QStringList{"key_file:|key DIR/api.key does not belong to certificate DIR/www.pem"} << QStringList{};
+        QTest::newRow("verify off is a warning")
+            << 10 << app.arg(R"(tls { ca_file: "ca.pem" verify: false })") << QStringList{}
+            << QStringList{"verify:|warning: verify: false: any certificate is accepted from the backends of pool "
+                           "'app'"};
+        QTest::newRow("TCP pool")
+            << 11
+            << R"(pool { name: "rpc" protocol: TCP backend { name: "r1" address: "192.0.2.31:20880" } health { tcp {} } tls { } })"
+            << QStringList{"tls|TLS to backends is for HTTP pools (a TCP pool passes the client's bytes through)"}
+            << QStringList{};
+    }
+    void poolTlsProblemsAreReportedAtTheField()
+    {
+        QFETCH(int, line);
+        QFETCH(QString, text);
+        QFETCH(QStringList, errors);
+        QFETCH(QStringList, warnings);
+        const QString dir = m_dir.path() + "/tls";
+        const QStringList lines = build(line, text);
+        const auto r =
+            loadClusterText(lines.join('\n').toStdString(), dir.toStdString() + "/pool.conf", dir.toStdString());
+        auto expect = [&](const QStringList &rows) {
+            QStringList want;
+            for (QString row : rows) {
+                row.replace("DIR", dir);
+                const auto parts = row.split('|');
+                const int col = lines.value(line - 1).indexOf(parts[0]) + 1;
+                want
+                    << QStringLiteral("%1/pool.conf:%2:%3: %4").arg(dir).arg(line).arg(col).arg(parts.mid(1).join('|'));
+            }
+            return want;
+        };
+        QStringList gotErrors, gotWarnings;
+        for (const auto &e : r.errors)
+            gotErrors << QString::fromStdString(e.format());
+        for (const auto &w : r.warnings)
+            gotWarnings << QString::fromStdString(w.format());
+        QCOMPARE(gotErrors, expect(errors));
+        QCOMPARE(gotWarnings, expect(warnings));
+        if (QTest::currentDataTag() == QByteArray("valid")) {
+            const auto &tls = r.cluster.pool(0).tls();
+            QCOMPARE(QString::fromStdString(tls.ca_file()), dir + "/ca.pem"); // resolved against the config's folder
+            QCOMPARE(tls.server_name(), std::string("app.test"));
+            QVERIFY(hafront::config::verifyOf(tls)); // default on
+        }
+    }
+
     // Issue 19's binding forms: an IPv6 VIP beside the IPv4 one on the same
     // vrid (a separate virtual router), IPv6 backends and binds, unicast peers.
     void dualStackConfigIsValid()

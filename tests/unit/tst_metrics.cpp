@@ -97,6 +97,13 @@ v1::NodeStatus sampleStatus()
     fillHistogram(*b->mutable_latency(), {10, 31, 32, 1000, 1023, 1024, 60'000'000});
     auto *odd = pool->add_backends();
     odd->set_name("we\"ird\\name\nx");
+    auto *secure = s.add_pools(); // tls { }: its handshake counters are series, the plain pool's are not
+    secure->set_name("secure");
+    secure->set_tls(true);
+    auto *sb = secure->add_backends();
+    sb->set_name("s");
+    sb->set_tls_handshakes_total(12);
+    sb->set_tls_resumed_total(10);
     auto *l = s.add_listeners();
     l->set_name("web");
     l->set_bind("0.0.0.0:80");
@@ -303,6 +310,8 @@ private slots:
         row("hafront_backend_state{pool=\"app\",backend=\"a\",state=\"ready\"}", "0");
         row("hafront_backend_info{pool=\"app\",backend=\"a\",address=\"127.0.0.1:8080\",backup=\"false\"}", "1");
         row("hafront_backend_requests_total{pool=\"app\",backend=\"we\\\"ird\\\\name\\nx\"}", "0");
+        row("hafront_backend_tls_handshakes_total{pool=\"secure\",backend=\"s\"}", "12");
+        row("hafront_backend_tls_resumed_handshakes_total{pool=\"secure\",backend=\"s\"}", "10");
         row("hafront_listener_up{listener=\"web\"}", "1");
         row("hafront_listener_requests_total{listener=\"web\"}", "50");
         row("hafront_listener_rejected_requests_total{listener=\"web\",code=\"431\"}", "6");
@@ -324,6 +333,14 @@ private slots:
 
     // 10, 31 < 32 µs; 32 is not <= 32 µs once the clock's truncation is undone;
     // 1000 and 1023 < 1024; 1024 is in the next bucket; 60 s only in +Inf.
+    void tlsHandshakeSeriesAreForTlsPoolsOnly()
+    {
+        const auto samples = samplesOf(NodeMetrics::render(sampleStatus(), 1.7e9));
+        QVERIFY(samples.count("hafront_backend_tls_handshakes_total{pool=\"secure\",backend=\"s\"}"));
+        QVERIFY(!samples.count("hafront_backend_tls_handshakes_total{pool=\"app\",backend=\"a\"}"));
+        QVERIFY(!samples.count("hafront_backend_tls_resumed_handshakes_total{pool=\"app\",backend=\"a\"}"));
+    }
+
     void latencyBucketsAreCumulativeAndExact_data()
     {
         QTest::addColumn<std::string>("le");
