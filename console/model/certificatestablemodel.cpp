@@ -15,18 +15,12 @@ QString q(const std::string &s)
 } // namespace
 
 CertificatesTableModel::CertificatesTableModel(const ClusterModel *cluster, QObject *parent)
-    : QAbstractTableModel(parent), m_cluster(cluster)
+    : NodeRowsTableModel(cluster, parent)
 {
-    connect(cluster, &ClusterModel::clusterAboutToReset, this, [this] { beginResetModel(); });
-    connect(cluster, &ClusterModel::clusterReset, this, [this] {
-        rebuild();
-        endResetModel();
-    });
-    connect(cluster, &ClusterModel::nodeChanged, this, &CertificatesTableModel::nodeReported);
-    rebuild();
+    follow();
 }
 
-std::vector<CertificatesTableModel::Row> CertificatesTableModel::rowsOf(int nodeRow) const
+std::vector<NodeRowsTableModel::Row> CertificatesTableModel::rowsOf(int nodeRow) const
 {
     std::vector<Row> rows;
     const NodeView &n = m_cluster->nodes()[size_t(nodeRow)];
@@ -41,54 +35,22 @@ std::vector<CertificatesTableModel::Row> CertificatesTableModel::rowsOf(int node
     return rows;
 }
 
-void CertificatesTableModel::rebuild()
+void CertificatesTableModel::rebuilt()
 {
-    m_rows.clear();
-    for (int n = 0; n < int(m_cluster->nodes().size()); ++n) {
-        const std::vector<Row> rows = rowsOf(n);
-        m_rows.insert(m_rows.end(), rows.begin(), rows.end());
-    }
     m_mismatched = mismatchedFingerprints(certificateFindings(m_cluster->nodes()));
 }
 
-// A node's rows are one block: same count → ranged dataChanged; otherwise the
-// old block goes and the new one comes, so views keep every other row.
 void CertificatesTableModel::nodeReported(int nodeRow)
 {
-    if (nodeRow < 0 || nodeRow >= int(m_cluster->nodes().size()))
-        return;
-    const std::vector<Row> fresh = rowsOf(nodeRow);
-    const auto first = std::find_if(m_rows.begin(), m_rows.end(), [&](const Row &r) { return r.node >= nodeRow; });
-    const auto last = std::find_if(first, m_rows.end(), [&](const Row &r) { return r.node > nodeRow; });
-    const int begin = int(first - m_rows.begin());
-    const int count = int(last - first);
-    if (count == int(fresh.size())) {
-        std::copy(fresh.begin(), fresh.end(), first);
-    } else {
-        if (count > 0) {
-            beginRemoveRows({}, begin, begin + count - 1);
-            m_rows.erase(first, last);
-            endRemoveRows();
-        }
-        if (!fresh.empty()) {
-            beginInsertRows({}, begin, begin + int(fresh.size()) - 1);
-            m_rows.insert(m_rows.begin() + begin, fresh.begin(), fresh.end());
-            endInsertRows();
-        }
-    }
+    const Replaced r = replaceRowsOf(nodeRow);
     const QStringList mismatched = mismatchedFingerprints(certificateFindings(m_cluster->nodes()));
     if (m_rows.empty())
         m_mismatched = mismatched;
     else if (mismatched != m_mismatched) { // marks of the peers' rows change too
         m_mismatched = mismatched;
         emit dataChanged(index(0, 0), index(int(m_rows.size()) - 1, ColumnCount - 1));
-    } else if (count == int(fresh.size()) && count > 0)
-        emit dataChanged(index(begin, 0), index(begin + count - 1, ColumnCount - 1));
-}
-
-int CertificatesTableModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
+    } else if (r.inPlace && r.count > 0)
+        emit dataChanged(index(r.begin, 0), index(r.begin + r.count - 1, ColumnCount - 1));
 }
 
 int CertificatesTableModel::columnCount(const QModelIndex &parent) const
@@ -96,20 +58,12 @@ int CertificatesTableModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-const v1::ListenerStatus *CertificatesTableModel::listenerOf(const Row &r) const
-{
-    const NodeView &n = m_cluster->nodes()[size_t(r.node)];
-    if (!n.status || r.listener >= n.status->listeners_size())
-        return nullptr;
-    return &n.status->listeners(r.listener);
-}
-
 const v1::CertificateStatus *CertificatesTableModel::certificateOf(const Row &r) const
 {
     const v1::ListenerStatus *l = listenerOf(r);
-    if (!l || r.certificate >= l->tls().certificate_size())
+    if (!l || r.item >= l->tls().certificate_size())
         return nullptr;
-    return &l->tls().certificate(r.certificate);
+    return &l->tls().certificate(r.item);
 }
 
 QString CertificatesTableModel::resumedShare(const v1::TlsStatus &tls)

@@ -4,13 +4,11 @@
 #pragma once
 
 #include "model/certificatecheck.h"
-#include "model/clustermodel.h"
-
-#include <QAbstractTableModel>
+#include "model/noderowstablemodel.h"
 
 namespace hafront::model {
 
-class CertificatesTableModel : public QAbstractTableModel {
+class CertificatesTableModel : public NodeRowsTableModel {
     Q_OBJECT
 public:
     enum Column {
@@ -33,7 +31,6 @@ public:
 
     explicit CertificatesTableModel(const ClusterModel *cluster, QObject *parent = nullptr);
 
-    int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
@@ -43,19 +40,11 @@ public:
     static QString failuresText(const v1::TlsStatus &tls); // "protocol_version 3, timeout 1"
 
 private:
-    struct Row {
-        int node;
-        int listener;
-        int certificate;
-    };
-    void nodeReported(int nodeRow);
-    void rebuild();
-    std::vector<Row> rowsOf(int nodeRow) const;
-    const v1::ListenerStatus *listenerOf(const Row &r) const; // nullptr when the report no longer has it
+    std::vector<Row> rowsOf(int nodeRow) const override; // item: the certificate
+    void rebuilt() override;
+    void nodeReported(int nodeRow) override;
     const v1::CertificateStatus *certificateOf(const Row &r) const;
 
-    const ClusterModel *m_cluster;
-    std::vector<Row> m_rows;  // indexes into the nodes' last status, grouped by node row
     QStringList m_mismatched; // "listener\nfingerprint" of certificates some nodes serve and others do not
 };
 

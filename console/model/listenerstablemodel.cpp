@@ -40,18 +40,12 @@ const QVariant kNoFigure = QVariant::fromValue<qlonglong>(-1);
 } // namespace
 
 ListenersTableModel::ListenersTableModel(const ClusterModel *cluster, QObject *parent)
-    : QAbstractTableModel(parent), m_cluster(cluster)
+    : NodeRowsTableModel(cluster, parent)
 {
-    connect(cluster, &ClusterModel::clusterAboutToReset, this, [this] { beginResetModel(); });
-    connect(cluster, &ClusterModel::clusterReset, this, [this] {
-        rebuild();
-        endResetModel();
-    });
-    connect(cluster, &ClusterModel::nodeChanged, this, &ListenersTableModel::nodeReported);
-    rebuild();
+    follow();
 }
 
-std::vector<ListenersTableModel::Row> ListenersTableModel::rowsOf(int nodeRow) const
+std::vector<NodeRowsTableModel::Row> ListenersTableModel::rowsOf(int nodeRow) const
 {
     std::vector<Row> rows;
     const NodeView &n = m_cluster->nodes()[size_t(nodeRow)];
@@ -62,59 +56,9 @@ std::vector<ListenersTableModel::Row> ListenersTableModel::rowsOf(int nodeRow) c
     return rows;
 }
 
-void ListenersTableModel::rebuild()
-{
-    m_rows.clear();
-    for (int n = 0; n < int(m_cluster->nodes().size()); ++n) {
-        const std::vector<Row> rows = rowsOf(n);
-        m_rows.insert(m_rows.end(), rows.begin(), rows.end());
-    }
-}
-
-// A node's rows are one block: same count → ranged dataChanged; otherwise the
-// old block goes and the new one comes, so views keep every other row.
-void ListenersTableModel::nodeReported(int nodeRow)
-{
-    if (nodeRow < 0 || nodeRow >= int(m_cluster->nodes().size()))
-        return;
-    const std::vector<Row> fresh = rowsOf(nodeRow);
-    const auto first = std::find_if(m_rows.begin(), m_rows.end(), [&](const Row &r) { return r.node >= nodeRow; });
-    const auto last = std::find_if(first, m_rows.end(), [&](const Row &r) { return r.node > nodeRow; });
-    const int begin = int(first - m_rows.begin());
-    const int count = int(last - first);
-    if (count == int(fresh.size())) {
-        if (count > 0)
-            emit dataChanged(index(begin, 0), index(begin + count - 1, ColumnCount - 1));
-        return;
-    }
-    if (count > 0) {
-        beginRemoveRows({}, begin, begin + count - 1);
-        m_rows.erase(first, last);
-        endRemoveRows();
-    }
-    if (!fresh.empty()) {
-        beginInsertRows({}, begin, begin + int(fresh.size()) - 1);
-        m_rows.insert(m_rows.begin() + begin, fresh.begin(), fresh.end());
-        endInsertRows();
-    }
-}
-
-int ListenersTableModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
-}
-
 int ListenersTableModel::columnCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : ColumnCount;
-}
-
-const v1::ListenerStatus *ListenersTableModel::listenerOf(const Row &r) const
-{
-    const NodeView &n = m_cluster->nodes()[size_t(r.node)];
-    if (!n.status || r.listener >= n.status->listeners_size())
-        return nullptr;
-    return &n.status->listeners(r.listener);
 }
 
 bool ListenersTableModel::offersH2(const v1::Listener &config)

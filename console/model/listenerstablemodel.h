@@ -3,13 +3,11 @@
 // HTTP/2 figures and rejections; the rows of a node change by range when it reports.
 #pragma once
 
-#include "model/clustermodel.h"
-
-#include <QAbstractTableModel>
+#include "model/noderowstablemodel.h"
 
 namespace hafront::model {
 
-class ListenersTableModel : public QAbstractTableModel {
+class ListenersTableModel : public NodeRowsTableModel {
     Q_OBJECT
 public:
     enum Column {
@@ -34,7 +32,6 @@ public:
 
     explicit ListenersTableModel(const ClusterModel *cluster, QObject *parent = nullptr);
 
-    int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
@@ -47,20 +44,10 @@ public:
     static QString countersText(const google::protobuf::RepeatedPtrField<v1::Counter> &counters); // "drain 2, idle 1"
 
 private:
-    struct Row {
-        int node;
-        int listener;
-    };
-    void nodeReported(int nodeRow);
-    void rebuild();
-    std::vector<Row> rowsOf(int nodeRow) const;
-    const v1::ListenerStatus *listenerOf(const Row &r) const; // nullptr when the report no longer has it
+    std::vector<Row> rowsOf(int nodeRow) const override;
     bool speaksH2(const v1::ListenerStatus &listener) const;
     QVariant cell(const v1::ListenerStatus &l, const NodeView &n, int column, bool sort) const;
     QVariant toolTip(const v1::ListenerStatus &l, int column) const;
-
-    const ClusterModel *m_cluster;
-    std::vector<Row> m_rows; // indexes into the nodes' last status, grouped by node row
 };
 
 } // namespace hafront::model
