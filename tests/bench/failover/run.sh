@@ -7,6 +7,9 @@
 #
 #   tests/bench/failover/run.sh [AGENT] [CTL]      (REPS=3 by default)
 #   FAMILY=6 tests/bench/failover/run.sh          the same on 2001:db8::/64 (VRRP for IPv6, NA)
+#   ADVERTS=1000 KINDS=kill9 REPS=24 ...          only some cases, more repetitions: a kill -9
+#                                                 lands at a random phase of the advert interval
+#                                                 (+-0.5 s at 1 s adverts), so a median needs many
 #
 # Not part of ctest. Needs root, keepalived, python3. Prints a table of medians.
 set -uo pipefail
@@ -158,9 +161,15 @@ restore() {   # bring the old master back the way the event took it away
 }
 
 # One event on one pair; the event time is taken with $EPOCHREALTIME (no fork).
+# A kill -9 waits a random part of an advert interval first: the downtime is
+# the master-down interval minus the time since the dead master's last advert,
+# and the loop's fixed sleeps otherwise land every kill of one pair at the same
+# phase (24 reps at 1 s adverts spread over only +-40 ms, hafront's around
+# 3.24 s and keepalived's around 3.05 s: the script's phase, not theirs).
 event() {   # case old new advert rep
   local kind=$1 old=$2 new=$3 t
   gone_at=-
+  [[ $kind == kill9 ]] && sleep "$(awk -v a="$4" -v r="$RANDOM" 'BEGIN {printf "%.3f", r / 32768 * a / 1000}')"
   t=$EPOCHREALTIME
   case $kind in
     kill9) kill9 "$old" ;;
@@ -171,13 +180,13 @@ event() {   # case old new advert rep
   wait_until 8 has_vip "$new" || echo "  warning: $kind on $old: no VIP on $new within 8 s"
 }
 
-for advert in 1000 100; do
+for advert in ${ADVERTS:-1000 100}; do
   write_configs "$advert"
   for h in hf1 ka1; do start_daemon $h; start_listener $h; done
   wait_until 10 has_vip hf1; wait_until 10 has_vip ka1
   for h in hf2 ka2; do start_daemon $h; start_listener $h; done
   sleep 1.5
-  for kind in kill9 sigterm planned; do
+  for kind in ${KINDS:-kill9 sigterm planned}; do
     for rep in $(seq "$reps"); do
       if ! wait_until 15 only hf1 hf2 || ! wait_until 15 only ka1 ka2; then
         echo "  warning: masters not back before $kind #$rep"
