@@ -27,6 +27,26 @@ namespace hafront::proxy {
 
 enum class HealthState : int { Unknown = 0, Up = 1, Down = 2 };
 
+// A TLS context new connections take while a reload may swap it: readers
+// copy the pointer under the lock, open connections keep the one they took.
+template <class Context> class SwappableContext {
+public:
+    std::shared_ptr<const Context> get() const
+    {
+        std::lock_guard lock(m_mutex);
+        return m_context;
+    }
+    void set(std::shared_ptr<const Context> context)
+    {
+        std::lock_guard lock(m_mutex);
+        m_context = std::move(context);
+    }
+
+private:
+    mutable std::mutex m_mutex;
+    std::shared_ptr<const Context> m_context;
+};
+
 struct BackendRuntime {
     std::string pool, name, address;
     SocketAddress addr; // either family
@@ -48,19 +68,8 @@ struct BackendRuntime {
     std::unique_ptr<health::PassiveWindow> passive;
 
     // Pools with tls { }: the context new connections to this backend use
-    // (workers and health checks); a reload swaps it, open connections keep theirs.
-    std::shared_ptr<const TlsClientContext> tls() const
-    {
-        std::lock_guard lock(tlsMutex);
-        return tlsContext;
-    }
-    void setTls(std::shared_ptr<const TlsClientContext> context)
-    {
-        std::lock_guard lock(tlsMutex);
-        tlsContext = std::move(context);
-    }
-    mutable std::mutex tlsMutex;
-    std::shared_ptr<const TlsClientContext> tlsContext;
+    // (workers and health checks).
+    SwappableContext<TlsClientContext> tls;
     // The last upstream TLS failure logged (monotonic us): one line a second per backend.
     std::atomic<int64_t> tlsFailureLoggedMicros{0};
 
@@ -85,19 +94,8 @@ struct ListenerRuntime {
     // TLS listeners: handshakes done, of them resumed (a session ticket), failed by reason.
     std::atomic<uint64_t> tlsHandshakes{0}, tlsResumed{0};
     std::array<std::atomic<uint64_t>, size_t(TlsFailure::Count)> tlsFailures{};
-    // The context new handshakes use; a reload swaps it (connections keep theirs).
-    std::shared_ptr<const TlsServerContext> tls() const
-    {
-        std::lock_guard lock(tlsMutex);
-        return tlsContext;
-    }
-    void setTls(std::shared_ptr<const TlsServerContext> context)
-    {
-        std::lock_guard lock(tlsMutex);
-        tlsContext = std::move(context);
-    }
-    mutable std::mutex tlsMutex;
-    std::shared_ptr<const TlsServerContext> tlsContext;
+    // The context new handshakes use.
+    SwappableContext<TlsServerContext> tls;
     void countReject(int status)
     {
         if (const size_t i = stats::rejectIndex(status); i < stats::kRejectKinds)

@@ -249,7 +249,7 @@ void HealthChecker::run()
                                 "\r\nUser-Agent: hafront-health\r\nConnection: close\r\n\r\n";
                 }
                 if (p.http && pool.has_tls()) {
-                    p.tlsContext = rt.tls();
+                    p.tlsContext = rt.tls.get();
                     p.tlsSession = &t.tlsSession;
                 }
                 p.fd = ::socket(rt.addr.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);

@@ -26,7 +26,7 @@ void fillTlsStatus(const ListenerRuntime &rt, v1::TlsStatus &out)
             c->set_name(kTlsFailureNames[i]);
             c->set_value(v);
         }
-    const auto context = rt.tls();
+    const auto context = rt.tls.get();
     if (!context)
         return;
     out.set_shared_ticket_keys(context->sharedTicketKeys());
@@ -92,7 +92,7 @@ struct ProxyEngine::Impl {
             fields["result"] = "ok";
             fields["certificates"] = std::to_string(context.value()->certificates().size());
             fields["names"] = names;
-            rt.setTls(context.value());
+            rt.tls.set(context.value());
             events.record(v1::CONFIG, "tls",
                           "listener " + l.name() + ": " + fields["certificates"] + " certificate(s) loaded for " +
                               names,
@@ -131,7 +131,7 @@ struct ProxyEngine::Impl {
                               fields, wallMicros(), monoMicros());
             }
             for (const auto &b : p.backend())
-                registry.backend(p.name(), b.name(), b.address()).setTls(context);
+                registry.backend(p.name(), b.name(), b.address()).tls.set(context);
         }
         return {};
     }

@@ -223,7 +223,7 @@ UpstreamConnection *Worker::acquireUpstream(BackendRuntime &backend, std::string
         if (!c->dead) // a reload turned the pool's TLS on or off
             c->close();
     }
-    std::shared_ptr<const TlsClientContext> context = tls ? backend.tls() : nullptr;
+    std::shared_ptr<const TlsClientContext> context = tls ? backend.tls.get() : nullptr;
     if (tls && !context) { // its files did not load (the tls event says why): never fall back to plain
         error = "tls: no client context for pool " + backend.pool;
         return nullptr;
@@ -298,7 +298,7 @@ void Worker::startSession(const Accepted &a)
         TcpSession::start(*this, a.fd, a.listener);
     } else if (m_view->listeners[a.listener].config->has_tls()) {
         ListenerRuntime &rt = *m_view->listeners[a.listener].rt;
-        const auto context = rt.tls();
+        const auto context = rt.tls.get();
         SSL *ssl = context ? context->newSsl(a.fd) : nullptr;
         if (!ssl) { // no certificate loaded (refused at start) or OpenSSL out of memory
             rt.tlsFailures[size_t(TlsFailure::Other)].fetch_add(1, std::memory_order_relaxed);
