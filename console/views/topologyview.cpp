@@ -12,7 +12,9 @@
 #include <QVBoxLayout>
 #include <QWheelEvent>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace hafront::views {
 namespace {
@@ -68,6 +70,29 @@ QPointF rightMid(const QGraphicsItem *i)
 QPointF leftMid(const QGraphicsItem *i)
 {
     return i->pos() + QPointF(0, kBoxHeight / 2);
+}
+
+// Where a label of SIZE goes on LINE: above a line that rises, below one that
+// falls (so it names its own line; a flat line takes either side), at the
+// first point along it, from the middle out in steps of 5 %, clear of every
+// rectangle in TAKEN; halfway when none is.
+QPointF edgeLabelPosition(const QLineF &line, const QSizeF &size, const std::vector<QRectF> &taken)
+{
+    const bool flat = std::abs(line.dy()) <= 1;
+    const auto at = [&](qreal t, bool below) {
+        return line.pointAt(t) + QPointF(-size.width() / 2, below ? 4 : -size.height() - 2);
+    };
+    for (int step = 0; step <= 16; ++step) {
+        const qreal t = 0.5 + (step % 2 ? 1 : -1) * 0.05 * ((step + 1) / 2);
+        for (const bool below : {line.dy() > 1, flat}) {
+            const QRectF r(at(t, below), size);
+            if (std::none_of(taken.begin(), taken.end(), [&](const QRectF &o) { return o.intersects(r); }))
+                return r.topLeft();
+            if (!flat)
+                break;
+        }
+    }
+    return at(0.5, line.dy() > 1);
 }
 
 } // namespace
@@ -136,7 +161,10 @@ void TopologyView::rebuild()
     }
 
     // Column 2: front nodes, with their link state.
-    const qreal nodeX = vipItems.empty() ? 0 : kBoxWidth + kColumnGap;
+    // Every VIP draws a line to every node: each further VIP widens the gap
+    // their labels share (two VIPs on three nodes need about 180 px).
+    const qreal vipGap = kColumnGap + 40 * std::min<qreal>(qreal(vipItems.size()) - 1, 4);
+    const qreal nodeX = vipItems.empty() ? 0 : kBoxWidth + vipGap;
     std::map<QString, QGraphicsRectItem *> nodeItems;
     y = 0;
     for (const auto &n : m_cluster->nodes()) {
@@ -148,6 +176,14 @@ void TopologyView::rebuild()
         nodeItems[n.name] = item;
         y += kBoxHeight + kRowGap;
     }
+    // Each label goes on its own line at the first spot, from halfway out,
+    // that overlaps no label placed before it: with two VIPs on two nodes the
+    // crossing lines meet halfway, where both labels would otherwise land.
+    // Nor may it cover a box.
+    std::vector<QRectF> placed;
+    for (const auto *items : {&vipItems, &nodeItems})
+        for (const auto &[name, item] : *items)
+            placed.push_back(item->sceneBoundingRect());
     for (const auto &v : m_cluster->vips()) {
         for (const auto &[nodeName, s] : v.perNode) {
             if (!nodeItems.count(nodeName))
@@ -155,15 +191,14 @@ void TopologyView::rebuild()
             const bool owner = v.owners.contains(nodeName);
             QPen pen(owner ? QColor(0x2e, 0x7d, 0x32) : pal.color(QPalette::Mid), owner ? 4 : 1,
                      owner ? Qt::SolidLine : Qt::DashLine);
-            m_scene.addLine(QLineF(rightMid(vipItems[v.name]), leftMid(nodeItems[nodeName])), pen);
+            const QLineF line(rightMid(vipItems[v.name]), leftMid(nodeItems[nodeName]));
+            m_scene.addLine(line, pen);
             auto *label =
                 m_scene.addSimpleText(owner ? tr("owner (%1)").arg(model::VipsTableModel::stateName(s.state()))
                                             : model::VipsTableModel::stateName(s.state()));
-            // Halfway along its own line (clear of both boxes): above a line that
-            // rises or runs flat, below one that falls, so each label names its line.
-            const QLineF line(rightMid(vipItems[v.name]), leftMid(nodeItems[nodeName]));
-            const QRectF text = label->boundingRect();
-            label->setPos(line.pointAt(0.5) + QPointF(-text.width() / 2, line.dy() > 1 ? 4 : -text.height() - 2));
+            label->setData(KindKey, QStringLiteral("edge-label"));
+            label->setPos(edgeLabelPosition(line, label->boundingRect().size(), placed));
+            placed.push_back(label->sceneBoundingRect());
             label->setZValue(2);
         }
     }
