@@ -93,7 +93,6 @@ Status ControlServer::listen(const std::string &path, const std::string &node, c
     if (!m_server.listen(QString::fromStdString(path)))
         return fail("cannot listen on " + path + ": " + m_server.errorString().toStdString());
     ::chmod(path.c_str(), 0660);
-    m_timer.start();
     log::info("control", "listening socket=" + path);
     return {};
 }
@@ -155,6 +154,7 @@ void ControlServer::handle(Client &client, const v1::ClientMessage &message)
         return drop(client, "the first message must be Hello");
     if (message.has_subscribe()) {
         client.subscribed = true;
+        m_timer.start(); // ticks only while someone is subscribed
         client.wantsEvents = message.subscribe().events();
         client.periodMs =
             message.subscribe().period_ms() ? std::max(20u, message.subscribe().period_ms()) : m_defaultPeriodMs;
@@ -200,9 +200,11 @@ void ControlServer::publishStatus()
 {
     const int64_t now = monoMicros();
     std::unique_ptr<v1::AgentMessage> message; // built once, only when someone is due
+    bool anyone = false;
     for (auto &[socket, client] : m_clients) {
         if (!client->subscribed || client->dropping)
             continue;
+        anyone = true;
         if (now - client->lastStatusMono < int64_t(client->periodMs) * 1000 - 5000)
             continue;
         client->lastStatusMono = now;
@@ -215,6 +217,8 @@ void ControlServer::publishStatus()
         }
         send(*client, *message);
     }
+    if (!anyone) // an idle agent does not wake every 10 ms for nobody
+        m_timer.stop();
 }
 
 void ControlServer::publishEvent(const v1::Event &event, bool flushNow)

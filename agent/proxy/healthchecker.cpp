@@ -173,6 +173,10 @@ void HealthChecker::stop()
         m_thread.join();
 }
 
+namespace {
+constexpr int64_t kMaxSleepMicros = 100'000;
+}
+
 void HealthChecker::run()
 {
     std::map<BackendRuntime *, Tracker> trackers;
@@ -219,6 +223,10 @@ void HealthChecker::run()
         if (m_heartbeat)
             m_heartbeat->beat(now);
         const auto snap = m_store.current();
+        // Sleep until the next probe is due or one times out: an idle agent
+        // wakes this thread a few times a second, not every 10 ms. At most
+        // kMaxSleep, for a reload's new pools, a stop and the heartbeat.
+        int64_t wake = now + kMaxSleepMicros;
         for (const auto &pool : snap->cluster->pool()) {
             if (!pool.has_health())
                 continue;
@@ -231,9 +239,14 @@ void HealthChecker::run()
                     t.fall = config::fallOf(h);
                     t.riseFall = std::make_unique<health::RiseFall>(t.rise, t.fall);
                 }
-                if (t.inFlight || now < t.nextDue || snap->state(pool.name(), b.name()) == v1::MAINT)
+                if (t.inFlight || snap->state(pool.name(), b.name()) == v1::MAINT)
                     continue;
+                if (now < t.nextDue) {
+                    wake = std::min(wake, t.nextDue);
+                    continue;
+                }
                 t.nextDue = now + int64_t(config::intervalMs(h)) * 1000;
+                wake = std::min(wake, t.nextDue);
                 Probe p;
                 p.backend = &rt;
                 p.started = now;
@@ -267,9 +280,12 @@ void HealthChecker::run()
         probes.erase(std::remove_if(probes.begin(), probes.end(), [](const Probe &p) { return p.fd < 0; }),
                      probes.end());
         std::vector<pollfd> fds;
-        for (auto &p : probes)
+        for (auto &p : probes) {
             fds.push_back({p.fd, p.events(), 0});
-        ::poll(fds.data(), fds.size(), 10);
+            wake = std::min(wake, p.deadline);
+        }
+        ::poll(fds.data(), fds.size(),
+               int(std::clamp<int64_t>((wake - monoMicros() + 999) / 1000, 0, kMaxSleepMicros / 1000)));
         const int64_t after = monoMicros();
         for (size_t i = 0; i < probes.size(); ++i) {
             Probe &p = probes[i];
