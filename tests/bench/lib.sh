@@ -61,6 +61,17 @@ cpu_ticks() {
   done
   echo "$total"
 }
+# sys_ticks PID: the system (kernel) part of cpu_ticks alone. A proxy's
+# kernel time per request is set by its sockets (segments, wakeups, syscalls),
+# which no user-space work removes: the TLS bench prints it apart.
+sys_ticks() {
+  local total=0 p f
+  for p in "$1" $(pgrep -P "$1"); do
+    read -r -a f < "/proc/$p/stat" || continue
+    total=$((total + f[14]))
+  done
+  echo "$total"
+}
 TICK_US=$((1000000 / $(getconf CLK_TCK)))
 # cpu_per TICKS UNITS: microseconds of CPU per unit (request, handshake).
 cpu_per() { awk -v t="$1" -v us="$TICK_US" -v n="$2" 'BEGIN {printf "%.1f", (n > 0 ? t * us / n : 0)}'; }

@@ -104,17 +104,17 @@ for p in $P_HF $P_NG $P_HA; do wait_port https "$p"; done
 sleep 1.2
 
 
-# -> "rate errors cpu_us_per_unit"
+# -> "rate errors cpu_us_per_unit sys_us_per_unit"
 run_keepalive() {
-  local pid=$1 port=$2 out t0 t1 total rps err non2xx
-  t0=$(cpu_ticks "$pid")
+  local pid=$1 port=$2 out t0 t1 s0 s1 total rps err non2xx
+  t0=$(cpu_ticks "$pid") s0=$(sys_ticks "$pid")
   out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --timeout 5s "https://127.0.0.1:$port/small" 2>&1)
-  t1=$(cpu_ticks "$pid")
+  t1=$(cpu_ticks "$pid") s1=$(sys_ticks "$pid")
   rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
   err=$(awk '/Socket errors/ {gsub(",",""); print $4+$6+$8+$10}' <<<"$out")
   non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out")
   total=$(awk '/requests in/ {print $1}' <<<"$out")
-  echo "${rps:-0} $(( ${err:-0} + ${non2xx:-0} )) $(cpu_per $((t1 - t0)) "${total:-0}")"
+  echo "${rps:-0} $(( ${err:-0} + ${non2xx:-0} )) $(cpu_per $((t1 - t0)) "${total:-0}") $(cpu_per $((s1 - s0)) "${total:-0}")"
 }
 # Two s_time clients at once (one per core); connections made in DURATION.
 # s_time sends "GET <path> HTTP/1.0" and no Host, which an HTTP/1.1 backend
@@ -123,14 +123,14 @@ run_keepalive() {
 # smuggles a Host line in, the request's version ends up in a dummy field.
 STIME_REQUEST=$'/small HTTP/1.0\r\nHost: bench.test\r\nX-Bench: s_time'
 run_handshakes() {
-  local pid=$1 port=$2 mode=$3 t0 t1 n=0 c bytes
-  t0=$(cpu_ticks "$pid")
+  local pid=$1 port=$2 mode=$3 t0 t1 s0 s1 n=0 c bytes
+  t0=$(cpu_ticks "$pid") s0=$(sys_ticks "$pid")
   for i in 1 2; do
     openssl s_time -connect "127.0.0.1:$port" "$mode" -www "$STIME_REQUEST" -time "$DURATION" \
       -cipher ECDHE-ECDSA-AES128-GCM-SHA256 -tls1_2 > "$WORK/stime.$i" 2>&1 &
   done
   wait
-  t1=$(cpu_ticks "$pid")
+  t1=$(cpu_ticks "$pid") s1=$(sys_ticks "$pid")
   for i in 1 2; do
     c=$(awk '/connections in [0-9.]+s;/ {print $1; exit}' "$WORK/stime.$i")
     n=$((n + ${c:-0}))
@@ -138,10 +138,10 @@ run_handshakes() {
   # Every proxy must have answered the same 200 (its bytes per connection).
   bytes=$(awk '/bytes read per connection/ {print $(NF-4); exit}' "$WORK/stime.1")
   echo "port $port $mode: ${bytes:-?} bytes read per connection" >&2
-  echo "$(awk -v n="$n" -v d="$DURATION" 'BEGIN {printf "%.1f", n / d}') 0 $(cpu_per $((t1 - t0)) "$n")"
+  echo "$(awk -v n="$n" -v d="$DURATION" 'BEGIN {printf "%.1f", n / d}') 0 $(cpu_per $((t1 - t0)) "$n") $(cpu_per $((s1 - s0)) "$n")"
 }
 
-declare -A RESULTS
+declare -A RESULTS FLOOR
 for round in $(seq 1 "$ROUNDS"); do
   for sc in keepalive full resumed; do
     order=(hafront nginx haproxy)
@@ -159,21 +159,25 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 
-printf '\n%-10s %-8s %12s %7s %9s %12s %12s\n' scenario proxy "rate/s" errors "rate/ngx" "cpu us/unit" "cpu/ngx"
+printf '\n%-10s %-8s %12s %7s %9s %12s %12s %12s\n' scenario proxy "rate/s" errors "rate/ngx" "cpu us/unit" "cpu/ngx" "sys us/unit"
 for sc in keepalive full resumed; do
   declare -A M=()
   for px in hafront nginx haproxy; do
-    for k in 1 3; do
+    for k in 1 3 4; do
       M[$px.$k]=$(for r in $(seq 1 "$ROUNDS"); do echo "${RESULTS[$sc.$px.$r]}" | cut -d' ' -f$k; done | median)
     done
     M[$px.2]=$(for r in $(seq 1 "$ROUNDS"); do echo "${RESULTS[$sc.$px.$r]}" | cut -d' ' -f2; done | awk '{s+=$1} END {print s}')
   done
   for px in hafront nginx haproxy; do
-    printf '%-10s %-8s %12.0f %7d %9.3f %12.1f %12.3f\n' "$sc" "$px" "${M[$px.1]}" "${M[$px.2]}" \
+    printf '%-10s %-8s %12.0f %7d %9.3f %12.1f %12.3f %12.1f\n' "$sc" "$px" "${M[$px.1]}" "${M[$px.2]}" \
       "$(awk -v a="${M[$px.1]}" -v b="${M[nginx.1]}" 'BEGIN {print (b > 0 ? a / b : 0)}')" "${M[$px.3]}" \
-      "$(awk -v a="${M[$px.3]}" -v b="${M[nginx.3]}" 'BEGIN {print (b > 0 ? a / b : 0)}')"
+      "$(awk -v a="${M[$px.3]}" -v b="${M[nginx.3]}" 'BEGIN {print (b > 0 ? a / b : 0)}')" "${M[$px.4]}"
   done
+  FLOOR[$sc]=$(awk -v a="${M[hafront.4]}" -v b="${M[nginx.3]}" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')
 done
+# The kernel part alone, against nginx's whole CPU: the lowest CPU ratio any
+# user-space work could reach with these sockets.
+echo "hafront's kernel time alone / nginx's whole CPU: keepalive ${FLOOR[keepalive]}, full ${FLOOR[full]}, resumed ${FLOOR[resumed]}"
 echo "(median of $ROUNDS rounds, ${DURATION}s each; keepalive: wrk -t2 -c$CONNS over HTTPS, unit = request;"
 echo " full/resumed: two openssl s_time clients, TLS 1.2 ECDHE-ECDSA-AES128-GCM, unit = handshake + one GET;"
-echo " cpu = the proxy's user+system CPU time, all its processes and threads)"
+echo " cpu = the proxy's user+system CPU time, all its processes and threads; sys = its system part)"
