@@ -12,13 +12,16 @@ class RecordingBackend:
     """HTTP/1.1 keep-alive backend on 127.0.0.1; answers its name; /slow?ms=N waits;
     /bighead?kb=N adds a header of N KiB; /close answers with Connection: close.
     With `ssl_context` (server side) it is an HTTPS backend and records, per
-    request, whether the connection resumed a TLS session (`resumed`)."""
+    request, whether the connection resumed a TLS session (`resumed`).
+    `accepted` counts the connections it accepted, `open` those still open."""
 
     def __init__(self, name, port, ssl_context=None):
         self.name = name
         self.port = port
         self.requests = []
         self.resumed = []   # (path, session_reused) per request over TLS
+        self.accepted = 0
+        self.open = 0
         self.lock = threading.Lock()
         outer = self
 
@@ -27,6 +30,19 @@ class RecordingBackend:
 
             def log_message(self, *args):
                 pass
+
+            def setup(self):
+                with outer.lock:
+                    outer.accepted += 1
+                    outer.open += 1
+                super().setup()
+
+            def finish(self):
+                try:
+                    super().finish()
+                finally:
+                    with outer.lock:
+                        outer.open -= 1
 
             def _serve(self):
                 length = int(self.headers.get("Content-Length") or 0)
