@@ -310,7 +310,14 @@ std::string poolNameOf(const NginxContext &ctx, const std::string &hostPort, int
 // often during a move to HTTPS backends) where refusing one would drop it.
 std::string tlsPoolName(const NginxContext &ctx, const std::string &pool)
 {
-    return ctx.plainPools.count(pool) ? pool + "-tls" : pool;
+    if (!ctx.plainPools.count(pool))
+        return pool;
+    if (const auto it = ctx.upstreams.find("tls:" + pool); it != ctx.upstreams.end())
+        return it->second.pool;
+    std::string name = pool + "-tls"; // an upstream may have that name already
+    for (int n = 2; findPool(ctx.cluster, name); ++n)
+        name = pool + "-tls-" + std::to_string(n);
+    return name;
 }
 
 void applyPoolTls(NginxContext &ctx, const v1::PoolTls &tls, const Directive &proxyPass, const std::string &base,

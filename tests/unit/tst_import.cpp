@@ -461,6 +461,17 @@ private slots:
                            "listener[0].route[0].pool=app-tls",
                            "listener[0].route[1].pool=app-tls",
                            "listener[0].route[2].pool=app"};
+        QTest::newRow("the https copy of a pool does not take another upstream's name")
+            << "http {\n upstream app { server 10.0.0.1:8443; }\n upstream app-tls { server 10.0.0.2:8443; }\n"
+               " server { listen 127.0.0.1:8080; location / { proxy_pass https://app; } location /p/ { proxy_pass "
+               "http://app; } location /t/ { proxy_pass https://app-tls; } }\n}\n"
+            << QStringList{}
+            << QStringList{"pool[1].name=app-tls",
+                           "pool[1].backend[0].address=10.0.0.2:8443",
+                           "pool[2].name=app-tls-2",
+                           "pool[2].backend[0].address=10.0.0.1:8443",
+                           "listener[0].route[0].pool=app-tls-2",
+                           "listener[0].route[2].pool=app-tls"};
         QTest::newRow("proxy_ssl_* hafront does differently or not at all")
             << server("  proxy_ssl_protocols TLSv1.2;\n  proxy_ssl_ciphers HIGH:!aNULL;\n  proxy_ssl_session_reuse "
                       "off;\n  proxy_ssl_crl /etc/nginx/crl.pem;\n  proxy_ssl_conf_command Options "
