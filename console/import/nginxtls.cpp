@@ -134,8 +134,8 @@ void judgeProxySsl(NginxContext &ctx, const Directive &d)
     if ((n == "proxy_ssl_verify" || n == "proxy_ssl_server_name" || n == "proxy_ssl_session_reuse") && !onOff)
         return r.unsupported(d, "takes on or off" + placeholderNote(a));
     if (n == "proxy_ssl_verify")
-        return a == "on" ? r.approximated(d, "verify: true; hafront accepts chains of any length to its CA, where "
-                                             "nginx stops at proxy_ssl_verify_depth (default 1)")
+        return a == "on" ? r.approximated(d, "verify: true; hafront accepts chains up to OpenSSL's limit (100) "
+                                             "to its CA, where nginx stops at proxy_ssl_verify_depth (default 1)")
                          : r.mapped(d, "verify: false (nginx's default): backend certificates are not checked");
     if (n == "proxy_ssl_trusted_certificate")
         return judgeFile(ctx, d, "ca_file");

@@ -406,7 +406,8 @@ private slots:
             << "http {\n upstream app { server 10.0.0.1:8443; }\n proxy_ssl_verify on;\n"
                " proxy_ssl_trusted_certificate certs/ca.pem;\n"
                " server { listen 127.0.0.1:8080; location / { proxy_pass https://app; } }\n}\n"
-            << QStringList{"3|approximated|proxy_ssl_verify|verify: true; hafront accepts chains of any length",
+            << QStringList{"3|approximated|proxy_ssl_verify|verify: true; hafront accepts chains up to OpenSSL's limit "
+                           "(100)",
                            "4|approximated|proxy_ssl_trusted_certificate|ca_file /etc/nginx/certs/ca.pem (relative "
                            "paths resolve against nginx's configuration folder /etc/nginx); the file is not on this "
                            "machine",
