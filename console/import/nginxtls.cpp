@@ -153,7 +153,9 @@ void judgeProxySsl(NginxContext &ctx, const Directive &d)
                                     "pool: the proxy_pass host ($proxy_host) is used" +
                                         placeholderNote(a));
         const std::string name = a.substr(0, a.find(':'));
-        return r.mapped(d, "server_name " + name + (name != a ? " (nginx drops the port)" : ""));
+        return r.mapped(d, "server_name " + name + (name != a ? " (nginx drops the port)" : "") +
+                               ": sent or verified only where proxy_ssl_server_name or proxy_ssl_verify is on, as "
+                               "in nginx");
     }
     if (n == "proxy_ssl_server_name")
         return r.mapped(d, a == "on" ? "server_name is sent as SNI"
