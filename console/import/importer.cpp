@@ -20,12 +20,18 @@ void validate(ImportResult &result, const SourceReader &reader)
 {
     config::ValidateOptions options;
     options.directoryExists = [&](const std::string &path) { return reader.isDirectory(path); };
-    // A certificate this machine does not have is reported on its directive
-    // (nginxtls.cpp); the validator checks the rest once the files are there.
+    // A certificate or CA file this machine does not have is reported on its
+    // directive (nginxtls.cpp); the validator checks the rest once the files
+    // are there.
     options.loadCertificate = [&](const std::string &cert, const std::string &key) -> Result<tls::CertificateInfo> {
         if (!reader.read(cert) || !reader.read(key))
             return tls::CertificateInfo{};
         return tls::loadCertificate(cert, key);
+    };
+    options.loadCaBundle = [&](const std::string &file) -> Result<int> {
+        if (!reader.read(file))
+            return 1;
+        return tls::loadCaBundle(file);
     };
     options.loadTicketSecret = [&](const std::string &file) -> Result<std::string> {
         if (!reader.read(file))

@@ -90,6 +90,21 @@ void mapStream(NginxContext &ctx, const Directive &stream)
             isTlsDirective(c.name) ? reportTls(ctx.report, c) : classifyOther(ctx.report, c, "stream");
 }
 
+// The pools http:// proxy_passes reach, read before any route is planned so
+// that an https:// proxy_pass to one of them gets the POOL-tls copy whichever
+// comes first in the file.
+void notePlainPools(NginxContext &ctx, const std::vector<Directive> &list)
+{
+    for (const auto &d : list) {
+        if (d.name == "proxy_pass" && d.args.size() == 1 && d.args[0].rfind("http://", 0) == 0) {
+            const std::string rest = d.args[0].substr(7);
+            if (const auto pool = poolNameOf(ctx, rest.substr(0, rest.find('/')), 80); !pool.empty())
+                ctx.plainPools.insert(pool);
+        }
+        notePlainPools(ctx, d.children);
+    }
+}
+
 void mapHttp(NginxContext &ctx, const Directive &http)
 {
     ctx.report.mapped(http, "HTTP listeners, routes and pools");
@@ -98,6 +113,7 @@ void mapHttp(NginxContext &ctx, const Directive &http)
     for (const auto &c : http.children)
         if (c.name == "upstream")
             mapUpstream(ctx, c, false);
+    notePlainPools(ctx, http.children);
     const Scope scope = enterScope(Scope{}, http.children, ctx.report);
     const TlsScope tls = enterTlsScope(ctx, TlsScope{}, http.children);
     std::vector<ServerPlan> servers;
@@ -159,7 +175,7 @@ void accountForAll(const std::vector<Directive> &directives, Report &report, con
 void mapNginx(const std::vector<Directive> &directives, const NginxOptions &options, v1::Cluster &cluster,
               Report &report, std::map<std::string, std::vector<Span>> &spans)
 {
-    NginxContext ctx{options, cluster, report, {}, {}, {}, spans};
+    NginxContext ctx{options, cluster, report, {}, {}, {}, {}, spans};
     // A conf.d/ or sites-enabled/ file holds what nginx.conf includes inside
     // http{}: read it so, and say so.
     const bool bare =

@@ -36,6 +36,8 @@ struct Scope {
     const Directive *nextUpstream = nullptr;
     const Directive *nextUpstreamTries = nullptr;
     std::vector<const Directive *> setHeaders;
+    // proxy_ssl_* by name: each inherited on its own, as nginx merges them.
+    std::map<std::string, const Directive *> proxySsl;
 };
 
 // A level's inheritable directives applied over its parent's scope; each is
@@ -91,6 +93,7 @@ struct UpstreamPlan {
     const Directive *block = nullptr; // nullptr for a proxy_pass straight to an address
     bool timeoutsSet = false;
     std::string timeoutsFrom; // "FILE:LINE" of the location that set them
+    std::string tlsFrom;      // "FILE:LINE" of the https proxy_pass that gave the pool tls { }
 };
 
 // Shared state of one nginx import.
@@ -101,14 +104,27 @@ struct NginxContext {
     std::map<std::string, UpstreamPlan> upstreams;       // http{} upstream name -> pool
     std::map<std::string, UpstreamPlan> streamUpstreams; // stream{} upstream name -> pool
     std::set<const Directive *> judged;                  // inherited directives already reported
+    std::set<std::string> plainPools;                    // pools an http:// proxy_pass uses
     std::map<std::string, std::vector<Span>> &spans;     // "listener:NAME" -> the blocks it came from
 };
 
 // nginxupstream.cpp
 void mapUpstream(NginxContext &ctx, const Directive &block, bool stream);
 // The pool for "http://ADDRESS[:PORT]" written straight in proxy_pass; empty
-// (and reported) when the address is not an IPv4 address.
-std::string directPool(NginxContext &ctx, const Directive &proxyPass, const std::string &hostPort, bool stream);
+// (and reported) when the address is not an IPv4 address. defaultPort: 443
+// for https://.
+std::string directPool(NginxContext &ctx, const Directive &proxyPass, const std::string &hostPort, bool stream,
+                       int defaultPort = 80);
+// The name of the pool "http[s]://HOST[:PORT]" reaches (an upstream's or a
+// direct one's); empty when there is none.
+std::string poolNameOf(const NginxContext &ctx, const std::string &hostPort, int defaultPort);
+// The pool an https:// proxy_pass to `pool` uses: `pool` itself, or its copy
+// POOL-tls when an http:// proxy_pass uses `pool` too.
+std::string tlsPoolName(const NginxContext &ctx, const std::string &pool);
+// Gives the pool tls { } (making the POOL-tls copy of `base` first); a pool
+// that has other tls { } from another location keeps those, reported.
+void applyPoolTls(NginxContext &ctx, const v1::PoolTls &tls, const Directive &proxyPass, const std::string &base,
+                  const std::string &pool);
 v1::Pool *findPool(v1::Cluster &cluster, const std::string &name);
 // A location's timeouts and retry policy onto its pool (the first location wins).
 void applyProxyScope(NginxContext &ctx, const Scope &scope, const Directive &proxyPass, const std::string &pool);
@@ -134,6 +150,17 @@ void judgeTls(NginxContext &ctx, const Directive &d);
 TlsScope enterTlsScope(NginxContext &ctx, const TlsScope &parent, const std::vector<Directive> &children);
 // A TLS server's certificates, min_version and ticket secret from plan.tls.
 void planTls(NginxContext &ctx, ServerPlan &plan);
+inline bool isProxySslDirective(const std::string &name)
+{
+    return name.rfind("proxy_ssl_", 0) == 0;
+}
+// The tls { } of the pool an https:// proxy_pass reaches, from the
+// proxy_ssl_* in force; nullopt (reported) when nginx would refuse them.
+// proxyHost: nginx's $proxy_host, the default proxy_ssl_name.
+std::optional<v1::PoolTls> planPoolTls(NginxContext &ctx, const Scope &scope, const Directive &proxyPass,
+                                       const std::string &proxyHost, const std::string &pool);
+// "tls { verify: false server_name a.example }" for report lines.
+std::string poolTlsText(const v1::PoolTls &tls);
 bool mapHsts(NginxContext &ctx, const Directive &d, ServerPlan &plan);
 
 // nginxdirectives.cpp: the verdict on a directive no other part maps.

@@ -141,6 +141,8 @@ Scope enterScope(const Scope &parent, const std::vector<Directive> &children, Re
     std::vector<const Directive *> headers;
     const Directive *firstLog = nullptr;
     for (const auto &d : children) {
+        if (isProxySslDirective(d.name))
+            s.proxySsl[d.name] = &d; // judged where written (nginxtls.cpp)
         if (!isScopeDirective(d.name))
             continue;
         reportOne(report, d);

@@ -249,32 +249,41 @@ bool LocationPlanner::proxy(const Directive &d, RoutePlan &route, const Scope &s
 {
     Report &r = m_ctx.report;
     const std::string url = d.args.size() == 1 ? d.args[0] : "";
-    if (url.rfind("https://", 0) == 0)
-        return r.unsupported(d, "proxy_pass https:// is not carried by the import yet (hafront has pool tls { }): this "
-                                "route is not carried"),
-               false;
-    if (url.rfind("http://", 0) != 0)
+    const bool https = url.rfind("https://", 0) == 0;
+    if (!https && url.rfind("http://", 0) != 0)
         return r.unsupported(d, "cannot read the URL '" + d.argText() + "'" + placeholderNote(d.argText())), false;
     if (url.find('$') != std::string::npos && !hasPlaceholder(url))
         return r.unsupported(d, "a proxy_pass with variables is resolved per request by nginx; hafront needs a "
                                 "fixed pool"),
                false;
-    const std::string rest = url.substr(7);
+    const std::string rest = url.substr(https ? 8 : 7);
     const auto slash = rest.find('/');
     const std::string hostPort = rest.substr(0, slash);
     const std::string uri = slash == std::string::npos ? "" : rest.substr(slash);
-    std::string pool;
     std::string proxyHost = hostPort;
+    const std::string defaultPort = https ? ":443" : ":80";
+    if (proxyHost.size() > defaultPort.size() &&
+        proxyHost.compare(proxyHost.size() - defaultPort.size(), defaultPort.size(), defaultPort) == 0)
+        proxyHost.resize(proxyHost.size() - defaultPort.size()); // $proxy_host drops the default port
+    // The TLS settings first: a route nginx would refuse makes no pool.
+    std::optional<v1::PoolTls> tls;
+    if (const std::string named = https ? poolNameOf(m_ctx, hostPort, 443) : ""; !named.empty())
+        if (!(tls = planPoolTls(m_ctx, scope, d, proxyHost, tlsPoolName(m_ctx, named))))
+            return false;
+    std::string pool;
     if (const auto it = m_ctx.upstreams.find(hostPort); it != m_ctx.upstreams.end()) {
         pool = it->second.pool;
         if (pool.empty())
             return r.unsupported(d, "upstream '" + hostPort + "' has no server hafront could carry"), false;
     } else {
-        pool = directPool(m_ctx, d, hostPort, false);
+        pool = directPool(m_ctx, d, hostPort, false, https ? 443 : 80);
         if (pool.empty())
             return false;
-        if (proxyHost.size() > 3 && proxyHost.compare(proxyHost.size() - 3, 3, ":80") == 0)
-            proxyHost.resize(proxyHost.size() - 3); // $proxy_host drops the default port
+    }
+    if (tls) {
+        const std::string base = pool;
+        pool = tlsPoolName(m_ctx, base);
+        applyPoolTls(m_ctx, *tls, d, base, pool);
     }
     route.action = RoutePlan::Action::Proxy;
     route.pool = pool;
@@ -445,6 +454,8 @@ Handlers LocationPlanner::collect(const Directive &d, const Scope &s, const std:
             h.other = &c, r.unsupported(c, "hafront proxies HTTP only (no FastCGI, uwsgi, SCGI, gRPC, memcached or "
                                            "module handlers): " +
                                                prefix + " gets no route");
+        else if (isProxySslDirective(n))
+            judgeTls(m_ctx, c); // inherited through the scope (nginxscope.cpp)
         else if (isTlsDirective(n))
             reportTls(r, c);
         else if (!isScopeDirective(n))
@@ -506,7 +517,7 @@ void LocationPlanner::location(const Directive &d, const Scope &parent, const st
     route.exact = key.exact;
     route.source = &d;
     if (!choose(h, route, s))
-        return;
+        return r.unsupported(d, "no route for " + key.prefix + ": what it does is not carried (see the lines inside)");
     r.mapped(d, std::string(key.exact ? "exact route " : "route ") + key.prefix);
     m_plan.routes.push_back(route);
     listenerWide(s);

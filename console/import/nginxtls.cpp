@@ -2,19 +2,18 @@
 // makes the address a listener with tls { }; ssl_certificate and
 // ssl_certificate_key pair up in order (nginx's rule) and are inherited from
 // http{} unless the server sets its own; ssl_protocols gives min_version.
-// Each directive is judged once, where it is written.
+// proxy_ssl_* (TLS to backends) give the pool of an https:// proxy_pass its
+// tls { }. Each directive is judged once, where it is written.
 #include "import/nginxmapper.h"
 #include "import/nginxplan.h"
 #include "import/units.h"
+
+#include "config/address.h"
 
 #include <algorithm>
 #include <cctype>
 
 namespace hafront::import {
-
-// hafront has pool { tls { } }; the import does not write it yet.
-constexpr const char *kProxySslNote =
-    "TLS to backends is not carried by the import yet: give the pool tls { ca_file server_name } by hand";
 
 bool isTlsDirective(const std::string &name)
 {
@@ -25,7 +24,8 @@ bool isTlsDirective(const std::string &name)
 void reportTls(Report &report, const Directive &d)
 {
     if (d.name.rfind("proxy_ssl", 0) == 0)
-        return report.unsupported(d, kProxySslNote);
+        return report.unsupported(d, "TLS to backends is for HTTP pools in hafront: a TCP pool passes the bytes "
+                                     "through");
     report.unsupported(d, "TLS in nginx's stream{} or main context is not carried: hafront terminates TLS on "
                           "HTTP listeners only");
 }
@@ -43,6 +43,28 @@ std::string lower(std::string s)
     for (auto &c : s)
         c = char(std::tolower(static_cast<unsigned char>(c)));
     return s;
+}
+
+// What an ssl_protocols or proxy_ssl_protocols list asks for.
+struct Protocols {
+    bool v12 = false, v13 = false, old = false;
+    std::string unknown; // a name that is not a protocol
+};
+
+Protocols readProtocols(const std::vector<std::string> &args)
+{
+    Protocols p;
+    for (const auto &a : args) {
+        if (a == "TLSv1.2")
+            p.v12 = true;
+        else if (a == "TLSv1.3")
+            p.v13 = true;
+        else if (a == "TLSv1" || a == "TLSv1.1" || a == "SSLv2" || a == "SSLv3")
+            p.old = true;
+        else
+            p.unknown = a;
+    }
+    return p;
 }
 
 // nginx resolves a relative certificate path against its configuration
@@ -75,6 +97,92 @@ void judgeFile(NginxContext &ctx, const Directive &d, const std::string &what)
     ctx.report.mapped(d, note);
 }
 
+// True when a path directive can be a file in the config (judgeFile says why not).
+bool usablePath(const Directive &d)
+{
+    return d.args.size() == 1 && d.args[0].find('$') == std::string::npos && d.args[0].rfind("data:", 0) != 0 &&
+           d.args[0].rfind("engine:", 0) != 0;
+}
+
+// hafront offers TLS 1.2 and 1.3 to every backend (no version setting per pool).
+void judgeProxySslProtocols(Report &r, const Directive &d)
+{
+    const auto [v12, v13, old, unknown] = readProtocols(d.args);
+    if (!unknown.empty())
+        return r.unsupported(d, "cannot read the protocol '" + unknown + "'" + placeholderNote(unknown));
+    if (!v12 && !v13)
+        return r.unsupported(d, "hafront talks TLS 1.2 and 1.3 to backends; none of " + d.argText() + " is one");
+    if (old)
+        return r.approximated(d, "hafront never offers TLSv1, TLSv1.1 or SSL to backends: one that only speaks "
+                                 "those fails the handshake");
+    if (!v12 || !v13)
+        return r.approximated(d, std::string("hafront offers TLS 1.2 and 1.3 to backends (a pool has no "
+                                             "version setting), not ") +
+                                     (v12 ? "TLS 1.2" : "TLS 1.3") + " only");
+    return r.mapped(d, "hafront offers TLS 1.2 and 1.3 to backends");
+}
+
+// The verdict on one proxy_ssl_* directive where it is written (http{},
+// server{} or location{}); what the settings in force together give a pool
+// is reported on each https proxy_pass (planPoolTls).
+void judgeProxySsl(NginxContext &ctx, const Directive &d)
+{
+    Report &r = ctx.report;
+    const std::string &n = d.name;
+    const std::string a = d.argText();
+    const bool onOff = d.args.size() == 1 && (a == "on" || a == "off");
+    if ((n == "proxy_ssl_verify" || n == "proxy_ssl_server_name" || n == "proxy_ssl_session_reuse") && !onOff)
+        return r.unsupported(d, "takes on or off" + placeholderNote(a));
+    if (n == "proxy_ssl_verify")
+        return a == "on" ? r.approximated(d, "verify: true; hafront accepts chains up to OpenSSL's limit (100) "
+                                             "to its CA, where nginx stops at proxy_ssl_verify_depth (default 1)")
+                         : r.mapped(d, "verify: false (nginx's default): backend certificates are not checked");
+    if (n == "proxy_ssl_trusted_certificate")
+        return judgeFile(ctx, d, "ca_file");
+    if (n == "proxy_ssl_certificate")
+        return judgeFile(ctx, d, "client certificate cert_file");
+    if (n == "proxy_ssl_certificate_key")
+        return judgeFile(ctx, d, "client certificate key_file");
+    if (n == "proxy_ssl_name") {
+        if (d.args.size() != 1)
+            return r.unsupported(d, "takes one name");
+        if (a == "$proxy_host")
+            return r.mapped(d, "server_name: the proxy_pass host, nginx's default");
+        if (a.find('$') != std::string::npos)
+            return r.unsupported(d, "a name with variables is per request in nginx; hafront has one server_name per "
+                                    "pool: the proxy_pass host ($proxy_host) is used" +
+                                        placeholderNote(a));
+        const std::string name = a.substr(0, a.find(':'));
+        return r.mapped(d, "server_name " + name + (name != a ? " (nginx drops the port)" : "") +
+                               ": sent or verified only where proxy_ssl_server_name or proxy_ssl_verify is on, as "
+                               "in nginx");
+    }
+    if (n == "proxy_ssl_server_name")
+        return r.mapped(d, a == "on" ? "server_name is sent as SNI"
+                                     : "no SNI (nginx's default), unless verification needs server_name");
+    if (n == "proxy_ssl_protocols")
+        return judgeProxySslProtocols(r, d);
+    if (n == "proxy_ssl_ciphers")
+        return a == "DEFAULT" ? r.mapped(d, "OpenSSL's default cipher list, which hafront uses to backends")
+                              : r.approximated(d, "hafront uses OpenSSL's default cipher list to backends; '" + a +
+                                                      "' is not applied");
+    if (n == "proxy_ssl_session_reuse")
+        return a == "on" ? r.mapped(d, "hafront resumes backend TLS sessions")
+                         : r.approximated(d, "hafront always resumes backend TLS sessions (the last one per backend "
+                                             "and worker); it cannot be turned off");
+    if (n == "proxy_ssl_verify_depth")
+        return r.approximated(d, "hafront does not limit the chain length to a backend's CA (OpenSSL's limit, "
+                                 "100); nginx stops at " +
+                                     a);
+    if (n == "proxy_ssl_crl")
+        return r.unsupported(d, "hafront does not check backend certificates against a CRL");
+    if (n == "proxy_ssl_password_file")
+        return r.unsupported(d, "hafront reads client keys without a passphrase only");
+    if (n == "proxy_ssl_conf_command")
+        return r.unsupported(d, "hafront takes no OpenSSL configuration commands");
+    r.unsupported(d, "this TLS-to-backend setting is not in hafront");
+}
+
 } // namespace
 
 // The verdict on one TLS directive where it is written (http{} or server{}).
@@ -82,8 +190,8 @@ void judgeTls(NginxContext &ctx, const Directive &d)
 {
     Report &r = ctx.report;
     const std::string &n = d.name;
-    if (n.rfind("proxy_ssl", 0) == 0)
-        return r.unsupported(d, kProxySslNote);
+    if (isProxySslDirective(n))
+        return judgeProxySsl(ctx, d);
     if (n == "ssl") {
         if (d.argText() == "on")
             return r.mapped(
@@ -95,18 +203,7 @@ void judgeTls(NginxContext &ctx, const Directive &d)
     if (n == "ssl_certificate_key")
         return judgeFile(ctx, d, "certificate key_file");
     if (n == "ssl_protocols") {
-        bool v12 = false, v13 = false, old = false;
-        std::string unknown;
-        for (const auto &a : d.args) {
-            if (a == "TLSv1.2")
-                v12 = true;
-            else if (a == "TLSv1.3")
-                v13 = true;
-            else if (a == "TLSv1" || a == "TLSv1.1" || a == "SSLv2" || a == "SSLv3")
-                old = true;
-            else
-                unknown = a;
-        }
+        const auto [v12, v13, old, unknown] = readProtocols(d.args);
         if (!unknown.empty())
             return r.unsupported(d, "cannot read the protocol '" + unknown + "'" + placeholderNote(unknown));
         if (!v12 && !v13)
@@ -247,10 +344,7 @@ void planTls(NginxContext &ctx, ServerPlan &plan)
         return it == plan.tls.byName.end() ? std::vector<const Directive *>{} : it->second;
     };
     const auto certs = get("ssl_certificate"), keys = get("ssl_certificate_key");
-    const auto usable = [](const Directive *d) {
-        return d->args.size() == 1 && d->args[0].find('$') == std::string::npos && d->args[0].rfind("data:", 0) != 0 &&
-               d->args[0].rfind("engine:", 0) != 0;
-    };
+    const auto usable = [](const Directive *d) { return usablePath(*d); };
     if (certs.empty()) {
         ctx.report.unsupported(*plan.server, "a TLS server without ssl_certificate (nginx refuses its handshakes): "
                                              "no certificate for its listener");
@@ -275,6 +369,95 @@ void planTls(NginxContext &ctx, ServerPlan &plan)
     const auto tickets = get("ssl_session_ticket_key");
     if (!tickets.empty() && usable(tickets.front()))
         plan.ticketSecretFile = certificatePath(ctx, tickets.front()->args[0]);
+}
+
+std::string poolTlsText(const v1::PoolTls &tls)
+{
+    std::string text = std::string("tls { verify: ") + (tls.verify() ? "true" : "false");
+    for (const auto &[field, value] : {std::pair{"server_name", tls.server_name()}, std::pair{"ca_file", tls.ca_file()},
+                                       std::pair{"cert_file", tls.cert_file()}})
+        if (!value.empty())
+            text += std::string(" ") + field + " " + value;
+    return text + " }";
+}
+
+// Where a pool's tls { } behaves otherwise than nginx would with the same
+// proxy_ssl_*, said on the proxy_pass. Verification off is reported although
+// it is nginx's default too: the operator should see it beside the pool.
+void reportPoolTls(Report &r, const Directive &proxyPass, const v1::PoolTls &tls, bool sni, const std::string &pool)
+{
+    const std::string target = "pool:" + pool;
+    const std::string &name = tls.server_name();
+    const std::string what = "pool '" + pool + "' gets " + poolTlsText(tls);
+    if (!tls.verify())
+        r.approximated(proxyPass,
+                       what + ": backend certificates are not verified, as with nginx's default proxy_ssl_verify "
+                              "off; to verify, set proxy_ssl_verify on and proxy_ssl_trusted_certificate (ca_file)",
+                       target);
+    else if (config::parseIPv4(name))
+        r.approximated(proxyPass,
+                       what + ": hafront checks " + name +
+                           " against the certificate's IP addresses (IP SAN); nginx checks it as a host name",
+                       target);
+    else if (!sni)
+        r.approximated(proxyPass,
+                       what + ": hafront also sends " + name +
+                           " as SNI (the name it verifies); nginx with proxy_ssl_server_name off sends none",
+                       target);
+    else
+        r.mapped(proxyPass, what, target);
+}
+
+// nginx's defaults: proxy_ssl_verify off, proxy_ssl_server_name off (no SNI),
+// proxy_ssl_name $proxy_host without its port. hafront's server_name is both
+// the SNI and the name verified, so it is set when nginx sends SNI or checks
+// the name, and left empty (no SNI, nothing checked) when it does neither.
+std::optional<v1::PoolTls> planPoolTls(NginxContext &ctx, const Scope &scope, const Directive &proxyPass,
+                                       const std::string &proxyHost, const std::string &pool)
+{
+    Report &r = ctx.report;
+    const auto in = [&](const char *name) -> const Directive * {
+        const auto it = scope.proxySsl.find(name);
+        return it == scope.proxySsl.end() ? nullptr : it->second;
+    };
+    const auto on = [&](const char *name) { return in(name) && in(name)->argText() == "on"; };
+    const auto path = [&](const Directive *d) { return d && usablePath(*d) ? certificatePath(ctx, d->args[0]) : ""; };
+    const Directive *ca = in("proxy_ssl_trusted_certificate");
+    const Directive *cert = in("proxy_ssl_certificate"), *key = in("proxy_ssl_certificate_key");
+    const bool verify = on("proxy_ssl_verify"), sni = on("proxy_ssl_server_name");
+    v1::PoolTls tls;
+    tls.set_verify(verify);
+    tls.set_ca_file(path(ca));
+    if (verify && !ca)
+        return r.unsupported(proxyPass, "proxy_ssl_verify on without proxy_ssl_trusted_certificate: nginx refuses to "
+                                        "start (\"no proxy_ssl_trusted_certificate for proxy_ssl_verify\"); no CA "
+                                        "is assumed: this route is not carried"),
+               std::nullopt;
+    if (verify && tls.ca_file().empty())
+        return r.unsupported(proxyPass, "the proxy_ssl_trusted_certificate in force (line " + std::to_string(ca->line) +
+                                            ") cannot be a ca_file: backends cannot be verified, this route is not "
+                                            "carried"),
+               std::nullopt;
+    if (cert && !key)
+        return r.unsupported(proxyPass, "proxy_ssl_certificate without proxy_ssl_certificate_key: nginx refuses to "
+                                        "start; this route is not carried"),
+               std::nullopt;
+    if (cert && (path(cert).empty() || path(key).empty()))
+        return r.unsupported(proxyPass, "the client certificate in force (line " + std::to_string(cert->line) +
+                                            ") cannot be carried: this route is not carried"),
+               std::nullopt;
+    if (cert) {
+        tls.set_cert_file(path(cert));
+        tls.set_key_file(path(key));
+    }
+    const Directive *named = in("proxy_ssl_name");
+    std::string name =
+        named && named->args.size() == 1 && named->args[0].find('$') == std::string::npos ? named->args[0] : proxyHost;
+    name = name.substr(0, name.find(':')); // nginx strips a port ($proxy_host may have one)
+    if (sni || verify)
+        tls.set_server_name(name);
+    reportPoolTls(r, proxyPass, tls, sni, pool);
+    return tls;
 }
 
 } // namespace hafront::import

@@ -21,7 +21,7 @@ struct ServerParams {
 };
 
 // "A.B.C.D[:PORT]" -> "A.B.C.D:PORT"; empty with a reason otherwise.
-std::string endpointOf(const std::string &text, bool portRequired, std::string &why)
+std::string endpointOf(const std::string &text, bool portRequired, std::string &why, int defaultPort = 80)
 {
     if (text.rfind("unix:", 0) == 0) {
         why = "unix sockets are not hafront backends (it connects over TCP)";
@@ -47,12 +47,18 @@ std::string endpointOf(const std::string &text, bool portRequired, std::string &
         why = "no port (stream servers need one)";
         return {};
     }
-    const auto p = port.empty() ? std::optional<int64_t>(80) : parseInteger(port);
+    const auto p = port.empty() ? std::optional<int64_t>(defaultPort) : parseInteger(port);
     if (!p || *p < 1 || *p > 65535) {
         why = "bad port '" + port + "'";
         return {};
     }
     return host + ":" + std::to_string(*p);
+}
+
+std::string directName(std::string address)
+{
+    std::replace(address.begin(), address.end(), ':', '-');
+    return "direct-" + address;
 }
 
 std::string uniqueName(const v1::Pool &pool, const std::string &base)
@@ -248,7 +254,7 @@ void mapUpstream(NginxContext &ctx, const Directive &block, bool stream)
     std::vector<ServerParams> params;
     for (const auto &d : block.children)
         d.name == "server" ? addServer(ctx, d, pool, stream, params) : balanceDirective(ctx, d, pool);
-    table[block.args[0]] = UpstreamPlan{name, &block, false, {}};
+    table[block.args[0]] = UpstreamPlan{name, &block, false, {}, {}};
     if (pool.backend_size() == 0 ||
         std::none_of(pool.backend().begin(), pool.backend().end(), [](const v1::Backend &b) { return !b.backup(); })) {
         ctx.report.unsupported(block, "no server of upstream '" + block.args[0] +
@@ -263,18 +269,18 @@ void mapUpstream(NginxContext &ctx, const Directive &block, bool stream)
     *ctx.cluster.add_pool() = pool;
 }
 
-std::string directPool(NginxContext &ctx, const Directive &proxyPass, const std::string &hostPort, bool stream)
+std::string directPool(NginxContext &ctx, const Directive &proxyPass, const std::string &hostPort, bool stream,
+                       int defaultPort)
 {
     std::string why;
-    const std::string address = endpointOf(hostPort, stream, why);
+    const std::string address = endpointOf(hostPort, stream, why, defaultPort);
     if (address.empty()) {
         ctx.report.unsupported(proxyPass, why + "; this route is not carried");
         return {};
     }
     if (!why.empty())
         ctx.report.approximated(proxyPass, why);
-    std::string name = "direct-" + address;
-    std::replace(name.begin(), name.end(), ':', '-');
+    const std::string name = directName(address);
     if (!findPool(ctx.cluster, name)) {
         v1::Pool pool;
         pool.set_name(name);
@@ -284,9 +290,74 @@ std::string directPool(NginxContext &ctx, const Directive &proxyPass, const std:
         b->set_address(address);
         pool.set_retries(0);
         *ctx.cluster.add_pool() = pool;
-        (stream ? ctx.streamUpstreams : ctx.upstreams)["direct:" + address] = UpstreamPlan{name, nullptr, false, {}};
+        (stream ? ctx.streamUpstreams : ctx.upstreams)["direct:" + address] =
+            UpstreamPlan{name, nullptr, false, {}, {}};
     }
     return name;
+}
+
+std::string poolNameOf(const NginxContext &ctx, const std::string &hostPort, int defaultPort)
+{
+    if (const auto it = ctx.upstreams.find(hostPort); it != ctx.upstreams.end())
+        return it->second.pool;
+    std::string why;
+    const std::string address = endpointOf(hostPort, false, why, defaultPort);
+    return address.empty() ? std::string() : directName(address);
+}
+
+// One pool cannot be both: hafront's tls { } is per pool and applies to every
+// connection to its backends. A copy keeps both routes (nginx allows the mix,
+// often during a move to HTTPS backends) where refusing one would drop it.
+std::string tlsPoolName(const NginxContext &ctx, const std::string &pool)
+{
+    if (!ctx.plainPools.count(pool))
+        return pool;
+    if (const auto it = ctx.upstreams.find("tls:" + pool); it != ctx.upstreams.end())
+        return it->second.pool;
+    std::string name = pool + "-tls"; // an upstream may have that name already
+    for (int n = 2; findPool(ctx.cluster, name); ++n)
+        name = pool + "-tls-" + std::to_string(n);
+    return name;
+}
+
+void applyPoolTls(NginxContext &ctx, const v1::PoolTls &tls, const Directive &proxyPass, const std::string &base,
+                  const std::string &poolName)
+{
+    if (poolName != base && !findPool(ctx.cluster, poolName)) {
+        const v1::Pool *from = findPool(ctx.cluster, base);
+        if (!from)
+            return;
+        v1::Pool copy = *from;
+        copy.set_name(poolName);
+        *ctx.cluster.add_pool() = copy;
+        if (const auto spans = ctx.spans.find("pool:" + base); spans != ctx.spans.end())
+            ctx.spans["pool:" + poolName] = spans->second;
+        const auto it = std::find_if(ctx.upstreams.begin(), ctx.upstreams.end(),
+                                     [&](const auto &u) { return u.second.pool == base; });
+        const Directive *block = it == ctx.upstreams.end() ? nullptr : it->second.block;
+        ctx.upstreams["tls:" + base] = UpstreamPlan{poolName, block, false, {}, {}};
+        ctx.report.mapped(proxyPass,
+                          "pool '" + poolName + "': a copy of '" + base +
+                              "' with tls { } (an http:// proxy_pass uses '" + base + "'; tls { } is per pool)",
+                          "pool:" + poolName);
+    }
+    v1::Pool *pool = findPool(ctx.cluster, poolName);
+    UpstreamPlan *plan = nullptr;
+    for (auto &[key, p] : ctx.upstreams)
+        if (p.pool == poolName)
+            plan = &p;
+    if (!pool || !plan)
+        return;
+    if (plan->tlsFrom.empty()) {
+        *pool->mutable_tls() = tls;
+        plan->tlsFrom = proxyPass.file + ":" + std::to_string(proxyPass.line);
+    } else if (pool->tls().SerializeAsString() != tls.SerializeAsString()) {
+        ctx.report.approximated(proxyPass,
+                                "pool '" + poolName + "' keeps the " + poolTlsText(pool->tls()) + " of " +
+                                    plan->tlsFrom + ", not the " + poolTlsText(tls) +
+                                    " the proxy_ssl_* here give: hafront sets tls per pool, nginx per location",
+                                "pool:" + poolName);
+    }
 }
 
 void applyProxyScope(NginxContext &ctx, const Scope &scope, const Directive &proxyPass, const std::string &poolName)

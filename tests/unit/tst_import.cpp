@@ -385,6 +385,108 @@ private slots:
             << QStringList{"2|unsupported|server|not an IPv4 address", "4|unsupported|listen|template placeholder",
                            "6|unsupported|if|nothing inside this if", "7|unsupported|frobnicate|not a directive"}
             << QStringList{"pool[0].backend[0].address=10.0.0.1:81"};
+        QTest::newRow("proxy_pass https:// to an upstream: tls { verify: false }, nginx's default")
+            << "http {\n upstream app { server 10.0.0.1:8443; }\n server { listen 127.0.0.1:8080; location / { "
+               "proxy_pass https://app; } }\n}\n"
+            << QStringList{"3|approximated|proxy_pass|pool 'app' gets tls { verify: false }: backend certificates are "
+                           "not verified, as with nginx's default proxy_ssl_verify off"}
+            << QStringList{"pool[0].name=app",
+                           "pool[0].tls.verify=false",
+                           "pool[0].tls.server_name=",
+                           "pool[0].tls.ca_file=",
+                           "pool[0].backend[0].address=10.0.0.1:8443",
+                           "listener[0].route[0].pool=app"};
+        QTest::newRow("proxy_pass https:// to a host: port 443, which $proxy_host leaves out")
+            << server("  location / { proxy_pass https://10.0.0.9/api/; }\n")
+            << QStringList{"4|approximated|proxy_pass|where nginx sends '10.0.0.9'",
+                           "4|mapped|proxy_pass|replaced by /api/"}
+            << QStringList{"pool[0].name=direct-10.0.0.9-443", "pool[0].backend[0].address=10.0.0.9:443",
+                           "pool[0].tls.verify=false", "listener[0].route[0].pool=direct-10.0.0.9-443"};
+        QTest::newRow("proxy_ssl_verify on with a trusted certificate, inherited from http{}")
+            << "http {\n upstream app { server 10.0.0.1:8443; }\n proxy_ssl_verify on;\n"
+               " proxy_ssl_trusted_certificate certs/ca.pem;\n"
+               " server { listen 127.0.0.1:8080; location / { proxy_pass https://app; } }\n}\n"
+            << QStringList{"3|approximated|proxy_ssl_verify|verify: true; hafront accepts chains up to OpenSSL's limit "
+                           "(100)",
+                           "4|approximated|proxy_ssl_trusted_certificate|ca_file /etc/nginx/certs/ca.pem (relative "
+                           "paths resolve against nginx's configuration folder /etc/nginx); the file is not on this "
+                           "machine",
+                           "5|approximated|proxy_pass|hafront also sends app as SNI (the name it verifies); nginx "
+                           "with proxy_ssl_server_name off sends none"}
+            << QStringList{"pool[0].tls.verify=true", "pool[0].tls.ca_file=/etc/nginx/certs/ca.pem",
+                           "pool[0].tls.server_name=app"};
+        QTest::newRow("proxy_ssl_verify on without a trusted certificate: nginx refuses to start")
+            << server("  root /srv/www;\n  location /api/ { proxy_ssl_verify on; proxy_pass https://10.0.0.9; }\n")
+            << QStringList{"5|unsupported|proxy_pass|proxy_ssl_verify on without proxy_ssl_trusted_certificate: "
+                           "nginx refuses to start"}
+            << QStringList{"pool[0]?=unset", "listener[0].route[0].path_prefix=/"};
+        QTest::newRow("proxy_ssl_name and proxy_ssl_server_name on: the SNI and the name verified")
+            << "http {\n upstream app { server 10.0.0.1:8443; }\n server {\n  listen 127.0.0.1:8080;\n"
+               "  proxy_ssl_server_name on;\n  location / { proxy_ssl_name api.internal:8443; proxy_ssl_verify on;"
+               " proxy_ssl_trusted_certificate /etc/ssl/ca.pem; proxy_pass https://app; }\n }\n}\n"
+            << QStringList{"5|mapped|proxy_ssl_server_name|sent as SNI",
+                           "6|mapped|proxy_ssl_name|server_name api.internal (nginx drops the port)",
+                           "6|mapped|proxy_pass|pool 'app' gets tls { verify: true server_name api.internal ca_file "
+                           "/etc/ssl/ca.pem }"}
+            << QStringList{"pool[0].tls.server_name=api.internal", "pool[0].tls.verify=true",
+                           "pool[0].tls.ca_file=/etc/ssl/ca.pem"};
+        QTest::newRow("proxy_ssl_certificate and its key: the client certificate")
+            << server("  proxy_ssl_certificate client.pem;\n  proxy_ssl_certificate_key /etc/ssl/client.key;\n"
+                      "  location / { proxy_pass https://10.0.0.9:8443; }\n")
+            << QStringList{"4|approximated|proxy_ssl_certificate|client certificate cert_file "
+                           "/etc/nginx/client.pem (relative paths",
+                           "5|approximated|proxy_ssl_certificate_key|client certificate key_file /etc/ssl/client.key; "
+                           "the file is not on this machine"}
+            << QStringList{"pool[0].name=direct-10.0.0.9-8443", "pool[0].tls.cert_file=/etc/nginx/client.pem",
+                           "pool[0].tls.key_file=/etc/ssl/client.key", "pool[0].tls.verify=false"};
+        QTest::newRow("proxy_ssl_certificate without its key: nginx refuses to start")
+            << server("  root /srv/www;\n  location /api/ { proxy_ssl_certificate /c.pem; proxy_pass "
+                      "https://10.0.0.9; }\n")
+            << QStringList{"5|unsupported|proxy_pass|proxy_ssl_certificate without proxy_ssl_certificate_key"}
+            << QStringList{"pool[0]?=unset"};
+        QTest::newRow("one upstream over http:// and https://, and two locations with different proxy_ssl_*")
+            << "http {\n upstream app { server 10.0.0.1:8443; }\n server {\n  listen 127.0.0.1:8080;\n"
+               "  location / { proxy_pass https://app; }\n"
+               "  location /admin/ { proxy_ssl_name admin.internal; proxy_ssl_server_name on; proxy_pass "
+               "https://app; }\n"
+               "  location /plain/ { proxy_pass http://app; }\n }\n}\n"
+            << QStringList{"5|mapped|proxy_pass|pool 'app-tls': a copy of 'app' with tls { }",
+                           "6|approximated|proxy_pass|pool 'app-tls' keeps the tls { verify: false } of "
+                           "/etc/nginx/nginx.conf:5, not the tls { verify: false server_name admin.internal } the "
+                           "proxy_ssl_* here give"}
+            << QStringList{"pool[0].name=app",
+                           "pool[0].tls?=unset",
+                           "pool[1].name=app-tls",
+                           "pool[1].backend[0].address=10.0.0.1:8443",
+                           "pool[1].tls.server_name=",
+                           "listener[0].route[0].pool=app-tls",
+                           "listener[0].route[1].pool=app-tls",
+                           "listener[0].route[2].pool=app"};
+        QTest::newRow("the https copy of a pool does not take another upstream's name")
+            << "http {\n upstream app { server 10.0.0.1:8443; }\n upstream app-tls { server 10.0.0.2:8443; }\n"
+               " server { listen 127.0.0.1:8080; location / { proxy_pass https://app; } location /p/ { proxy_pass "
+               "http://app; } location /t/ { proxy_pass https://app-tls; } }\n}\n"
+            << QStringList{}
+            << QStringList{"pool[1].name=app-tls",
+                           "pool[1].backend[0].address=10.0.0.2:8443",
+                           "pool[2].name=app-tls-2",
+                           "pool[2].backend[0].address=10.0.0.1:8443",
+                           "listener[0].route[0].pool=app-tls-2",
+                           "listener[0].route[2].pool=app-tls"};
+        QTest::newRow("proxy_ssl_* hafront does differently or not at all")
+            << server("  proxy_ssl_protocols TLSv1.2;\n  proxy_ssl_ciphers HIGH:!aNULL;\n  proxy_ssl_session_reuse "
+                      "off;\n  proxy_ssl_crl /etc/nginx/crl.pem;\n  proxy_ssl_conf_command Options "
+                      "PrioritizeChaCha;\n  proxy_ssl_password_file /etc/nginx/pw;\n  proxy_ssl_verify_depth 2;\n"
+                      "  proxy_ssl_session_reuse on;\n  location / { proxy_pass https://10.0.0.9:8443; }\n")
+            << QStringList{"4|approximated|proxy_ssl_protocols|hafront offers TLS 1.2 and 1.3 to backends",
+                           "5|approximated|proxy_ssl_ciphers|OpenSSL's default cipher list",
+                           "6|approximated|proxy_ssl_session_reuse|cannot be turned off",
+                           "7|unsupported|proxy_ssl_crl|CRL",
+                           "8|unsupported|proxy_ssl_conf_command|no OpenSSL configuration commands",
+                           "9|unsupported|proxy_ssl_password_file|without a passphrase",
+                           "10|approximated|proxy_ssl_verify_depth|nginx stops at 2",
+                           "11|mapped|proxy_ssl_session_reuse|resumes backend TLS sessions"}
+            << QStringList{"pool[0].tls.verify=false"};
     }
     void nginxRulesAreCarried()
     {
@@ -545,6 +647,49 @@ private slots:
         QVERIFY(!r.ok());
         QVERIFY2(!r.problems.empty() && r.problems[0].find("covers 'other.example.com'") != std::string::npos,
                  r.problems.empty() ? "" : r.problems[0].c_str());
+    }
+
+    // With the CA and client certificate on disk, an https backend's pool
+    // is checked as --check-config does: the files load.
+    void httpsBackendsImportWithRealFiles()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const std::string d = dir.path().toStdString();
+        tlstesting::Authority ca(d);
+        const auto client = ca.issue("client", {"fe.example.com"});
+        const auto write = [&](const std::string &caFile) {
+            QFile f(dir.path() + "/nginx.conf");
+            if (!f.open(QIODevice::WriteOnly))
+                return false;
+            const std::string text = "http {\n server {\n  listen 127.0.0.1:8080;\n  proxy_ssl_verify on;\n"
+                                     "  proxy_ssl_trusted_certificate " +
+                                     caFile + ";\n  proxy_ssl_certificate " + client.certFile +
+                                     ";\n  proxy_ssl_certificate_key " + client.keyFile +
+                                     ";\n  location / { proxy_pass https://10.0.0.9; }\n }\n}\n";
+            return f.write(text.data(), qint64(text.size())) == qint64(text.size());
+        };
+        QVERIFY(write(ca.caFile()));
+        ImportRequest req;
+        req.nodes.push_back({"fe1", "192.0.2.11"});
+        req.nginxFile = d + "/nginx.conf";
+        DiskReader disk;
+        auto r = runImport(req, disk);
+        QVERIFY2(r.ok(), r.problems.empty() ? dump(r.report).c_str() : r.problems[0].c_str());
+        QVERIFY(dump(r.report).find("not on this machine") == std::string::npos);
+        const auto &tls = r.cluster.pool(0).tls();
+        QCOMPARE(tls.ca_file(), ca.caFile());
+        QCOMPARE(tls.cert_file(), client.certFile);
+        QCOMPARE(tls.server_name(), std::string("10.0.0.9")); // verified as the IP address
+        QVERIFY(tls.verify());
+        // A ca_file that is there but holds no certificate: the validator's reason.
+        QFile junk(dir.path() + "/junk.pem");
+        QVERIFY(junk.open(QIODevice::WriteOnly) && junk.write("not a certificate\n") > 0);
+        junk.close();
+        QVERIFY(write(d + "/junk.pem"));
+        r = runImport(req, disk);
+        QVERIFY(!r.ok());
+        QVERIFY2(r.problems[0].find("ca_file") != std::string::npos, r.problems[0].c_str());
     }
 
     void brokenFilesGiveNoConfig()
