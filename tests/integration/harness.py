@@ -1,7 +1,9 @@
 """Shared by the Python integration tests: PASS/FAIL bookkeeping, waiting for a
 condition with a deadline, and raw exchanges that tell a close by the peer
 from our own timeout."""
+import os
 import socket
+import subprocess
 import time
 
 failures = []
@@ -57,3 +59,29 @@ def exchange(port, data, timeout=3.0, half_close=False, host="127.0.0.1"):
         closed = True
     s.close()
     return out, closed
+
+
+def start_agent(agent, tmp, config_text, node="fe1"):
+    """Writes TMP/NODE.conf and starts the agent on it, its output in
+    TMP/NODE.log; returns (process, the hafrontctl arguments for its socket
+    without the program, the log's path)."""
+    conf = os.path.join(tmp, node + ".conf")
+    with open(conf, "w") as f:
+        f.write(config_text)
+    sock = os.path.join(tmp, node + ".sock")
+    os.makedirs(os.path.join(tmp, node), exist_ok=True)
+    log_path = os.path.join(tmp, node + ".log")
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen([agent, "--config", conf, "--node", node, "--state-dir", os.path.join(tmp, node),
+                                 "--socket", sock], stdout=log, stderr=subprocess.STDOUT)
+    return proc, ["--socket", sock], log_path
+
+
+def stop_agent(proc, timeout=10):
+    """SIGTERM, then SIGKILL after `timeout` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

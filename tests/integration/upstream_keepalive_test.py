@@ -97,30 +97,18 @@ def main():
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="hafront-upka-")
     backend = RecordingBackend("ka", P_BACKEND).start()
-    conf = os.path.join(tmp, "fe1.conf")
-    with open(conf, "w") as f:
-        f.write(config())
-    sock = os.path.join(tmp, "fe1.sock")
-    os.makedirs(os.path.join(tmp, "fe1"))
-    log = open(os.path.join(tmp, "fe1.log"), "w")
-    agent = subprocess.Popen([args.agent, "--config", conf, "--node", "fe1", "--state-dir", os.path.join(tmp, "fe1"),
-                              "--socket", sock], stdout=log, stderr=subprocess.STDOUT)
-    ctl = [args.ctl, "--socket", sock]
+    agent, sock, log = harness.start_agent(args.agent, tmp, config())
+    ctl = [args.ctl] + sock
     try:
         ready = wait_until(lambda: idle_connections(ctl) >= 0, 15)
         check("the agent starts", ready)
         if ready:
             run_cases(ctl, backend)
     finally:
-        agent.terminate()
-        try:
-            agent.wait(10)
-        except subprocess.TimeoutExpired:
-            agent.kill()
+        harness.stop_agent(agent)
         backend.stop()
-    log.close()
     if harness.failures:
-        with open(os.path.join(tmp, "fe1.log")) as f:
+        with open(log) as f:
             print("--- fe1 log (tail)\n" + "".join(f.readlines()[-20:]))
         print(f"logs kept in {tmp}")
     else:

@@ -170,31 +170,19 @@ def main():
     silent.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     silent.bind(("127.0.0.1", P_SILENT))
     silent.listen(8)
-    conf = os.path.join(tmp, "fe1.conf")
-    with open(conf, "w") as f:
-        f.write(config())
-    sock = os.path.join(tmp, "fe1.sock")
-    os.makedirs(os.path.join(tmp, "fe1"))
-    log = open(os.path.join(tmp, "fe1.log"), "w")
-    agent = subprocess.Popen([args.agent, "--config", conf, "--node", "fe1", "--state-dir", os.path.join(tmp, "fe1"),
-                              "--socket", sock], stdout=log, stderr=subprocess.STDOUT)
-    ctl = [args.ctl, "--socket", sock]
+    agent, sock, log = harness.start_agent(args.agent, tmp, config())
+    ctl = [args.ctl] + sock
     try:
         ready = wait_until(lambda: backend_status(ctl, "app") != {}, 15)
         check("the agent starts with TLS pools", ready)
         if ready:
             run_cases(ctl, backend)
     finally:
-        agent.terminate()
-        try:
-            agent.wait(10)
-        except subprocess.TimeoutExpired:
-            agent.kill()
+        harness.stop_agent(agent)
         backend.stop()
         plain.stop()
         silent.close()
-    log.close()
-    with open(os.path.join(tmp, "fe1.log")) as f:
+    with open(log) as f:
         text = f.read()
     check("the log says why the backend was refused", "upstream_tls_failed" in text and MISMATCH in text,
           text[-600:])
