@@ -5,6 +5,10 @@
 #   keepalive  wrk over HTTPS, keep-alive (small body)
 #   full       new TLS connections, full handshakes: openssl s_time -new
 #   resumed    resumed handshakes (session tickets): openssl s_time -reuse
+# A fourth line, "relay", is the floor (tests/bench/relay/relay.cpp): the same
+# TLS termination and sockets with no HTTP at all, each client connection
+# relayed byte for byte to its own backend connection. Its keep-alive CPU per
+# request is what any proxy pays on this box before doing its own work.
 # Prints req/s (or handshakes/s), the ratio to nginx and each proxy's CPU time
 # per request / per handshake (user + system of all its processes and threads:
 # on this client-bound 2-core box that is the figure that carries over).
@@ -27,10 +31,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ "$ROUNDS" -le 20 ] && [ "$DURATION" -le 60 ] || { echo "rounds <= 20, duration <= 60" >&2; exit 2; }
-bench_need wrk nginx haproxy openssl "$AGENT"
+bench_need wrk nginx haproxy openssl c++ "$AGENT"
 
 BASE=$((13000 + ($$ % 300) * 10))   # below the ephemeral ports (32768-60999): a client socket there blocks bind
-B1=$((BASE)) B2=$((BASE + 1)) P_HF=$((BASE + 2)) P_NG=$((BASE + 3)) P_HA=$((BASE + 4))
+B1=$((BASE)) B2=$((BASE + 1)) P_HF=$((BASE + 2)) P_NG=$((BASE + 3)) P_HA=$((BASE + 4)) P_RL=$((BASE + 5))
 bench_workdir hftlsbench
 mkdir -p "$WORK/tls"
 # One ECDSA P-256 certificate for all three (self-signed; clients do not verify).
@@ -38,6 +42,8 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$W
   -out "$WORK/tls/cert.pem" -days 2 -subj /CN=bench.test -addext subjectAltName=DNS:bench.test 2>/dev/null
 cat "$WORK/tls/cert.pem" "$WORK/tls/key.pem" > "$WORK/tls/haproxy.pem"
 head -c 48 /dev/urandom > "$WORK/tls/ticket.secret"
+
+c++ -std=c++20 -O2 -o "$WORK/relay" "$ROOT/tests/bench/relay/relay.cpp" -lssl -lcrypto -lpthread
 
 bench_backends "$B1" "$B2"
 # nginx: its defaults for tickets (a random key per worker set) and no session cache.
@@ -91,6 +97,9 @@ nginx -c "$WORK/nginx.conf" -p "$WORK" & PIDS+=($!); PID_NG=$!
 haproxy -f "$WORK/haproxy.cfg" > "$WORK/logs/haproxy.log" 2>&1 & PIDS+=($!); PID_HA=$!
 "$AGENT" --config "$WORK/hafront.conf" --node b --state-dir "$WORK" --socket "$WORK/agent.sock" \
   > "$WORK/logs/agent.log" 2>&1 & PIDS+=($!); PID_HF=$!
+"$WORK/relay" --listen "$P_RL" --backend "$B1" --backend "$B2" --threads 2 \
+  --cert "$WORK/tls/cert.pem" --key "$WORK/tls/key.pem" --max-seconds $((ROUNDS * DURATION * 16 + 120)) \
+  > "$WORK/logs/relay.log" 2>&1 & PIDS+=($!); PID_RL=$!
 
 wait_port() {
   for _ in $(seq 1 50); do
@@ -100,7 +109,7 @@ wait_port() {
   echo "port $2 never answered" >&2; exit 1
 }
 wait_port http "$B1"; wait_port http "$B2"
-for p in $P_HF $P_NG $P_HA; do wait_port https "$p"; done
+for p in $P_HF $P_NG $P_HA $P_RL; do wait_port https "$p"; done
 sleep 1.2
 
 
@@ -144,10 +153,10 @@ run_handshakes() {
 declare -A RESULTS FLOOR
 for round in $(seq 1 "$ROUNDS"); do
   for sc in keepalive full resumed; do
-    order=(hafront nginx haproxy)
+    order=(hafront nginx haproxy relay)
     for ((i = 0; i < round - 1; i++)); do order=("${order[@]:1}" "${order[0]}"); done
     for px in "${order[@]}"; do
-      case $px in hafront) port=$P_HF pid=$PID_HF ;; nginx) port=$P_NG pid=$PID_NG ;; haproxy) port=$P_HA pid=$PID_HA ;; esac
+      case $px in hafront) port=$P_HF pid=$PID_HF ;; nginx) port=$P_NG pid=$PID_NG ;; haproxy) port=$P_HA pid=$PID_HA ;; relay) port=$P_RL pid=$PID_RL ;; esac
       case $sc in
         keepalive) RESULTS[$sc.$px.$round]=$(run_keepalive "$pid" "$port") ;;
         full) RESULTS[$sc.$px.$round]=$(run_handshakes "$pid" "$port" -new) ;;
@@ -162,13 +171,13 @@ done
 printf '\n%-10s %-8s %12s %7s %9s %12s %12s %12s\n' scenario proxy "rate/s" errors "rate/ngx" "cpu us/unit" "cpu/ngx" "sys us/unit"
 for sc in keepalive full resumed; do
   declare -A M=()
-  for px in hafront nginx haproxy; do
+  for px in hafront nginx haproxy relay; do
     for k in 1 3 4; do
       M[$px.$k]=$(for r in $(seq 1 "$ROUNDS"); do echo "${RESULTS[$sc.$px.$r]}" | cut -d' ' -f$k; done | median)
     done
     M[$px.2]=$(for r in $(seq 1 "$ROUNDS"); do echo "${RESULTS[$sc.$px.$r]}" | cut -d' ' -f2; done | awk '{s+=$1} END {print s}')
   done
-  for px in hafront nginx haproxy; do
+  for px in hafront nginx haproxy relay; do
     printf '%-10s %-8s %12.0f %7d %9.3f %12.1f %12.3f %12.1f\n' "$sc" "$px" "${M[$px.1]}" "${M[$px.2]}" \
       "$(awk -v a="${M[$px.1]}" -v b="${M[nginx.1]}" 'BEGIN {print (b > 0 ? a / b : 0)}')" "${M[$px.3]}" \
       "$(awk -v a="${M[$px.3]}" -v b="${M[nginx.3]}" 'BEGIN {print (b > 0 ? a / b : 0)}')" "${M[$px.4]}"
@@ -178,6 +187,8 @@ done
 # The kernel part alone, against nginx's whole CPU: the lowest CPU ratio any
 # user-space work could reach with these sockets.
 echo "hafront's kernel time alone / nginx's whole CPU: keepalive ${FLOOR[keepalive]}, full ${FLOOR[full]}, resumed ${FLOOR[resumed]}"
+echo "relay = the floor: TLS and byte relay only, one backend connection per client connection (so for"
+echo " full/resumed it also pays a backend connect per handshake, which the proxies' pools do not)"
 echo "(median of $ROUNDS rounds, ${DURATION}s each; keepalive: wrk -t2 -c$CONNS over HTTPS, unit = request;"
 echo " full/resumed: two openssl s_time clients, TLS 1.2 ECDHE-ECDSA-AES128-GCM, unit = handshake + one GET;"
 echo " cpu = the proxy's user+system CPU time, all its processes and threads; sys = its system part)"
