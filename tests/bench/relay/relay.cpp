@@ -55,7 +55,7 @@ struct Connection {
     End backend{this, -1, false};
     SSL *ssl = nullptr;
     bool handshaken = false;
-    bool dead = false; // closed; freed after the epoll batch that may still name it
+    bool dead = false;     // closed; freed after the epoll batch that may still name it
     std::string toClient;  // what the client's socket (or TLS) did not take yet
     std::string toBackend; // what the backend's socket did not take yet
 };
